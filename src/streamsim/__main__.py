@@ -1,0 +1,5 @@
+"""`python -m streamsim` runs the CLI."""
+
+from streamsim.cli import main
+
+main()

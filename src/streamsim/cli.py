@@ -1,0 +1,317 @@
+"""The `streamsim` command: a thin Click shell over the library.
+
+Options are generated from the option models (see :mod:`streamsim.config`),
+so every option has one name across the command line, ``STREAMSIM_*``
+environment variables and config files, and one validation point.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from click.core import ParameterSource
+
+from streamsim import __version__
+from streamsim.api import Groups, resolve_for, run_groups, sample_groups, schema_groups
+from streamsim.config import (
+    ENV_PREFIX,
+    EngineOptions,
+    FieldOptions,
+    LogOptions,
+    OptionSpec,
+    Value,
+    environment_source,
+    option_specs,
+)
+from streamsim.errors import RunFailure, UsageError
+from streamsim.events import MAIN_STREAM
+from streamsim.registry import get_scenario, scenarios
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+SAMPLE_COUNT = 3
+
+
+def _fail(exc: UsageError | RunFailure | click.ClickException) -> NoReturn:
+    message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    click.echo(f"streamsim: error: {message}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class RootGroup(click.Group):
+    """Turns every user mistake into one line on stderr and exit status 2 (1 for run failures)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except (UsageError, RunFailure, click.ClickException) as exc:
+            _fail(exc)
+        except click.exceptions.Abort:
+            click.echo("streamsim: aborted", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("streamsim: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class ScenarioGroup(click.Group):
+    """A command whose subcommands are the registered scenarios (`run fraud`, `sample eta`...)."""
+
+    def __init__(self, name: str, build: Callable[[str], click.Command], **attrs: Any) -> None:
+        super().__init__(name, **attrs)
+        self._build = build
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(scenarios())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._build(cmd_name) if cmd_name in scenarios() else None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in scenarios() and not args[0].startswith("-"):
+            get_scenario(args[0])  # raises the one-line usage error naming the valid scenarios
+        return super().resolve_command(ctx, args)
+
+
+class SectionedCommand(click.Command):
+    """A command whose --help lists options under headings (clock, output, scenario...)."""
+
+    def __init__(self, *args: Any, sections: list[tuple[str, list[str]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        by_name = {p.name: p for p in self.get_params(ctx)}
+        placed: set[str] = set()
+        for title, names in [*self.sections, ("Other", [p.name for p in self.get_params(ctx) if p.name])]:
+            rows = []
+            for name in names:
+                param = by_name.get(name)
+                if param is None or name in placed:
+                    continue
+                placed.add(name)
+                record = param.get_help_record(ctx)
+                if record:
+                    rows.append(record)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _click_option(spec: OptionSpec) -> click.Option:
+    decls = [spec.name]
+    short = spec.extra.get("short")
+    if spec.is_flag:
+        decls.append(f"{spec.flag}/--no-{spec.flag[2:]}")
+    else:
+        decls.append(spec.flag)
+    if short:
+        decls.append(short)
+    return click.Option(
+        decls,
+        default=None,
+        envvar=spec.envvars,
+        show_envvar=True,
+        help=spec.help(),
+        metavar=None if spec.is_flag else spec.metavar,
+        multiple=spec.multiple,
+    )
+
+
+CONFIG_OPTION_HELP = (
+    "YAML or TOML file of options (names as on the command line, with - or _); a section named "
+    "after the scenario overrides the top level. Command line > environment > file > defaults."
+)
+
+
+def _scenario_command(
+    command: str, scenario: str, groups: Groups, action: Callable[..., None], help_text: str
+) -> click.Command:
+    cls = get_scenario(scenario)
+    specs = [spec for model, exclude in groups for spec in option_specs(model, exclude) if spec.on_cli]
+    params: list[click.Parameter] = [
+        click.Option(
+            ["config", "--config", "-c"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            envvar=ENV_PREFIX + "CONFIG",
+            show_envvar=True,
+            help=CONFIG_OPTION_HELP,
+        ),
+    ]
+    params += [_click_option(spec) for spec in specs]
+    sections: list[tuple[str, list[str]]] = []
+    for model, exclude in groups:
+        names = [s.name for s in option_specs(model, exclude) if s.on_cli]
+        if names:
+            sections.append((model.group_title, names))
+    sections.append(("Config", ["config"]))
+
+    def callback(config: Path | None, **values: Any) -> None:
+        ctx = click.get_current_context()
+        given: dict[str, Value] = {}
+        for spec in specs:
+            value = values.get(spec.name)
+            if value is None or value == ():
+                continue
+            source = ctx.get_parameter_source(spec.name)
+            where = environment_source(spec) if source == ParameterSource.ENVIRONMENT else spec.flag
+            given[spec.name] = Value(list(value) if spec.multiple else value, where)
+        resolved = resolve_for(cls, groups, given, config)
+        action(cls, resolved)
+
+    return SectionedCommand(
+        scenario,
+        params=params,
+        callback=callback,
+        sections=sections,
+        help=f"{help_text}\n\n{cls.description} Default topic: {cls.topic}; messages keyed by {cls.key_doc}.",
+        short_help=cls.description,
+        context_settings=CONTEXT,
+    )
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (it is swapped by test runners)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _setup_logging(level: str) -> None:
+    logger = logging.getLogger("streamsim")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z")
+        )
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(level.upper())
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def _run(cls: Any, resolved: Any) -> None:
+    from streamsim.runner import execute, plan
+
+    _setup_logging(resolved.get(LogOptions).log_level)
+    execute(plan(resolved, cls))
+
+
+def _sample(cls: Any, resolved: Any) -> None:
+    import orjson
+
+    from streamsim.runner import new_seed
+    from streamsim.schema import Projection
+
+    engine, fields = resolved.get(EngineOptions), resolved.get(FieldOptions)
+    scenario = cls(
+        resolved.get(cls.Options),
+        seed=engine.seed if engine.seed is not None else new_seed(),
+        start=engine.start,
+        shard=engine.shard,
+        rate=engine.rate,
+    )
+    project = Projection(
+        scenario.field_specs()[MAIN_STREAM],
+        fields.schema_preset,
+        fields=fields.fields,
+        exclude=fields.exclude_fields,
+    )
+    wanted = engine.count or SAMPLE_COUNT
+    out = sys.stdout.buffer
+    for event in scenario:
+        if event.stream != MAIN_STREAM:
+            continue
+        out.write(orjson.dumps(project(event.fields), option=orjson.OPT_INDENT_2) + b"\n")
+        wanted -= 1
+        if not wanted:
+            break
+    out.flush()
+
+
+def _schema(cls: Any, resolved: Any) -> None:
+    import orjson
+
+    from streamsim.schema import Projection
+
+    fields = resolved.get(FieldOptions)
+    scenario = cls(resolved.get(cls.Options), seed=0, start=0.0)
+    projection = Projection(
+        scenario.field_specs()[MAIN_STREAM],
+        fields.schema_preset,
+        fields=fields.fields,
+        exclude=fields.exclude_fields,
+    )
+    document = projection.json_schema(title=cls.topic, description=cls.description)
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _config(cls: Any, resolved: Any) -> None:
+    import yaml
+
+    click.echo(yaml.safe_dump({"scenario": cls.name, **resolved.dump()}, sort_keys=False), nl=False)
+
+
+@click.group(cls=RootGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="streamsim")
+def cli() -> None:
+    """Simulate realistic, labeled event streams for real-time machine learning.
+
+    Scenarios: fraud (card transactions, is_fraud), eta (ride requests, actual travel
+    time), ecommerce (shopping sessions). Events go to stdout, a file or Kafka.
+
+    \b
+    Examples:
+      streamsim list
+      streamsim run fraud --speed max --count 1000
+      streamsim run eta --start now-7d --sink file -o eta.jsonl.gz --speed max --duration 7d
+      streamsim sample ecommerce -n 3
+    """
+
+
+def _group(name: str, groups: Callable[[Any], Groups], action: Callable[..., None], help_text: str) -> None:
+    cli.add_command(
+        ScenarioGroup(
+            name,
+            lambda scenario: _scenario_command(
+                name, scenario, groups(get_scenario(scenario)), action, help_text
+            ),
+            help=f"{help_text} Run `streamsim {name} SCENARIO --help` for its options.",
+            context_settings=CONTEXT,
+        )
+    )
+
+
+_group("run", run_groups, _run, "Stream events of a scenario (unbounded unless a limit is given).")
+_group("sample", sample_groups, _sample, "Print a few events of a scenario as pretty JSON.")
+_group("schema", schema_groups, _schema, "Print the JSON Schema of a scenario's events.")
+_group("config", run_groups, _config, "Print the effective configuration of a run as YAML (secrets masked).")
+
+
+@cli.command("list", context_settings=CONTEXT)
+def list_scenarios() -> None:
+    """List scenarios with their default topics."""
+    rows = [(name, cls.topic, cls.description) for name, cls in scenarios().items()]
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    click.echo(f"{'SCENARIO':<{width[0]}}  {'DEFAULT TOPIC':<{width[1]}}  DESCRIPTION")
+    for name, topic, description in rows:
+        click.echo(f"{name:<{width[0]}}  {topic:<{width[1]}}  {description}")
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    cli.main(args=list(argv) if argv is not None else None, prog_name="streamsim")

@@ -1,0 +1,595 @@
+"""Run configuration: option models, config files and the one validation point.
+
+Every option of every command is a field of a pydantic model below (or of a
+scenario's or sink's options model). The CLI is generated from these models,
+config files and ``STREAMSIM_*`` environment variables use the same names, and
+:func:`resolve` merges the sources (command line > environment > config file >
+defaults) and validates them once, turning every mistake into a
+:class:`~streamsim.errors.UsageError` that names the option and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
+
+import annotated_types
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+from streamsim.errors import UsageError
+from streamsim.registry import SINKS
+from streamsim.rng import Shard
+from streamsim.schema import SCHEMA_PRESETS
+from streamsim.timeutil import DURATION_HELP, TIME_HELP, parse_duration, parse_time
+
+ENV_PREFIX = "STREAMSIM_"
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """Annotation metadata: how to describe a custom type's valid values in help and errors."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speed:
+    """Pacing: ``realtime`` (event time follows the wall clock), ``max``, or a factor."""
+
+    mode: Literal["realtime", "max", "factor"]
+    factor: float = 1.0
+
+    def __str__(self) -> str:
+        return f"{self.factor:g}x" if self.mode == "factor" else self.mode
+
+
+SPEED_HELP = "realtime, max, or a factor such as 10 or 10x (10 times faster than real time)"
+
+
+def _parse_speed(value: object) -> Speed:
+    if isinstance(value, Speed):
+        return value
+    text = str(value).strip().lower()
+    if text in ("realtime", "max"):
+        return Speed(text)  # type: ignore[arg-type]
+    try:
+        factor = float(text.removesuffix("x").removeprefix("x"))
+    except ValueError:
+        raise ValueError(f"expected {SPEED_HELP}") from None
+    if not (factor > 0 and math.isfinite(factor)):
+        raise ValueError(f"expected {SPEED_HELP}")
+    return Speed("factor", factor)
+
+
+def _parse_time(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    # "now" resolves to the whole second so that the logged start replays exactly.
+    return parse_time(str(value), now=float(int(time.time())))
+
+
+def _parse_duration(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value <= 0:
+            raise ValueError(f"expected a positive duration, {DURATION_HELP}")
+        return float(value)
+    return parse_duration(str(value))
+
+
+def _parse_shard(value: object) -> Shard:
+    return value if isinstance(value, Shard) else Shard.parse(str(value))
+
+
+def _parse_names(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+TimeValue = Annotated[float, BeforeValidator(_parse_time), Allowed(TIME_HELP)]
+DurationValue = Annotated[float, BeforeValidator(_parse_duration), Allowed(DURATION_HELP)]
+SpeedValue = Annotated[Speed, BeforeValidator(_parse_speed), Allowed(SPEED_HELP)]
+ShardValue = Annotated[Shard, BeforeValidator(_parse_shard), Allowed("i/N with 0 <= i < N")]
+NameList = Annotated[list[str], BeforeValidator(_parse_names), Allowed("comma-separated names")]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+OptionsT = TypeVar("OptionsT", bound="Options")
+
+
+class Options(BaseModel):
+    """Base of every options model: frozen, strict about unknown names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    #: Heading of this group in ``--help``.
+    group_title: ClassVar[str] = "Options"
+
+
+class EngineOptions(Options):
+    """Simulated clock, pacing, limits, determinism and shards."""
+
+    group_title: ClassVar[str] = "Clock and limits"
+
+    seed: int | None = Field(
+        None,
+        ge=0,
+        description="Seed of the run's random numbers; the start log prints the one "
+        "chosen when omitted, so any run can be replayed.",
+        json_schema_extra={"metavar": "INT"},
+    )
+    start: TimeValue = Field(
+        "now",
+        validate_default=True,
+        description="Event time of the start of the run. A past "
+        "start with realtime speed backfills at full speed, then streams live.",
+        json_schema_extra={"metavar": "TIME"},
+    )
+    speed: SpeedValue = Field(
+        Speed("realtime"),
+        description="Pacing of event time against the wall clock.",
+        json_schema_extra={"metavar": "SPEED"},
+    )
+    rate: float | None = Field(
+        None,
+        gt=0,
+        description="Mean events per second of event time (a Poisson process shaped "
+        "by the scenario's daily profile). Default: the scenario's original pacing.",
+        json_schema_extra={"metavar": "EPS"},
+    )
+    count: int | None = Field(
+        None,
+        ge=1,
+        description="Stop after this many main-stream events.",
+        json_schema_extra={"metavar": "N", "short": "-n"},
+    )
+    duration: DurationValue | None = Field(
+        None, description="Stop after this much event time.", json_schema_extra={"metavar": "DURATION"}
+    )
+    until: TimeValue | None = Field(
+        None, description="Stop at this event time.", json_schema_extra={"metavar": "TIME"}
+    )
+    shard: ShardValue = Field(
+        Shard(),
+        description="Run shard i of N: disjoint entity ids and independent random "
+        "streams, so N replicas together form one larger population.",
+        json_schema_extra={"metavar": "i/N"},
+    )
+
+    @property
+    def end(self) -> float | None:
+        """Event time at which the run stops, from --duration and --until."""
+        ends = [
+            t
+            for t in (self.until, None if self.duration is None else self.start + self.duration)
+            if t is not None
+        ]
+        return min(ends) if ends else None
+
+    @model_validator(mode="after")
+    def _until_after_start(self) -> EngineOptions:
+        if self.until is not None and self.until <= self.start:
+            raise ValueError("--until must be later than --start")
+        return self
+
+
+class FieldOptions(Options):
+    """Which fields events carry."""
+
+    group_title: ClassVar[str] = "Fields"
+
+    schema_preset: Literal["classic", "standard", "full"] = Field(
+        "standard",
+        alias="schema",
+        description="Field preset: classic = exactly the original "
+        "producer's fields; standard = classic plus new realistic fields; full = standard plus "
+        "ground-truth and debugging fields.",
+        json_schema_extra={"metavar": "PRESET"},
+    )
+    fields: NameList | None = Field(
+        None,
+        description="Emit only these fields (dotted paths for nested ones, e.g. location.lat).",
+        json_schema_extra={"metavar": "A,B,..."},
+    )
+    exclude_fields: NameList | None = Field(
+        None, description="Drop these fields.", json_schema_extra={"metavar": "A,B,..."}
+    )
+
+
+assert set(get_args(FieldOptions.model_fields["schema_preset"].annotation)) == set(SCHEMA_PRESETS)
+
+
+class OutputOptions(Options):
+    """Where events go."""
+
+    group_title: ClassVar[str] = "Output"
+
+    sink: Annotated[str, Allowed("one of " + ", ".join(SINKS))] = Field(
+        "stdout", description="Where to write events.", json_schema_extra={"metavar": "SINK"}
+    )
+    output: Path | None = Field(
+        None,
+        description="File for --sink file (JSON Lines; gzip-compressed when the name ends in .gz).",
+        json_schema_extra={"metavar": "PATH", "short": "-o"},
+    )
+    topic: str | None = Field(
+        None,
+        min_length=1,
+        description="Main topic name. Default: the scenario's original topic. "
+        "Companion streams go to <topic>_<stream>.",
+        json_schema_extra={"metavar": "NAME"},
+    )
+
+    @model_validator(mode="after")
+    def _known_sink(self) -> OutputOptions:
+        if self.sink not in SINKS:
+            raise ValueError(f"invalid value for --sink: {self.sink!r} (allowed: {', '.join(SINKS)})")
+        if self.sink == "file" and self.output is None:
+            raise ValueError("--sink file needs --output PATH")
+        return self
+
+
+class LogOptions(Options):
+    """Logs and progress on stderr."""
+
+    group_title: ClassVar[str] = "Logging"
+
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Verbosity of the logs on stderr.", json_schema_extra={"metavar": "LEVEL"}
+    )
+    log_interval: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds between progress log lines (with one sample event) when "
+        "stderr is not a terminal.",
+        json_schema_extra={"metavar": "SECONDS"},
+    )
+    progress: bool | None = Field(
+        None, description="Show a progress bar for bounded runs. Default: when stderr is a terminal."
+    )
+
+
+class ScenarioOptions(Options):
+    """Base of each scenario's options model (the scenario's behaviour parameters)."""
+
+    group_title: ClassVar[str] = "Scenario"
+
+
+# ---------------------------------------------------------------------------
+# Describing options (shared by --help, error messages and docs)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option as users see it: name in files, flag on the command line, env variables."""
+
+    model: type[Options]
+    attr: str
+    info: FieldInfo
+
+    @property
+    def name(self) -> str:
+        """Public name, as used in config files (underscores)."""
+        return self.info.alias or self.attr
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        extra = self.info.json_schema_extra
+        return extra if isinstance(extra, dict) else {}
+
+    @property
+    def envvars(self) -> list[str]:
+        return [ENV_PREFIX + self.name.upper(), *self.extra.get("envvars", [])]
+
+    @property
+    def on_cli(self) -> bool:
+        return bool(self.extra.get("cli", True))
+
+    @property
+    def is_flag(self) -> bool:
+        return _base_type(self.info.annotation) is bool
+
+    @property
+    def multiple(self) -> bool:
+        return bool(self.extra.get("multiple", False))
+
+    @property
+    def secret(self) -> bool:
+        return _base_type(self.info.annotation) is SecretStr
+
+    def allowed(self) -> str:
+        """What values are valid, in words."""
+        return describe_allowed(self.info)
+
+    def default_text(self) -> str:
+        default = self.info.get_default(call_default_factory=True)
+        if default is None or default == [] or default == {}:
+            return ""
+        if self.secret:
+            return "***"
+        if isinstance(default, bool):
+            return "on" if default else "off"
+        return str(default)
+
+    @property
+    def metavar(self) -> str:
+        default = {int: "N", float: "NUMBER", str: "TEXT", Path: "PATH"}.get(_base_type(self.info.annotation))
+        return str(self.extra.get("metavar") or default or "VALUE")
+
+    def help(self) -> str:
+        parts = [self.info.description or ""]
+        allowed = self.allowed()
+        if allowed and not self.is_flag:
+            parts.append(f"Allowed: {allowed}.")
+        default = self.default_text()
+        if default:
+            parts.append(f"Default: {default}.")
+        return " ".join(p for p in parts if p)
+
+
+def option_specs(model: type[Options], exclude: Iterable[str] = ()) -> list[OptionSpec]:
+    skip = set(exclude)
+    return [
+        OptionSpec(model, attr, info)
+        for attr, info in model.model_fields.items()
+        if (info.alias or attr) not in skip
+    ]
+
+
+def _base_type(annotation: Any) -> Any:
+    """The type under Optional[...] and Annotated[...]."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is not None and type(None) in get_args(annotation):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _metadata(annotation: Any) -> list[Any]:
+    found: list[Any] = []
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            found += get_args(annotation)[1:]
+            annotation = get_args(annotation)[0]
+        elif origin is not None and type(None) in get_args(annotation):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return found
+
+
+def describe_allowed(info: FieldInfo) -> str:
+    """Valid values of a field in words, from its type and constraints.
+
+    >>> describe_allowed(EngineOptions.model_fields["rate"])
+    'a number > 0'
+    >>> describe_allowed(FieldOptions.model_fields["schema_preset"])
+    'one of classic, standard, full'
+    """
+    metadata = [*info.metadata, *_metadata(info.annotation)]
+    for item in metadata:
+        if isinstance(item, Allowed):
+            return item.text
+    base = _base_type(info.annotation)
+    if get_origin(base) is Literal:
+        return "one of " + ", ".join(str(a) for a in get_args(base))
+    noun = {
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        str: "text",
+        Path: "a file path",
+        SecretStr: "text",
+    }.get(base, "")
+    bounds = []
+    for item in metadata:
+        for attr, symbol in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if isinstance(item, getattr(annotated_types, attr.capitalize())):
+                bounds.append((symbol, getattr(item, attr)))
+        if isinstance(item, annotated_types.MinLen) and item.min_length == 1 and base is str:
+            noun = "non-empty text"
+    symbols = dict(bounds)
+    if ">=" in symbols and "<=" in symbols:
+        return f"{noun} from {symbols['>=']:g} to {symbols['<=']:g}"
+    return " ".join([noun, *(f"{s} {v:g}" for s, v in bounds)]).strip()
+
+
+# ---------------------------------------------------------------------------
+# Config files
+
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read a YAML or TOML config file into a mapping (names normalised to underscores)."""
+    if path.suffix.lower() not in CONFIG_SUFFIXES:
+        raise UsageError(
+            f"invalid value for --config: {str(path)!r}; allowed: a file ending in "
+            f"{', '.join(CONFIG_SUFFIXES)}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            data: Any = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except Exception as exc:
+        raise UsageError(f"invalid config file {str(path)!r}: {_parse_error(exc)}") from None
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"invalid config file {str(path)!r}: expected a mapping of option names "
+            "to values at the top level"
+        )
+    return _normalise_keys(data)
+
+
+def _parse_error(exc: Exception) -> str:
+    """One line describing a YAML or TOML syntax error, with its position."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:  # PyYAML's marked errors
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "syntax error"
+        return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _normalise_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(key).replace("-", "_"): value for key, value in data.items()}
+
+
+# ---------------------------------------------------------------------------
+# Resolution
+
+
+@dataclass(frozen=True)
+class Value:
+    """An option value and where it came from (for error messages)."""
+
+    value: Any
+    source: str  # e.g. "--rate", "environment variable STREAMSIM_RATE", "config file run.yaml"
+
+
+@dataclass
+class Resolved:
+    """Validated option models of one command invocation, by model class."""
+
+    models: dict[type[Options], Options] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def get(self, model: type[OptionsT]) -> OptionsT:
+        found = self.models[model]
+        assert isinstance(found, model)
+        return found
+
+    def dump(self) -> dict[str, Any]:
+        """Effective configuration, secrets masked, in config-file form."""
+        out: dict[str, Any] = {}
+        for options in self.models.values():
+            for spec in option_specs(type(options)):
+                value = getattr(options, spec.attr)
+                out[spec.name] = "***" if isinstance(value, SecretStr) and value else _plain(value)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Speed | Shard | Path):
+        return str(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def resolve(
+    groups: Sequence[tuple[type[Options], Iterable[str]]],
+    given: Mapping[str, Value],
+    config_file: Path | None = None,
+    section: str | None = None,
+    ignore_sections: Iterable[str] = (),
+) -> Resolved:
+    """Merge option sources and validate every group.
+
+    ``groups`` are the option models of the command with the names each
+    excludes; ``given`` holds command-line and environment values by public
+    name; the config file supplies the rest, with a ``section`` (the scenario
+    name) overriding its top level. Sections named in ``ignore_sections`` (the
+    other scenarios) are skipped so one file can configure every scenario.
+    """
+    specs = {spec.name: spec for model, exclude in groups for spec in option_specs(model, exclude)}
+    values: dict[str, Value] = {}
+    if config_file is not None:
+        values.update(_file_values(config_file, specs, section, set(ignore_sections)))
+    values.update(given)
+    resolved = Resolved(sources={name: v.source for name, v in values.items()})
+    for model, exclude in groups:
+        names = {spec.name for spec in option_specs(model, exclude)}
+        data = {name: v.value for name, v in values.items() if name in names}
+        try:
+            resolved.models[model] = model.model_validate(data)
+        except ValidationError as exc:
+            raise UsageError(_explain(exc, model, values)) from None
+    return resolved
+
+
+def _file_values(
+    path: Path, specs: Mapping[str, OptionSpec], section: str | None, ignore: set[str]
+) -> dict[str, Value]:
+    data = load_config_file(path)
+    source = f"config file {str(path)!r}"
+    scoped = data.pop(section, None) if section else None
+    for other in ignore:
+        data.pop(other, None)
+    out: dict[str, Value] = {}
+    for scope, mapping in ((None, data), (section, scoped)):
+        if mapping is None:
+            continue
+        if not isinstance(mapping, dict):
+            raise UsageError(f"invalid config file {str(path)!r}: section {scope!r} must be a mapping")
+        for key, value in _normalise_keys(mapping).items():
+            if key not in specs:
+                where = f"section {scope!r} of " if scope else ""
+                raise UsageError(
+                    f"unknown key {key!r} in {where}{source}; valid keys: {', '.join(sorted(specs))}"
+                )
+            out[key] = Value(value, f"{key} in {source}")
+    return out
+
+
+def _explain(exc: ValidationError, model: type[Options], values: Mapping[str, Value]) -> str:
+    """One line naming the option, its source and what is allowed."""
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    message = error["msg"].removeprefix("Value error, ")
+    if not loc:  # a cross-field check: its message names the options itself
+        return message
+    spec = next((s for s in option_specs(model) if loc[0] in (s.attr, s.name)), None)
+    if spec is None:
+        return f"{'.'.join(loc)}: {message}"
+    given = values.get(spec.name)
+    where = given.source if given else spec.flag
+    if given is not None and given.source.startswith("environment"):
+        where = f"{spec.flag} (from {given.source})"
+    shown = "***" if spec.secret else repr(error.get("input"))
+    detail = message if message.startswith("expected") or len(loc) > 1 else f"allowed: {spec.allowed()}"
+    if len(loc) > 1:
+        detail = f"{'.'.join(loc[1:])}: {message}"
+    return f"invalid value for {where}: {shown} ({detail})"
+
+
+def environment_source(spec: OptionSpec) -> str:
+    """Name of the environment variable that supplied an option (first set wins, as in Click)."""
+    for name in spec.envvars:
+        if os.environ.get(name):
+            return f"environment variable {name}"
+    return "environment"

@@ -1,0 +1,40 @@
+"""What scenarios produce and sinks receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+MAIN_STREAM = ""
+
+
+@dataclass(slots=True)
+class Event:
+    """One simulated event.
+
+    ``time`` is the event time (epoch seconds, UTC). ``stream`` names the output
+    stream: ``""`` is the scenario's main topic; any other name is a companion
+    stream written to ``<topic>_<stream>`` (for example delayed labels).
+    ``label`` is the event's label value as text, when it carries one, for
+    summaries and metrics.
+    """
+
+    time: float
+    key: str
+    event_type: str
+    fields: dict[str, Any]
+    stream: str = MAIN_STREAM
+    label: str | None = None
+
+
+class Record(NamedTuple):
+    """A serialized event on its way to a sink.
+
+    ``sequence`` numbers the records of one run (one shard) from 0 without gaps,
+    so a consumer can check that nothing was lost or duplicated.
+    """
+
+    topic: str
+    value: bytes
+    event: Event
+    sequence: int

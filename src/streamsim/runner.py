@@ -1,0 +1,254 @@
+"""The run loop: scenario -> projection -> serializer -> sink, with pacing, limits and shutdown."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from streamsim.clock import Pacer
+from streamsim.config import EngineOptions, FieldOptions, LogOptions, OutputOptions, Resolved
+from streamsim.errors import RunFailure
+from streamsim.events import MAIN_STREAM, Record
+from streamsim.progress import Reporter
+from streamsim.registry import SINKS
+from streamsim.schema import Projection
+from streamsim.sinks.base import SinkClosed
+from streamsim.timeutil import format_duration, iso_utc
+
+if TYPE_CHECKING:
+    from streamsim.scenarios.base import Scenario
+    from streamsim.sinks.base import Sink
+
+log = logging.getLogger("streamsim")
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing log line and for callers."""
+
+    scenario: str
+    seed: int
+    events: int = 0
+    main_events: int = 0
+    first_time: float | None = None
+    last_time: float | None = None
+    wall_seconds: float = 0.0
+    stop_reason: str = ""
+    by_type: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    delivered: int = 0
+    failed: int = 0
+    undelivered: int = 0
+    output_closed: bool = False  # the reader went away; what it did not read is counted as failed
+
+    @property
+    def complete(self) -> bool:
+        """True when every accepted record was delivered."""
+        return self.failed == 0 and self.undelivered == 0
+
+    def line(self) -> str:
+        span = 0.0 if self.first_time is None or self.last_time is None else self.last_time - self.first_time
+        parts = [f"{self.scenario}: {self.events:,} events ({self.stop_reason})"]
+        if self.first_time is not None and self.last_time is not None:
+            parts.append(
+                f"event time {iso_utc(self.first_time)} .. {iso_utc(self.last_time)} "
+                f"({format_duration(span)})"
+            )
+        rate = self.events / self.wall_seconds if self.wall_seconds > 0 else 0.0
+        parts.append(f"{rate:,.0f} events/s over {format_duration(self.wall_seconds)}")
+        if self.by_type:
+            parts.append("types " + ", ".join(f"{k}={v:,}" for k, v in sorted(self.by_type.items())))
+        if self.labels:
+            parts.append("labels " + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.labels.items())))
+        parts.append(
+            f"delivered {self.delivered:,}, failed {self.failed:,}, undelivered {self.undelivered:,}"
+        )
+        return "; ".join(parts)
+
+
+@dataclass
+class Plan:
+    """Everything a run needs, built from validated options."""
+
+    scenario: Scenario[Any]
+    projection: Projection
+    topics: dict[str, str]
+    sink: Sink
+    engine: EngineOptions
+    logging: LogOptions
+
+
+def new_seed() -> int:
+    return secrets.randbits(48)
+
+
+def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | None = None) -> Plan:
+    """Build the scenario, projection, topics and sink of a run (seed chosen here if not given)."""
+    engine = resolved.get(EngineOptions)
+    fields = resolved.get(FieldOptions)
+    output = resolved.get(OutputOptions)
+    scenario = scenario_cls(
+        resolved.get(scenario_cls.Options),
+        seed=engine.seed if engine.seed is not None else new_seed(),
+        start=engine.start,
+        shard=engine.shard,
+        rate=engine.rate,
+    )
+    projection = Projection(
+        scenario.field_specs()[MAIN_STREAM],
+        fields.schema_preset,
+        fields=fields.fields,
+        exclude=fields.exclude_fields,
+    )
+    topics = scenario.topics(output.topic)
+    if sink is None:
+        sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()))
+    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
+
+
+def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
+    """Run a plan to its end (limit, signal, or closed output) and return its summary.
+
+    Raises RunFailure when the sink could not deliver everything it accepted.
+    """
+    stop = stop or threading.Event()
+    s, engine = p.scenario, p.engine
+    log.info(
+        "streamsim %s: seed=%d start=%s shard=%s rate=%.4g/s speed=%s sink=%s topic=%s "
+        "(replay with --seed %d --start %s)",
+        s.name,
+        s.seed,
+        iso_utc(s.start),
+        s.shard,
+        s.effective_rate,
+        engine.speed,
+        p.sink.name,
+        p.topics[MAIN_STREAM],
+        s.seed,
+        iso_utc(s.start),
+    )
+    bounded = engine.count is not None or engine.end is not None
+    show_bar = p.logging.progress if p.logging.progress is not None else sys.stderr.isatty()
+    reporter = Reporter(
+        bar=bounded and show_bar,
+        interval=p.logging.log_interval,
+        start=s.start,
+        end=engine.end,
+        count=engine.count,
+    )
+    pacer = Pacer(engine.speed, s.start, wait=stop.wait, on_idle=p.sink.flush)
+    summary = Summary(s.name, s.seed)
+    wall0 = time.monotonic()
+    guard = _signals_stop(stop) if install_signals else _nothing()
+    with guard:
+        p.sink.open()
+        try:
+            _loop(p, pacer, reporter, summary, stop)
+        finally:
+            reporter.finish()
+            try:
+                p.sink.close()
+            finally:
+                summary.wall_seconds = time.monotonic() - wall0
+                summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
+                summary.undelivered = p.sink.undelivered
+    log.info("done: %s", summary.line())
+    if not summary.complete and not summary.output_closed:
+        raise RunFailure(
+            f"{summary.failed + summary.undelivered:,} of {summary.events:,} events were "
+            f"not delivered ({summary.failed:,} failed, {summary.undelivered:,} undelivered)"
+        )
+    return summary
+
+
+def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: threading.Event) -> None:
+    engine = p.engine
+    end = engine.end if engine.end is not None else float("inf")
+    count = engine.count or 0
+    paced = engine.speed.mode != "max"
+    project, dumps, topics, write = p.projection, orjson.dumps, p.topics, p.sink.write
+    type_counts: dict[str, int] = {}
+    label_counts: dict[str, int] = {}
+    label_name = p.scenario.label_name
+    seq = main = 0
+    sample: bytes | None = None
+    t = p.scenario.start
+    reason = "stopped"
+    try:
+        for event in p.scenario:
+            t = event.time
+            if stop.is_set():
+                reason = "stopped by signal"
+                break
+            if t >= end:
+                reason = "reached --duration/--until"
+                break
+            if paced and not pacer.pace(t):
+                reason = "stopped by signal"
+                break
+            if event.stream == MAIN_STREAM:
+                value = dumps(project(event.fields))
+                main += 1
+                sample = value
+            else:
+                value = dumps(event.fields)
+            seq += 1  # counted before writing: a write that raises has still accepted it
+            write(Record(topics[event.stream], value, event, seq - 1))
+            if summary.first_time is None:
+                summary.first_time = t
+            type_counts[event.event_type] = type_counts.get(event.event_type, 0) + 1
+            if event.label is not None:
+                label_counts[event.label] = label_counts.get(event.label, 0) + 1
+            if main == count:
+                reason = "reached --count"
+                break
+            if (paced or not seq & 1023) and reporter.due():
+                reporter.report(seq, main, t, sample)
+        else:
+            reason = "scenario ended"
+    except SinkClosed as exc:
+        reason = str(exc)
+        summary.output_closed = True
+    finally:
+        summary.events, summary.main_events = seq, main
+        summary.last_time = t if seq else None
+        summary.stop_reason = reason
+        summary.by_type.update(type_counts)
+        summary.labels.update({f"{label_name}={k}": v for k, v in label_counts.items()})
+
+
+@contextmanager
+def _signals_stop(stop: threading.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM ask the run to stop (flush, summary, exit 0); a second one aborts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        log.info("%s received: stopping after flushing what was accepted", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

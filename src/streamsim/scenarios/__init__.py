@@ -1,0 +1,5 @@
+"""Built-in scenarios; importing this package registers them."""
+
+from streamsim.scenarios import ecommerce, eta, fraud
+
+__all__ = ["ecommerce", "eta", "fraud"]

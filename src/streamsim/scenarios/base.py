@@ -1,0 +1,129 @@
+"""The scenario contract: a seeded, pausable, time-ordered stream of events."""
+
+from __future__ import annotations
+
+import heapq
+import inspect
+import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from streamsim.config import ScenarioOptions
+from streamsim.events import MAIN_STREAM, Event
+from streamsim.registry import register_scenario
+from streamsim.rng import RngTree, Shard
+
+if TYPE_CHECKING:
+    from streamsim.schema import FieldSpec
+
+OptionsT = TypeVar("OptionsT", bound=ScenarioOptions)
+WHOLE = Shard()  # the unsharded population
+
+
+class Scenario(ABC, Generic[OptionsT]):
+    """Base of every scenario; subclasses register themselves by ``name``.
+
+    A scenario is a description of a run: iterating it starts a fresh,
+    independent stream (``list(s) == list(s)``), and one iterator can be
+    consumed in pieces (taking 3 events then 2 equals taking 5). Events come in
+    non-decreasing event time. All randomness comes from one
+    :class:`~streamsim.rng.RngTree` created when iteration starts.
+
+    Every constructor argument is stored under its own name, so ``repr`` and
+    config dumps come from the signature.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str]  # one line, for `streamsim list`
+    topic: ClassVar[str]  # default main topic (the original producer's)
+    key_doc: ClassVar[str]  # which entity keys the messages, for docs and `list`
+    schema_version: ClassVar[int] = 1
+    label_name: ClassVar[str] = "label"  # what Event.label values mean, for summaries
+    Options: ClassVar[type[ScenarioOptions]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            register_scenario(cls)
+
+    def __init__(
+        self,
+        options: OptionsT | None = None,
+        *,
+        seed: int,
+        start: float,
+        shard: Shard = WHOLE,
+        rate: float | None = None,
+    ) -> None:
+        self.options: OptionsT = options if options is not None else self.Options()  # type: ignore[assignment]
+        self.seed = seed
+        self.start = start
+        self.shard = shard
+        self.rate = rate
+
+    def __repr__(self) -> str:
+        params = inspect.signature(type(self).__init__).parameters
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in list(params)[1:])
+        return f"{type(self).__name__}({args})"
+
+    # -- what a scenario must provide -------------------------------------
+
+    @abstractmethod
+    def default_rate(self) -> float:
+        """Mean main-stream events per second when ``rate`` is not given."""
+
+    @abstractmethod
+    def field_specs(self) -> dict[str, list[FieldSpec]]:
+        """Fields of each output stream (``""`` is the main stream), in emission order."""
+
+    @abstractmethod
+    def _generate(self, rng: RngTree) -> Iterator[Event]:
+        """The event stream of one run."""
+
+    # -- what every scenario gets ------------------------------------------
+
+    @property
+    def effective_rate(self) -> float:
+        return self.rate if self.rate is not None else self.default_rate()
+
+    def topics(self, main: str | None = None) -> dict[str, str]:
+        """Topic of each stream: the main topic and ``<topic>_<stream>`` for companions."""
+        base = main or self.topic
+        return {s: base if s == MAIN_STREAM else f"{base}_{s}" for s in self.field_specs()}
+
+    def __iter__(self) -> Iterator[Event]:
+        return self._generate(RngTree(self.seed, self.shard))
+
+
+T = TypeVar("T")
+
+
+class Timeline(Generic[T]):
+    """Items scheduled at future event times, popped in time order (ties in insertion order).
+
+    >>> tl: Timeline[str] = Timeline()
+    >>> tl.schedule(5.0, "b"); tl.schedule(1.0, "a"); tl.schedule(5.0, "c")
+    >>> tl.next_time(), [tl.pop() for _ in range(len(tl))]
+    (1.0, [(1.0, 'a'), (5.0, 'b'), (5.0, 'c')])
+    """
+
+    __slots__ = ("_counter", "_heap")
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, T]] = []
+        self._counter = itertools.count()
+
+    def schedule(self, t: float, item: T) -> None:
+        heapq.heappush(self._heap, (t, next(self._counter), item))
+
+    def next_time(self) -> float:
+        """Time of the earliest item (infinity when empty)."""
+        return self._heap[0][0] if self._heap else float("inf")
+
+    def pop(self) -> tuple[float, T]:
+        t, _, item = heapq.heappop(self._heap)
+        return t, item
+
+    def __len__(self) -> int:
+        return len(self._heap)

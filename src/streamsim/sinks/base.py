@@ -1,0 +1,68 @@
+"""The sink lifecycle shared by every sink: open -> write -> flush -> close."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from types import TracebackType
+from typing import TYPE_CHECKING, ClassVar, Self
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from streamsim.config import Resolved
+    from streamsim.events import Record
+
+
+class SinkClosed(Exception):
+    """The consumer went away (e.g. the reader of a pipe exited): stop generating quietly."""
+
+
+class Sink(ABC):
+    """Receives records in order.
+
+    ``write`` accepts a record (it may buffer); ``flush`` blocks until everything
+    accepted is delivered or has failed; ``close`` flushes and releases
+    resources. ``delivered`` and ``failed`` count records by outcome: a sink
+    never drops a record silently.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self) -> None:
+        self.delivered = 0
+        self.failed = 0
+        self.accepted = 0
+
+    @classmethod
+    @abstractmethod
+    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+        """Build the sink from validated options; ``topics`` are all topics the run may write."""
+
+    def open(self) -> None:  # noqa: B027 - optional hook
+        """Acquire resources (connections, files)."""
+
+    @abstractmethod
+    def write(self, record: Record) -> None:
+        """Accept one record."""
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Deliver everything accepted so far."""
+
+    def close(self) -> None:
+        """Flush and release resources."""
+        self.flush()
+
+    @property
+    def undelivered(self) -> int:
+        """Accepted records neither delivered nor failed yet."""
+        return self.accepted - self.delivered - self.failed
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,106 @@
+"""Event-time formatting and parsing of user-given times and durations.
+
+Event times are floats: seconds since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+DURATION_HELP = "a duration such as 90s, 15m, 2h, 7d, 1w or 1d12h"
+TIME_HELP = "an ISO-8601 time such as 2025-01-31T08:00:00Z, 'now', or 'now-7d' / 'now+1h'"
+
+
+@lru_cache(maxsize=4096)
+def _second_prefix(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+
+
+def iso_utc(t: float) -> str:
+    """Format an event time as ISO-8601 UTC with microseconds.
+
+    The format is the one the original producers emitted
+    (``datetime.now(timezone.utc).isoformat()``).
+
+    >>> iso_utc(0.25)
+    '1970-01-01T00:00:00.250000+00:00'
+    """
+    us = round(t * 1_000_000)
+    second, micro = divmod(us, 1_000_000)
+    return f"{_second_prefix(second)}.{micro:06d}+00:00"
+
+
+def parse_duration(text: str) -> float:
+    """Parse a duration like ``90m`` or ``1d12h`` into seconds.
+
+    >>> parse_duration("1d12h")
+    129600.0
+    >>> parse_duration("45")
+    45.0
+    """
+    s = text.strip().lower().replace(" ", "")
+    if not s:
+        raise ValueError(f"expected {DURATION_HELP}")
+    try:
+        seconds = float(s)  # a bare number means seconds
+    except ValueError:
+        pos, seconds = 0, 0.0
+        for match in _DURATION_PART.finditer(s):
+            if match.start() != pos:
+                break
+            seconds += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+            pos = match.end()
+        if pos != len(s):
+            raise ValueError(f"expected {DURATION_HELP}") from None
+    if seconds <= 0:
+        raise ValueError(f"expected a positive duration, {DURATION_HELP}")
+    return seconds
+
+
+def parse_time(text: str, now: float | None = None) -> float:
+    """Parse a user-given time into epoch seconds (UTC; naive times are UTC).
+
+    >>> parse_time("2025-01-01T00:00:00Z")
+    1735689600.0
+    >>> parse_time("now-1d", now=86400.0)
+    0.0
+    """
+    s = text.strip()
+    reference = time.time() if now is None else now
+    low = s.lower()
+    if low == "now":
+        return reference
+    if low.startswith(("now-", "now+")):
+        sign = -1.0 if low[3] == "-" else 1.0
+        return reference + sign * parse_duration(low[4:])
+    try:
+        parsed = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"expected {TIME_HELP}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+def format_duration(seconds: float) -> str:
+    """Human-readable duration for logs.
+
+    >>> format_duration(93784)
+    '1d 2h 3m 4s'
+    >>> format_duration(2.5)
+    '2.5s'
+    """
+    if seconds < 60:
+        return f"{seconds:.3g}s"
+    td = timedelta(seconds=round(seconds))
+    parts = []
+    days, rest = td.days, td.seconds
+    for value, unit in ((days, "d"), (rest // 3600, "h"), (rest % 3600 // 60, "m"), (rest % 60, "s")):
+        if value:
+            parts.append(f"{value}{unit}")
+    return " ".join(parts)

@@ -1,0 +1,21 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamsim import simulate
+from streamsim.registry import scenarios
+from streamsim.sinks.memory import ListSink
+
+Json = dict[str, Any]  # a decoded event
+START = "2025-03-03T00:00:00Z"  # a Monday
+SCENARIOS = list(scenarios())
+
+
+def run_in_memory(scenario: str, **options: Any) -> ListSink:
+    """Run a scenario at full speed into a list sink."""
+    options.setdefault("start", START)
+    sink = ListSink()
+    simulate(scenario, sink=sink, **options)
+    return sink

@@ -1,0 +1,191 @@
+"""The run loop: limits, shutdown on signals, closed pipes and delivery accounting."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Self
+
+import pytest
+
+from streamsim import simulate
+from streamsim.config import Resolved
+from streamsim.errors import RunFailure
+from streamsim.events import Record
+from streamsim.sinks.base import Sink
+from streamsim.timeutil import parse_time
+from support import START, run_in_memory
+
+STREAMSIM = [sys.executable, "-m", "streamsim"]
+
+
+def test_count_limits_main_events() -> None:
+    assert len(run_in_memory("fraud", seed=1, count=123).records) == 123
+
+
+def test_duration_and_until_limit_event_time() -> None:
+    start = parse_time(START)
+    by_duration = run_in_memory("ecommerce", seed=1, duration="15m").records
+    assert by_duration and all(start <= r.event.time < start + 900 for r in by_duration)
+    by_until = run_in_memory("ecommerce", seed=1, until="2025-03-03T00:15:00Z").records
+    assert [r.value for r in by_until] == [r.value for r in by_duration]
+    both = run_in_memory("ecommerce", seed=1, duration="1h", until="2025-03-03T00:15:00Z").records
+    assert len(both) == len(by_duration)
+
+
+def test_summary_counts_types_and_labels() -> None:
+    summary = simulate("fraud", seed=3, count=2000, start=START, fraud_probability=0.1, sink=_Discard())
+    assert summary.events == summary.main_events == 2000
+    assert summary.by_type == {"transaction": 2000}
+    assert summary.labels["is_fraud=0"] + summary.labels["is_fraud=1"] == 2000
+    assert 120 < summary.labels["is_fraud=1"] < 290
+    assert summary.complete
+
+
+class _Discard(Sink):
+    name = "discard"
+
+    @classmethod
+    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+        return cls()
+
+    def write(self, record: Record) -> None:
+        self.accepted += 1
+        self.delivered += 1
+
+    def flush(self) -> None:
+        pass
+
+
+class _Failing(_Discard):
+    """Accepts everything and reports every tenth record as failed."""
+
+    def write(self, record: Record) -> None:
+        self.accepted += 1
+        if record.sequence % 10 == 0:
+            self.failed += 1
+        else:
+            self.delivered += 1
+
+
+def test_failed_deliveries_are_reported_not_swallowed() -> None:
+    with pytest.raises(RunFailure, match="10 of 100 events were not delivered"):
+        simulate("eta", seed=1, count=100, start=START, sink=_Failing())
+
+
+def test_delivery_failure_exits_1_from_the_cli(tmp_path: Path) -> None:
+    directory = tmp_path / "a-directory"
+    directory.mkdir()
+    result = subprocess.run(
+        [*STREAMSIM, "run", "eta", "--speed", "max", "-n", "5", "--sink", "file", "-o", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("streamsim: error: cannot open output file")
+
+
+def _wait_for_lines(path: Path, n: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= n:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} did not reach {n} lines")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_flushes_and_exits_0(tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "events.jsonl"
+    proc = subprocess.Popen(
+        [
+            *STREAMSIM,
+            "run",
+            "ecommerce",
+            "--rate",
+            "200",
+            "--speed",
+            "realtime",
+            "--sink",
+            "file",
+            "-o",
+            str(out),
+            "--seed",
+            "5",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The file sink buffers 512 records; realtime pacing flushes before each wait.
+        _wait_for_lines(out, 20)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    summary = next(line for line in err.splitlines() if "done: ecommerce:" in line)
+    reported = int(summary.split("ecommerce: ")[1].split(" events")[0].replace(",", ""))
+    assert "stopped by signal" in summary
+    assert out.read_bytes().count(b"\n") == reported
+    assert "undelivered 0" in summary
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    proc = subprocess.Popen(
+        [*STREAMSIM, "run", "fraud", "--speed", "max"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=30) == 0
+    assert "stdout was closed by its reader" in err
+    assert "Traceback" not in err
+
+
+def test_backfill_then_live_from_the_cli() -> None:
+    result = subprocess.run(
+        [*STREAMSIM, "run", "fraud", "--start", "now-3s", "--rate", "50", "--duration", "4s", "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("backfill done") == 1
+    assert 100 < len(result.stdout.splitlines()) < 320
+
+
+def test_stop_event_ends_a_run_from_another_thread() -> None:
+    from streamsim.api import resolve_for, run_groups
+    from streamsim.config import Value
+    from streamsim.registry import get_scenario
+    from streamsim.runner import execute, plan
+
+    cls = get_scenario("eta")
+    given = {"speed": Value("realtime", "test"), "rate": Value("20", "test")}
+    sink = _Discard()
+    stop = threading.Event()
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+    summary = execute(
+        plan(resolve_for(cls, run_groups(cls), given), cls, sink), stop=stop, install_signals=False
+    )
+    timer.join()
+    assert summary.stop_reason == "stopped by signal"
+    assert summary.events == sink.delivered
+
+
+def test_python_dash_m_entry_point() -> None:
+    result = subprocess.run(
+        [*STREAMSIM, "--version"], capture_output=True, text=True, timeout=60, env={**os.environ}
+    )
+    assert result.returncode == 0 and "streamsim" in result.stdout
