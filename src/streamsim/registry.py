@@ -74,6 +74,7 @@ SINKS: dict[str, SinkEntry] = {
     for entry in (
         SinkEntry("stdout", "streamsim.sinks.stdout:StdoutSink", "JSON Lines on standard output"),
         SinkEntry("file", "streamsim.sinks.file:FileSink", "JSON Lines file (gzip if the name ends in .gz)"),
+        SinkEntry("null", "streamsim.sinks.null:NullSink", "discard events (benchmarks, dry runs)"),
     )
 }
 

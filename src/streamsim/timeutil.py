@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
@@ -16,23 +15,38 @@ DURATION_HELP = "a duration such as 90s, 15m, 2h, 7d, 1w or 1d12h"
 TIME_HELP = "an ISO-8601 time such as 2025-01-31T08:00:00Z, 'now', or 'now-7d' / 'now+1h'"
 
 
-@lru_cache(maxsize=4096)
-def _second_prefix(second: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+class IsoFormatter:
+    """Formats event times as ISO-8601 UTC with microseconds, caching the whole-second part.
+
+    The format is the one the original producers emitted
+    (``datetime.now(timezone.utc).isoformat()``). One formatter per stream:
+    consecutive events mostly share their second.
+
+    >>> IsoFormatter()(0.25)
+    '1970-01-01T00:00:00.250000+00:00'
+    """
+
+    __slots__ = ("_prefix", "_second")
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def __call__(self, t: float) -> str:
+        second, micro = divmod(round(t * 1_000_000), 1_000_000)
+        if second != self._second:
+            self._second = second
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._prefix}.{micro:06d}+00:00"
 
 
 def iso_utc(t: float) -> str:
-    """Format an event time as ISO-8601 UTC with microseconds.
+    """Format one event time (see :class:`IsoFormatter` for hot loops).
 
-    The format is the one the original producers emitted
-    (``datetime.now(timezone.utc).isoformat()``).
-
-    >>> iso_utc(0.25)
-    '1970-01-01T00:00:00.250000+00:00'
+    >>> iso_utc(1735689600.5)
+    '2025-01-01T00:00:00.500000+00:00'
     """
-    us = round(t * 1_000_000)
-    second, micro = divmod(us, 1_000_000)
-    return f"{_second_prefix(second)}.{micro:06d}+00:00"
+    return IsoFormatter()(t)
 
 
 def parse_duration(text: str) -> float:

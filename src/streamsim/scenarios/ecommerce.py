@@ -19,10 +19,10 @@ from streamsim.clock import PoissonArrivals, weekly_profile
 from streamsim.config import ScenarioOptions
 from streamsim.events import Event
 from streamsim.geo import HOUSTON
-from streamsim.rng import entity_uuid, uuid4_str
+from streamsim.rng import Weighted, entity_uuid, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
-from streamsim.timeutil import iso_utc
+from streamsim.timeutil import IsoFormatter
 
 if TYPE_CHECKING:
     import random
@@ -204,6 +204,9 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         random, randint, choice = r.random, r.randint, r.choice
         catalogue = _catalogue(rng.shared("catalogue"))
         customers = _Customers(rng, o.customers)
+        iso = IsoFormatter()
+        focused_next = Weighted(("add_to_cart", "page_view", "leave_review"), (0.6, 0.35, 0.05))
+        browsing_next = Weighted(("page_view", "search", "add_to_cart"), (0.6, 0.2, 0.2))
         store = _SessionStore(o.max_active_sessions, o.session_timeout_minutes * 60.0)
         while True:
             t = arrivals.next()
@@ -216,11 +219,11 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
             if session.events == 0:
                 event_type = "page_view" if random() < 0.8 else "search"
             elif product is not None and random() < 0.4:
-                event_type = r.choices(("add_to_cart", "page_view", "leave_review"), (0.6, 0.35, 0.05))[0]
+                event_type = focused_next.draw(random)
                 if event_type == "add_to_cart" and random() < 0.3:
                     event_type = "purchase"
             else:
-                event_type = r.choices(("page_view", "search", "add_to_cart"), (0.6, 0.2, 0.2))[0]
+                event_type = browsing_next.draw(random)
             product_id = category = price = quantity = page_url = query = None
             if event_type == "search":
                 category_terms = SEARCH_TERMS[choice(PRODUCT_CATEGORIES)]
@@ -251,7 +254,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
                 "event_id": uuid4_str(r),
                 "customer_id": session.customer.customer_id,
                 "session_id": session.session_id,
-                "timestamp": iso_utc(t),
+                "timestamp": iso(t),
                 "event_type": event_type,
                 "product_id": product_id,
                 "product_category": category,

@@ -16,10 +16,10 @@ from streamsim.clock import LocalTime, PoissonArrivals, weekly_profile
 from streamsim.config import Probability, ScenarioOptions
 from streamsim.events import Event
 from streamsim.geo import HOUSTON, haversine_km
-from streamsim.rng import uuid4_str
+from streamsim.rng import Weighted, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
-from streamsim.timeutil import iso_utc
+from streamsim.timeutil import IsoFormatter
 
 if TYPE_CHECKING:
     from streamsim.rng import RngTree
@@ -164,6 +164,14 @@ class EtaScenario(Scenario[EtaOptions]):
         r = rng.stream("trips")
         random, uniform = r.random, r.uniform
         local = LocalTime(TIME_ZONE)
+        iso = IsoFormatter()
+        weathers = Weighted(WEATHER_CONDITIONS, WEATHER_WEIGHTS)
+        lat_min, lat_max, lon_min, lon_max = (
+            HOUSTON.lat_min,
+            HOUSTON.lat_max,
+            HOUSTON.lon_min,
+            HOUSTON.lon_max,
+        )
         driver_rng = rng.stream("drivers")
         drivers: dict[int, Driver] = {}
         shard = rng.shard
@@ -179,16 +187,18 @@ class EtaScenario(Scenario[EtaOptions]):
                     driver_rng.choice(VEHICLE_TYPES),
                     round(driver_rng.uniform(3.5, 5.0), 1),
                 )
-            origin_lat, origin_lon = (round(v, 6) for v in HOUSTON.uniform(r))
+            origin_lat = round(uniform(lat_min, lat_max) * 1e6) / 1e6
+            origin_lon = round(uniform(lon_min, lon_max) * 1e6) / 1e6
             while True:
-                dest_lat, dest_lon = (round(v, 6) for v in HOUSTON.uniform(r))
+                dest_lat = round(uniform(lat_min, lat_max) * 1e6) / 1e6
+                dest_lon = round(uniform(lon_min, lon_max) * 1e6) / 1e6
                 if abs(origin_lat - dest_lat) >= 0.001 or abs(origin_lon - dest_lon) >= 0.001:
                     break
-            distance_km = round(haversine_km(origin_lat, origin_lon, dest_lat, dest_lon), 2)
+            distance_km = round(haversine_km(origin_lat, origin_lon, dest_lat, dest_lon) * 100) / 100
             base_seconds = distance_km / AVG_SPEED_KMH * 3600
             initial_estimate = max(60, int(base_seconds * uniform(0.9, 1.1)))
             day_of_week, hour_of_day = local.weekday_hour(t)
-            weather = r.choices(WEATHER_CONDITIONS, WEATHER_WEIGHTS)[0]
+            weather = weathers.draw(random)
             weather_factor = 1.0
             if weather in WEATHER_FACTORS and random() < o.bad_weather_probability:
                 weather_factor = uniform(*WEATHER_FACTORS[weather])
@@ -210,22 +220,22 @@ class EtaScenario(Scenario[EtaOptions]):
                 "trip_id": uuid4_str(r),
                 "driver_id": driver.driver_id,
                 "vehicle_id": driver.vehicle_id,
-                "timestamp": iso_utc(t),
+                "timestamp": iso(t),
                 "origin": {"lat": origin_lat, "lon": origin_lon},
                 "destination": {"lat": dest_lat, "lon": dest_lon},
                 "estimated_distance_km": distance_km,
                 "weather": weather,
-                "temperature_celsius": round(uniform(15.0, 30.0), 1),
+                "temperature_celsius": round(uniform(150.0, 300.0)) / 10,
                 "day_of_week": day_of_week,
                 "hour_of_day": hour_of_day,
                 "driver_rating": driver.rating,
                 "vehicle_type": driver.vehicle_type,
                 "initial_estimated_travel_time_seconds": initial_estimate,
                 "simulated_actual_travel_time_seconds": max(60, actual),
-                "debug_traffic_factor": round(traffic_factor, 2),
-                "debug_weather_factor": round(weather_factor, 2),
+                "debug_traffic_factor": round(traffic_factor * 100) / 100,
+                "debug_weather_factor": round(weather_factor * 100) / 100,
                 "debug_incident_delay_seconds": incident_delay,
-                "debug_driver_factor": round(driver_factor, 2),
+                "debug_driver_factor": round(driver_factor * 100) / 100,
             }
             yield Event(t, driver.driver_id, "trip", fields)
 

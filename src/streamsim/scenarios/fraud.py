@@ -20,7 +20,7 @@ from streamsim.geo import WORLD_CITIES, jitter
 from streamsim.rng import entity_uuid, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
-from streamsim.timeutil import iso_utc
+from streamsim.timeutil import IsoFormatter
 
 if TYPE_CHECKING:
     import random
@@ -172,6 +172,7 @@ class FraudScenario(Scenario[FraudOptions]):
         random, uniform, choice = r.random, r.uniform, r.choice
         people = _Cardholders(rng, self.start, o.account_age_days_limit * 365 * DAY, self.default_users())
         merchants = [f"merchant_{i}" for i in range(1, o.merchant_id_limit + 1)]
+        iso = IsoFormatter()
         cvv_missing = o.cvv_provided_missing_probability
         billing_missing = o.billing_address_match_missing_probability
         while True:
@@ -192,9 +193,9 @@ class FraudScenario(Scenario[FraudOptions]):
             if is_fraud:
                 # The original producer's fraud signature.
                 if random() < o.high_value_fraud_probability:
-                    fraud_type, amount = "high_value", round(uniform(300.0, 6000.0), 2)
+                    fraud_type, amount = "high_value", round(uniform(30000, 600000)) / 100
                 else:
-                    fraud_type, amount = "card_testing", round(uniform(1.0, 50.0), 2)
+                    fraud_type, amount = "card_testing", round(uniform(100, 5000)) / 100
                 if random() < 0.4:
                     cvv_provided = False
                 if random() < 0.3:
@@ -209,7 +210,7 @@ class FraudScenario(Scenario[FraudOptions]):
                     city = choice(WORLD_CITIES)
                     lat, lon = jitter(r, city.lat, city.lon, 15.0)
             else:
-                amount = round(uniform(5.0, 500.0), 2)
+                amount = round(uniform(500, 50000)) / 100
                 if not cvv_provided and random() < 0.9:
                     cvv_provided = True
                 if not billing_address_match and random() < 0.8:
@@ -217,14 +218,14 @@ class FraudScenario(Scenario[FraudOptions]):
             fields = {
                 "transaction_id": uuid4_str(r),
                 "user_id": user.user_id,
-                "timestamp": iso_utc(t),
+                "timestamp": iso(t),
                 "amount": amount,
                 "currency": user.currency,
                 "merchant_id": choice(merchants),
                 "product_category": product_category,
                 "transaction_type": choice(TRANSACTION_TYPES),
                 "payment_method": payment_method,
-                "location": {"lat": round(lat, 6), "lon": round(lon, 6)},
+                "location": {"lat": round(lat * 1e6) / 1e6, "lon": round(lon * 1e6) / 1e6},
                 "ip_address": ip_address,
                 "device_info": {"os": os_name, "browser": browser},
                 "user_agent": agent,

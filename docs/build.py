@@ -1,0 +1,141 @@
+"""Regenerate the generated parts of the docs from the code: `python docs/build.py [--check]`.
+
+Each scenario page keeps hand-written prose; the blocks between
+``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->`` are
+rewritten from the option models, the field specifications and a real run
+(fixed seed), so options, fields and sample output never drift from the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
+from streamsim.events import MAIN_STREAM
+from streamsim.registry import SINKS, get_scenario, scenarios
+from streamsim.schema import Level
+from streamsim.sinks.memory import ListSink
+
+DOCS = Path(__file__).resolve().parent
+SAMPLE_START = "2025-03-03T08:00:00Z"
+SAMPLE_SEED = 42
+BLOCK = re.compile(
+    r"(<!-- BEGIN generated: (?P<name>[\w-]+) -->\n).*?(<!-- END generated: (?P=name) -->)", re.S
+)
+
+
+def options_table(model: type[Options]) -> str:
+    rows = ["| option | env | default | allowed | meaning |", "|---|---|---|---|---|"]
+    for spec in option_specs(model):
+        if not spec.on_cli:
+            continue
+        flag = f"`{spec.flag}/--no-{spec.flag[2:]}`" if spec.is_flag else f"`{spec.flag}`"
+        default = spec.default_text() or "-"
+        allowed = "flag" if spec.is_flag else spec.allowed()
+        rows.append(f"| {flag} | `{spec.envvars[0]}` | {default} | {allowed} | {spec.info.description} |")
+    config_only = [spec for spec in option_specs(model) if not spec.on_cli]
+    for spec in config_only:
+        rows.append(
+            f"| `{spec.name}` (config file only) | - | - | {spec.allowed()} | {spec.info.description} |"
+        )
+    return "\n".join(rows)
+
+
+def fields_table(scenario: str, stream: str = MAIN_STREAM) -> str:
+    cls = get_scenario(scenario)
+    specs = cls(seed=0, start=0.0).field_specs()[stream]
+    rows = ["| field | type | preset | meaning |", "|---|---|---|---|"]
+    for spec in specs:
+        kind = f"{spec.type} or null" if spec.nullable else spec.type
+        if spec.enum is not None:
+            kind += ": " + ", ".join(f"`{v}`" for v in spec.enum)
+        rows.append(f"| `{spec.path}` | {kind} | {Level(spec.level).name.lower()} | {spec.description} |")
+    return "\n".join(rows)
+
+
+def sample(scenario: str, count: int = 2, **options: Any) -> str:
+    """Real output of a fixed-seed run, one pretty JSON document per event."""
+    from streamsim import simulate
+
+    sink = ListSink()
+    simulate(scenario, seed=SAMPLE_SEED, start=SAMPLE_START, count=count, sink=sink, **options)
+    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in sink.records]
+    command = " ".join(
+        [f"streamsim run {scenario} --seed {SAMPLE_SEED} --start {SAMPLE_START} --speed max -n {count}"]
+        + [f"--{k.replace('_', '-')} {v}" for k, v in options.items()]
+    )
+    return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
+
+
+def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
+    cls = get_scenario(name)
+    return {
+        "options": lambda: options_table(cls.Options),
+        "fields": lambda: fields_table(name),
+        "sample": lambda: sample(name),
+        "sample-classic": lambda: sample(name, 1, schema="classic"),
+    }
+
+
+def common_blocks() -> dict[str, Callable[[], str]]:
+    blocks: dict[str, Callable[[], str]] = {
+        "engine-options": lambda: options_table(EngineOptions),
+        "field-options": lambda: options_table(FieldOptions),
+        "output-options": lambda: options_table(OutputOptions),
+        "log-options": lambda: options_table(LogOptions),
+        "sinks": lambda: "\n".join(f"- `{e.name}`: {e.description}" for e in SINKS.values()),
+    }
+    for entry in SINKS.values():
+        model = entry.options_model()
+        if model is not None:
+            blocks[f"{entry.name}-options"] = lambda m=model: options_table(m)  # type: ignore[misc]
+    return blocks
+
+
+def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
+    text = path.read_text()
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in blocks:
+            raise SystemExit(f"{path}: unknown generated block {name!r}")
+        return f"{match.group(1)}{blocks[name]()}\n{match.group(3)}"
+
+    return BLOCK.sub(replace, text)
+
+
+def pages() -> dict[Path, dict[str, Callable[[], str]]]:
+    out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
+    out[DOCS / "options.md"] = common_blocks()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if a page is out of date")
+    args = parser.parse_args()
+    stale = []
+    for path, blocks in pages().items():
+        if not path.exists():
+            stale.append(f"{path} is missing")
+            continue
+        new = render(path, blocks)
+        if new != path.read_text():
+            if args.check:
+                stale.append(f"{path} is out of date")
+            else:
+                path.write_text(new)
+                print(f"updated {path.relative_to(DOCS.parent)}")
+    if stale:
+        sys.exit("; ".join(stale) + " (run: python docs/build.py)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Discards every record (for benchmarks and dry runs); counts them as delivered."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from streamsim.sinks.base import Sink
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from streamsim.config import Resolved
+    from streamsim.events import Record
+
+
+class NullSink(Sink):
+    name = "null"
+
+    @classmethod
+    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+        return cls()
+
+    def write(self, record: Record) -> None:
+        self.accepted += 1
+        self.delivered += 1
+
+    def flush(self) -> None:
+        pass
