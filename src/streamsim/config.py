@@ -264,12 +264,6 @@ class LogOptions(Options):
     )
 
 
-class ScenarioOptions(Options):
-    """Base of each scenario's options model (the scenario's behaviour parameters)."""
-
-    group_title: ClassVar[str] = "Scenario"
-
-
 # ---------------------------------------------------------------------------
 # Describing options (shared by --help, error messages and docs)
 
@@ -318,6 +312,9 @@ class OptionSpec:
 
     def allowed(self) -> str:
         """What values are valid, in words."""
+        source = self.extra.get("choices_from")  # a ClassVar mapping of the model lists the choices
+        if source:
+            return "one of " + ", ".join(getattr(self.model, str(source)))
         return describe_allowed(self.info)
 
     def default_text(self) -> str:
@@ -580,10 +577,14 @@ def _explain(exc: ValidationError, model: type[Options], values: Mapping[str, Va
     where = given.source if given else spec.flag
     if given is not None and given.source.startswith("environment"):
         where = f"{spec.flag} (from {given.source})"
-    shown = "***" if spec.secret else repr(error.get("input"))
-    detail = message if message.startswith("expected") or len(loc) > 1 else f"allowed: {spec.allowed()}"
+    value = error.get("input")
+    # A validator's own message says what is expected; a failed constraint gets the allowed range.
+    detail = message if error["type"] == "value_error" else f"allowed: {spec.allowed()}"
     if len(loc) > 1:
         detail = f"{'.'.join(loc[1:])}: {message}"
+    if isinstance(value, list | dict):  # structured values (schedules) are not echoed back
+        return f"invalid value for {where}: {detail}"
+    shown = "***" if spec.secret else repr(value)
     return f"invalid value for {where}: {shown} ({detail})"
 
 

@@ -33,6 +33,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("streamsim")
 
 
+@dataclass(frozen=True)
+class DriftPoint:
+    """A drift phase the run entered: when, and after how many main-stream events."""
+
+    phase: int
+    name: str
+    time: float
+    events: int
+
+    def __str__(self) -> str:
+        return f"phase {self.phase} {self.name!r} at {iso_utc(self.time)} after {self.events:,} events"
+
+
 @dataclass
 class Summary:
     """What a run did, for the closing log line and for callers."""
@@ -51,6 +64,7 @@ class Summary:
     failed: int = 0
     undelivered: int = 0
     output_closed: bool = False  # the reader went away; what it did not read is counted as failed
+    drift_points: list[DriftPoint] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -71,6 +85,8 @@ class Summary:
             parts.append("types " + ", ".join(f"{k}={v:,}" for k, v in sorted(self.by_type.items())))
         if self.labels:
             parts.append("labels " + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.labels.items())))
+        if self.drift_points:
+            parts.append("drift " + ", ".join(map(str, self.drift_points)))
         parts.append(
             f"delivered {self.delivered:,}, failed {self.failed:,}, undelivered {self.undelivered:,}"
         )
@@ -181,6 +197,8 @@ def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: thr
     type_counts: dict[str, int] = {}
     label_counts: dict[str, int] = {}
     label_name = p.scenario.label_name
+    phase_names = [phase.name or f"phase-{i}" for i, phase in enumerate(p.scenario.options.schedule, 1)]
+    phase = 0
     seq = main = 0
     sample: bytes | None = None
     t = p.scenario.start
@@ -201,6 +219,11 @@ def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: thr
                 value = dumps(project(event.fields))
                 main += 1
                 sample = value
+                if event.fields["drift_phase"] != phase:
+                    phase = event.fields["drift_phase"]
+                    point = DriftPoint(phase, phase_names[phase - 1], t, main)
+                    summary.drift_points.append(point)
+                    log.info("drift: entered %s", point)
             else:
                 value = dumps(event.fields)
             seq += 1  # counted before writing: a write that raises has still accepted it

@@ -49,7 +49,7 @@ def iso_utc(t: float) -> str:
     return IsoFormatter()(t)
 
 
-def parse_duration(text: str) -> float:
+def parse_duration(text: str, *, allow_zero: bool = False) -> float:
     """Parse a duration like ``90m`` or ``1d12h`` into seconds.
 
     >>> parse_duration("1d12h")
@@ -71,7 +71,7 @@ def parse_duration(text: str) -> float:
             pos = match.end()
         if pos != len(s):
             raise ValueError(f"expected {DURATION_HELP}") from None
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"expected a positive duration, {DURATION_HELP}")
     return seconds
 

@@ -6,11 +6,12 @@ import heapq
 import inspect
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from streamsim.config import ScenarioOptions
+from streamsim.drift import Drift
 from streamsim.events import MAIN_STREAM, Event
+from streamsim.parameters import ScenarioOptions
 from streamsim.registry import register_scenario
 from streamsim.rng import RngTree, Shard
 
@@ -95,8 +96,13 @@ class Scenario(ABC, Generic[OptionsT]):
     def __iter__(self) -> Iterator[Event]:
         return self._generate(RngTree(self.seed, self.shard))
 
+    def _drift(self, rng: RngTree, build: Callable[[OptionsT], R]) -> Drift[R]:
+        """The run's drift controller: ``build`` turns options into the scenario's regime."""
+        return Drift(self.options, self.options.schedule, build, rng.stream("drift"), start=self.start)
+
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Timeline(Generic[T]):

@@ -16,9 +16,10 @@ from pydantic import Field
 
 from streamsim.catalog import BROWSER_BY_OS
 from streamsim.clock import PoissonArrivals, weekly_profile
-from streamsim.config import ScenarioOptions
+from streamsim.drift import DRIFT_FIELDS
 from streamsim.events import Event
 from streamsim.geo import HOUSTON
+from streamsim.parameters import ScenarioOptions
 from streamsim.rng import Weighted, entity_uuid, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
@@ -122,13 +123,13 @@ class EcommerceOptions(ScenarioOptions):
         600,
         gt=0,
         description="Mean events per minute (sets the rate unless --rate is given).",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
     max_active_sessions: int = Field(
         500,
         ge=1,
         description="Hard cap on open sessions; starting one more closes the least recently active.",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
     session_timeout_minutes: float = Field(
         30,
@@ -141,7 +142,7 @@ class EcommerceOptions(ScenarioOptions):
         ge=1,
         description="Customer population (sessions of returning customers reuse "
         "their ids, devices and locations).",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
 
 
@@ -190,7 +191,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         return self.options.event_rate_per_minute / 60.0
 
     def field_specs(self) -> dict[str, list[FieldSpec]]:
-        return {"": FIELDS}
+        return {"": [*FIELDS, *DRIFT_FIELDS]}
 
     def _generate(self, rng: RngTree) -> Iterator[Event]:
         o = self.options
@@ -208,8 +209,12 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         focused_next = Weighted(("add_to_cart", "page_view", "leave_review"), (0.6, 0.35, 0.05))
         browsing_next = Weighted(("page_view", "search", "add_to_cart"), (0.6, 0.2, 0.2))
         store = _SessionStore(o.max_active_sessions, o.session_timeout_minutes * 60.0)
+        drift = self._drift(rng, lambda options: options)
+        n = 0
         while True:
             t = arrivals.next()
+            n += 1
+            store.timeout = drift.at(t, n).session_timeout_minutes * 60.0
             store.expire(t)
             session = store.pick(r) if store.active and random() < 0.7 else None
             if session is None:
@@ -267,6 +272,8 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
                 "time_on_page_seconds": time_on_page,
                 "search_query": query,
                 "session_event_sequence": session.events,
+                "concept_id": drift.concept,
+                "drift_phase": drift.phase,
             }
             yield Event(t, session.session_id, event_type, fields)
 

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from streamsim.clock import LocalTime, PoissonArrivals, weekly_profile
-from streamsim.config import Probability, ScenarioOptions
+from streamsim.config import Probability
+from streamsim.drift import DRIFT_FIELDS
 from streamsim.events import Event
 from streamsim.geo import HOUSTON, haversine_km
+from streamsim.parameters import ScenarioOptions
 from streamsim.rng import Weighted, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
@@ -120,7 +122,7 @@ class EtaOptions(ScenarioOptions):
         4000,
         ge=1,
         description="Number of drivers (each keeps a vehicle and a rating).",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
 
 
@@ -151,7 +153,7 @@ class EtaScenario(Scenario[EtaOptions]):
         return 1.0 / ORIGINAL_MEAN_GAP_SECONDS
 
     def field_specs(self) -> dict[str, list[FieldSpec]]:
-        return {"": FIELDS}
+        return {"": [*FIELDS, *DRIFT_FIELDS]}
 
     def _generate(self, rng: RngTree) -> Iterator[Event]:
         o = self.options
@@ -175,8 +177,12 @@ class EtaScenario(Scenario[EtaOptions]):
         driver_rng = rng.stream("drivers")
         drivers: dict[int, Driver] = {}
         shard = rng.shard
+        drift = self._drift(rng, lambda options: options)
+        n = 0
         while True:
             t = arrivals.next()
+            n += 1
+            o = drift.at(t, n)
             n = r.randrange(o.drivers)
             driver = drivers.get(n)
             if driver is None:
@@ -236,6 +242,8 @@ class EtaScenario(Scenario[EtaOptions]):
                 "debug_weather_factor": round(weather_factor * 100) / 100,
                 "debug_incident_delay_seconds": incident_delay,
                 "debug_driver_factor": round(driver_factor * 100) / 100,
+                "concept_id": drift.concept,
+                "drift_phase": drift.phase,
             }
             yield Event(t, driver.driver_id, "trip", fields)
 

@@ -14,9 +14,11 @@ from pydantic import Field
 
 from streamsim.catalog import device, ipv4_in, ipv4_prefix
 from streamsim.clock import DAY, PoissonArrivals, weekly_profile
-from streamsim.config import Probability, ScenarioOptions
+from streamsim.config import Probability
+from streamsim.drift import DRIFT_FIELDS
 from streamsim.events import Event
 from streamsim.geo import WORLD_CITIES, jitter
+from streamsim.parameters import ScenarioOptions
 from streamsim.rng import entity_uuid, uuid4_str
 from streamsim.scenarios.base import Scenario
 from streamsim.schema import FieldSpec, Level
@@ -87,13 +89,13 @@ class FraudOptions(ScenarioOptions):
         5,
         ge=0,
         description="Age of the oldest accounts, in years (the original option's name).",
-        json_schema_extra={"metavar": "YEARS"},
+        json_schema_extra={"metavar": "YEARS", "drift": False},
     )
     merchant_id_limit: int = Field(
         200,
         ge=1,
         description="Number of distinct merchants (merchant_1 .. merchant_N).",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
     cvv_provided_missing_probability: Probability = Field(
         0.05,
@@ -113,7 +115,7 @@ class FraudOptions(ScenarioOptions):
         ge=1,
         description="Cardholders at the start (new accounts open over time). "
         "Default: rate x 86400 / 2, so a cardholder makes about two transactions a day.",
-        json_schema_extra={"metavar": "N"},
+        json_schema_extra={"metavar": "N", "drift": False},
     )
 
 
@@ -158,7 +160,7 @@ class FraudScenario(Scenario[FraudOptions]):
         return self.options.users or max(1, round(self.effective_rate * DAY / TRANSACTIONS_PER_USER_PER_DAY))
 
     def field_specs(self) -> dict[str, list[FieldSpec]]:
-        return {"": FIELDS}
+        return {"": [*FIELDS, *DRIFT_FIELDS]}
 
     def _generate(self, rng: RngTree) -> Iterator[Event]:
         o = self.options
@@ -173,17 +175,19 @@ class FraudScenario(Scenario[FraudOptions]):
         people = _Cardholders(rng, self.start, o.account_age_days_limit * 365 * DAY, self.default_users())
         merchants = [f"merchant_{i}" for i in range(1, o.merchant_id_limit + 1)]
         iso = IsoFormatter()
-        cvv_missing = o.cvv_provided_missing_probability
-        billing_missing = o.billing_address_match_missing_probability
+        drift = self._drift(rng, lambda options: options)
+        n = 0
         while True:
             t = arrivals.next()
+            n += 1
+            o = drift.at(t, n)
             is_fraud = random() < o.fraud_probability
             if is_fraud and random() < 0.15:
                 user = people.open_account(t - uniform(0, NEW_ACCOUNT_DAYS * DAY))
             else:
                 user = people.pick()
-            cvv_provided = random() >= cvv_missing
-            billing_address_match = random() >= billing_missing
+            cvv_provided = random() >= o.cvv_provided_missing_probability
+            billing_address_match = random() >= o.billing_address_match_missing_probability
             product_category = choice(PRODUCT_CATEGORIES)
             payment_method = choice(PAYMENT_METHODS)
             os_name, browser, agent = user.os, user.browser, user.user_agent
@@ -234,6 +238,8 @@ class FraudScenario(Scenario[FraudOptions]):
                 "billing_address_match": billing_address_match,
                 "is_fraud": int(is_fraud),
                 "fraud_type": fraud_type,
+                "concept_id": drift.concept,
+                "drift_phase": drift.phase,
             }
             yield Event(t, user.user_id, "transaction", fields, label=str(int(is_fraud)))
 
