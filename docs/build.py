@@ -48,9 +48,10 @@ def options_table(model: type[Options]) -> str:
     return "\n".join(rows)
 
 
-def fields_table(scenario: str, stream: str = MAIN_STREAM) -> str:
+def fields_table(scenario: str, stream: str = MAIN_STREAM, **options: Any) -> str:
     cls = get_scenario(scenario)
-    specs = cls(seed=0, start=0.0).field_specs()[stream]
+    own = {k: v for k, v in options.items() if k in cls.Options.model_fields}
+    specs = cls(cls.Options(**own), seed=0, start=0.0).field_specs()[stream]
     rows = ["| field | type | preset | meaning |", "|---|---|---|---|"]
     for spec in specs:
         kind = f"{spec.type} or null" if spec.nullable else spec.type
@@ -60,27 +61,48 @@ def fields_table(scenario: str, stream: str = MAIN_STREAM) -> str:
     return "\n".join(rows)
 
 
-def sample(scenario: str, count: int = 2, **options: Any) -> str:
-    """Real output of a fixed-seed run, one pretty JSON document per event."""
+def sample(scenario: str, count: int = 2, *, stream: str | None = None, show: int = 3, **options: Any) -> str:
+    """Real output of a fixed-seed run, one pretty JSON document per event.
+
+    With ``stream``, only the first ``show`` records of that companion stream.
+    """
     from streamsim import simulate
 
     sink = ListSink()
     simulate(scenario, seed=SAMPLE_SEED, start=SAMPLE_START, count=count, sink=sink, **options)
-    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in sink.records]
+    records = sink.records
     command = " ".join(
         [f"streamsim run {scenario} --seed {SAMPLE_SEED} --start {SAMPLE_START} --speed max -n {count}"]
         + [f"--{k.replace('_', '-')} {v}" for k, v in options.items()]
     )
+    if stream is not None:
+        topic = f"{get_scenario(scenario).topic}_{stream}"
+        records = [r for r in records if r.topic == topic][:show]
+        command += f"\n# the first {show} records of {topic}:"
+    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in records]
     return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
 
 
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
     cls = get_scenario(name)
-    return {
+    blocks: dict[str, Callable[[], str]] = {
         "options": lambda: options_table(cls.Options),
         "fields": lambda: fields_table(name),
         "sample": lambda: sample(name),
         "sample-classic": lambda: sample(name, 1, schema="classic"),
+    }
+    for stream, example in cls.companion_examples.items():
+        blocks.update(companion_blocks(name, stream, example))
+    return blocks
+
+
+def companion_blocks(name: str, stream: str, example: dict[str, Any]) -> dict[str, Callable[[], str]]:
+    """A companion stream's field table and sample, and the main stream beside it, from an example run."""
+    options = {k: v for k, v in example.items() if k != "count"}
+    return {
+        f"fields-{stream}": lambda: fields_table(name, stream, **options),
+        f"sample-{stream}": lambda: sample(name, example["count"], stream=stream, **options),
+        f"sample-{stream}-main": lambda: sample(name, 2, **options),
     }
 
 

@@ -41,6 +41,8 @@ class Scenario(ABC, Generic[OptionsT]):
     key_doc: ClassVar[str]  # which entity keys the messages, for docs and `list`
     schema_version: ClassVar[int] = 1
     label_name: ClassVar[str] = "label"  # what Event.label values mean, for summaries
+    #: Run options under which each companion stream appears, for its field table and sample in the docs.
+    companion_examples: ClassVar[dict[str, dict[str, Any]]] = {}
     Options: ClassVar[type[ScenarioOptions]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -153,8 +153,9 @@ class FraudOptions(ScenarioOptions):
             ),
         ),
         "merchant-breach": DriftPreset(
-            "From day 2 to day 9, a wave of merchant data breaches: compromised-merchant fraud dominates "
-            "and the fraud rate doubles (victims are hit one to seven days after using a breached merchant).",
+            "From day 2 to day 16, a wave of merchant data breaches: most fraud starts at compromised "
+            "merchants and the fraud rate doubles. Victims are hit one to seven days after shopping at a "
+            "breached merchant, so this fraud builds up over the first week and fades over the week after.",
             (
                 {
                     "name": "breaches",
@@ -168,7 +169,7 @@ class FraudOptions(ScenarioOptions):
                         },
                     },
                 },
-                {"name": "breaches-contained", "at": "+9d", "set": BACK_TO_NORMAL},
+                {"name": "breaches-contained", "at": "+16d", "set": BACK_TO_NORMAL},
             ),
         ),
     }
@@ -296,6 +297,16 @@ class FraudScenario(Scenario[FraudOptions]):
     key_doc = "user_id (the cardholder)"
     label_name = "is_fraud"
     Options = FraudOptions
+    # Delays shortened for the docs' sample, so that labels of both kinds show up within minutes.
+    companion_examples: ClassVar[dict[str, dict[str, Any]]] = {
+        LABELS: {
+            "label_mode": "delayed",
+            "fraud_probability": 0.05,
+            "label_delay_median_days": 0.002,
+            "dispute_window_days": 0.005,
+            "count": 3000,
+        }
+    }
 
     def default_rate(self) -> float:
         return 1.0 / ORIGINAL_MEAN_GAP_SECONDS

@@ -49,6 +49,7 @@ CELLULAR = 0.35  # share of a phone's purchases made on a mobile network
 OWN_PAYMENT = 0.85  # share of purchases with the cardholder's preferred payment method
 AMOUNT_SIGMA = 0.7  # spread (log scale) of a cardholder's amounts around its usual amount
 TRIP_DAYS = (2.0, 10.0)
+MEAN_TRIP = (TRIP_DAYS[0] + TRIP_DAYS[1]) / 2 * DAY
 NEW_ACCOUNT_AGE = 2 * DAY  # a new legitimate account buys within two days of opening
 CATEGORY_INDEX = {name: i for i, name in enumerate(PRODUCT_CATEGORIES)}
 PAYMENT_CHOICE = Weighted(PAYMENT_METHODS, PAYMENT_WEIGHTS)
@@ -131,16 +132,24 @@ def transactions(scenario: FraudScenario, rng: RngTree) -> Iterator[Transaction]
 
         # Trips and device changes happen in time, not per purchase: a chance for the time since the
         # cardholder's previous transaction, so busy cardholders do not travel more often.
-        elapsed = t - holder.last_seen
-        holder.last_seen = t
-        if t < holder.trip_until or random() < -expm1(-regime.trip_rate * elapsed):
-            if t >= holder.trip_until:  # a trip starts: another city, the hotel's network
-                away = home_weights.draw(random)
-                if away == holder.city:
-                    away = (away + 1) % len(WORLD_CITIES)
-                place = WORLD_CITIES[away]
+        seen, holder.last_seen = holder.last_seen, t
+        elapsed = t - seen if seen >= 0 else 0.0
+        if t < holder.trip_until:
+            travelling = True
+        elif seen < 0:  # first seen in this run: away already with the long-run share of time away
+            away = regime.trip_rate * MEAN_TRIP
+            travelling = random() < away / (1.0 + away)
+        else:
+            travelling = random() < -expm1(-regime.trip_rate * elapsed)
+        if travelling:
+            if t >= holder.trip_until:  # a trip starts (or, first seen, is under way): another city
+                where = home_weights.draw(random)
+                if where == holder.city:
+                    where = (where + 1) % len(WORLD_CITIES)
+                place = WORLD_CITIES[where]
                 holder.trip_lat, holder.trip_lon = place.lat + gauss(0.0, 0.05), place.lon + gauss(0.0, 0.05)
-                holder.trip_until = t + (TRIP_DAYS[0] + random() * (TRIP_DAYS[1] - TRIP_DAYS[0])) * DAY
+                days = TRIP_DAYS[0] + random() * (TRIP_DAYS[1] - TRIP_DAYS[0])
+                holder.trip_until = t + days * DAY * (random() if seen < 0 else 1.0)
                 holder.trip_ip = r.choice(hotels[place.country])
             lat, lon = holder.trip_lat + gauss(0.0, 0.05), holder.trip_lon + gauss(0.0, 0.05)
             distance = haversine_km(holder.lat, holder.lon, lat, lon)

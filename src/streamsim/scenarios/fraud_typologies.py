@@ -64,7 +64,8 @@ PROBE, CASH_OUT, STOLEN, TAKEOVER, NEW, COUNTERFEIT = range(6)
 
 TAKEOVER_PAYMENTS = Weighted(("paypal", "bank_transfer", "crypto", "credit_card"), (0.35, 0.3, 0.15, 0.2))
 TAKEOVER_TYPES = Weighted(("purchase", "transfer", "withdrawal"), (0.4, 0.35, 0.25))
-FAR_FROM_HOME = 0.85  # share of campaigns run from another city than the victim's
+#: Share of attacks made in the victim's own city (a lost or stolen card, a local fraudster).
+LOCAL = {CARD_TESTING: 0.0, STOLEN_CARD: 0.2, ACCOUNT_TAKEOVER: 0.1, COMPROMISED_MERCHANT: 0.3}
 PROXY_IN_VICTIM_COUNTRY = 0.45  # share of attacks through a proxy in the victim's country
 FRAUDSTER_BROADBAND = 0.3  # share of attacks from the fraudster's own broadband
 
@@ -141,6 +142,7 @@ class Attack:
         "ip_prefix",
         "last",
         "lat",
+        "local",
         "lon",
         "merchant",
         "typology",
@@ -155,6 +157,7 @@ class Attack:
         self.device = 0
         self.ip_prefix = ""
         self.lat = self.lon = 0.0
+        self.local = False  # made in the victim's city
         self.merchant = 0
         self.last = -math.inf  # time of the victim's last planned fraudulent transaction
         self.confirmed: float | None = None  # when the fraud is confirmed (delayed labels)
@@ -236,9 +239,12 @@ class Campaigns:
         r = self._r
         attack = Attack(typology, campaign_id, city, victim)
         attack.device = r.randrange(len(self._devices))
-        where = self._population.home_weights.draw(r.random)
-        if where == city and r.random() < FAR_FROM_HOME:
-            where = (city + 1 + r.randrange(len(WORLD_CITIES) - 1)) % len(WORLD_CITIES)
+        attack.local = r.random() < LOCAL[typology]
+        where = city
+        if not attack.local:
+            where = self._population.home_weights.draw(r.random)
+            if where == city:
+                where = (city + 1 + r.randrange(len(WORLD_CITIES) - 1)) % len(WORLD_CITIES)
         place = WORLD_CITIES[where]
         network = r.random()
         if network < PROXY_IN_VICTIM_COUNTRY:  # a mobile or residential proxy where the victim lives
@@ -372,7 +378,7 @@ class Campaigns:
         elif kind == STOLEN:
             merchant = m.stolen.draw(r.random)
             amount = min(6000.0, max(80.0, usd * r.uniform(3.0, 15.0)))
-            online = r.random() < 0.9
+            online = r.random() < (0.3 if attack.local else 0.9)  # a stolen card in a shop nearby
             cvv_extra, billing_extra = 0.35, 0.35
             own = PAYMENT_METHODS[victim.payment]
             payment = own if own in ("credit_card", "debit_card") else "credit_card"
@@ -383,7 +389,7 @@ class Campaigns:
             payment, kind_of = TAKEOVER_PAYMENTS.draw(r.random), TAKEOVER_TYPES.draw(r.random)
         elif kind == NEW:
             merchant = m.cash_out.draw(r.random)
-            amount = r.uniform(300.0, 2500.0)
+            amount = r.uniform(150.0, 2000.0)
         else:  # COUNTERFEIT: a cloned card, in a shop far away or online
             merchant = m.stolen.draw(r.random)
             amount = min(6000.0, max(60.0, usd * r.uniform(3.0, 12.0)))

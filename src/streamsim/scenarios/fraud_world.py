@@ -212,7 +212,7 @@ class Cardholder:
         self.mobile: tuple[str, ...] = ()  # the home country's mobile networks
         self.payment = 0
         self.regulars: tuple[int, ...] = ()
-        self.last_seen = created  # the previous transaction: trips and new devices happen in between
+        self.last_seen = -1.0  # the previous transaction (trips and new devices happen in between)
         self.trip_until = -math.inf  # while travelling: where, from which network, until when
         self.trip_lat = self.trip_lon = 0.0
         self.trip_ip = ""
@@ -311,7 +311,6 @@ class Population:
     def _create(self, number: int, city: int, created: float) -> Cardholder:
         r = self._rng
         holder = Cardholder(entity_uuid(r, self._shard, number), city, created)
-        holder.last_seen = max(created, self._start)
         home = WORLD_CITIES[city]
         holder.lat = max(-89.0, min(89.0, home.lat + r.gauss(0.0, HOME_SPREAD_KM / 111.0)))
         holder.coslat = max(0.2, math.cos(math.radians(holder.lat)))
