@@ -302,9 +302,9 @@ class FraudScenario(Scenario[FraudOptions]):
         LABELS: {
             "label_mode": "delayed",
             "fraud_probability": 0.05,
-            "label_delay_median_days": 0.002,
-            "dispute_window_days": 0.005,
-            "count": 3000,
+            "label_delay_median_days": 0.001,
+            "dispute_window_days": 0.001,
+            "count": 1000,
         }
     }
 
@@ -342,7 +342,7 @@ class FraudScenario(Scenario[FraudOptions]):
         window = self.options.dispute_window_days * DAY
         delays = rng.stream("label-delays")
         iso = IsoFormatter()
-        frauds: Timeline[Event] = Timeline()
+        frauds: Timeline[tuple[str, str, str, str]] = Timeline()  # (transaction, user, time, typology)
         behind = transactions(self, rng)
         lag_t, lag_fields, lag_attack, _ = next(behind)
         for t, fields, attack, regime in stream:
@@ -351,32 +351,43 @@ class FraudScenario(Scenario[FraudOptions]):
                 if min(fraud_due, legit_due) > t:
                     break
                 if fraud_due <= legit_due:
-                    yield frauds.pop()[1]
+                    when, (transaction_id, user_id, stamp, typology) = frauds.pop()
+                    yield _label(when, transaction_id, user_id, stamp, typology, iso(when))
                     continue
                 if lag_attack is None:
-                    yield _label(legit_due, lag_fields, 0, None, iso(legit_due))
+                    yield _label(
+                        legit_due,
+                        lag_fields["transaction_id"],
+                        lag_fields["user_id"],
+                        lag_fields["timestamp"],
+                        None,
+                        iso(legit_due),
+                    )
                 lag_t, lag_fields, lag_attack, _ = next(behind)
-            is_fraud = fields.pop("is_fraud")
+            del fields["is_fraud"]
             yield Event(t, fields["user_id"], "transaction", fields)
             if attack is not None:
                 if attack.confirmed is None:  # one confirmation per victim: the cardholder disputes it all
                     attack.confirmed = attack.last + delays.lognormvariate(
                         regime.delay_mu, regime.delay_sigma
                     )
-                when = min(attack.confirmed, t + window)
-                frauds.schedule(when, _label(when, fields, is_fraud, attack.typology, iso(when)))
+                pending = (fields["transaction_id"], fields["user_id"], fields["timestamp"], attack.typology)
+                frauds.schedule(min(attack.confirmed, t + window), pending)
 
 
-def _label(when: float, fields: dict[str, Any], is_fraud: int, fraud_type: str | None, stamp: str) -> Event:
+def _label(
+    when: float, transaction_id: str, user_id: str, stamp: str, fraud_type: str | None, confirmed: str
+) -> Event:
+    is_fraud = 0 if fraud_type is None else 1
     label = {
-        "transaction_id": fields["transaction_id"],
-        "user_id": fields["user_id"],
-        "transaction_timestamp": fields["timestamp"],
+        "transaction_id": transaction_id,
+        "user_id": user_id,
+        "transaction_timestamp": stamp,
         "is_fraud": is_fraud,
         "fraud_type": fraud_type,
-        "confirmed_at": stamp,
+        "confirmed_at": confirmed,
     }
-    return Event(when, fields["user_id"], "label", label, stream=LABELS, label=str(is_fraud))
+    return Event(when, user_id, "label", label, stream=LABELS, label=str(is_fraud))
 
 
 FIELDS = [
