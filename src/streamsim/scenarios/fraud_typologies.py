@@ -327,14 +327,14 @@ class Campaigns:
             del self.breaches[merchant]
 
     def close(self, breach: Breach, t: float) -> None:
-        """The capture window ended: cards bought there before the breach was found fill the count."""
+        """The capture window closed: if few cards were used there, earlier customers make up the count."""
         if self.breaches.get(breach.merchant) is breach:
             del self.breaches[breach.merchant]
             self._close(breach, t)
 
     def _close(self, breach: Breach, t: float) -> None:
         for _ in range(breach.left):
-            self._counterfeit(breach.campaign_id, self._population.home_weights.draw(self._r.random), None, t)
+            self._counterfeit(breach.campaign_id, self._population.busy_city(), None, t)
         breach.left = 0
 
     def _counterfeit(self, campaign_id: str, city: int, victim: Cardholder | None, captured: float) -> None:

@@ -254,6 +254,7 @@ class Population:
         self._tiers: list[Weighted[int] | None] = [None] * self.cities
         self._counts: list[list[int]] = [[] for _ in range(self.cities)]
         self.activity = [0.0] * self.cities
+        self._busy: Weighted[int] | None = None  # cities by activity, rebuilt when it changes
         for city in range(self.cities):
             self._refresh(city)
         self.home_weights = Weighted(range(self.cities), [c.weight for c in WORLD_CITIES])
@@ -264,6 +265,7 @@ class Population:
         weights = [n * rate for n, (rate, _) in zip(counts, TIERS, strict=True)]
         self._counts[city] = counts
         self.activity[city] = sum(weights)
+        self._busy = None
         self._tiers[city] = Weighted(range(len(TIERS)), weights) if sum(weights) > 0 else None
 
     def pick(self, city: int) -> Cardholder:
@@ -280,6 +282,12 @@ class Population:
             created = self._start - self._rng.random() * self._max_age
             found = self._known[number] = self._create(number, city, created)
         return found
+
+    def busy_city(self) -> int:
+        """A home city in proportion to its cardholders' activity."""
+        if self._busy is None:
+            self._busy = Weighted(range(self.cities), self.activity)
+        return self._busy.draw(self._pick)
 
     def pick_older(self, city: int, min_age: float, at: float, tries: int = 8) -> Cardholder:
         """A cardholder whose account is at least ``min_age`` old at ``at`` (the oldest of a few tries)."""
