@@ -165,14 +165,14 @@ def test_compromised_merchants_victims_shopped_there_first(history: list[Json]) 
         victims[campaign].append((user, t))
     checked = 0
     for users in victims.values():
-        if len(users) < 4 or min(t for _, t in users) < parse_time(START) + 10 * DAY:
-            continue  # breaches from before the run had victims the run never saw shopping
+        if min(t for _, t in users) < parse_time(START) + 3 * DAY:
+            continue  # the breach may predate the run: its victims shopped there unseen
         visited: Counter[str] = Counter()
         for user, t in users:
             visited.update({e["merchant_id"] for e in legit_by_user[user] if t - 9 * DAY <= _time(e) < t})
-        assert visited.most_common(1)[0][1] >= 0.5 * len(users)
+        assert visited.most_common(1)[0][1] >= 0.8 * len(users)
         checked += 1
-    assert checked >= 2
+    assert checked >= 3
 
 
 # -- cardholders and their rhythm -----------------------------------------------------------------
