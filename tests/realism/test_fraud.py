@@ -400,9 +400,9 @@ LABEL_RUN = {
     "seed": 4,
     "rate": 0.05,
     "users": 300,
-    "duration": "12d",
+    "duration": "8d",
     "fraud_probability": 0.05,
-    "dispute_window_days": 4,
+    "dispute_window_days": 3,
     "label_delay_median_days": 1,
 }
 
@@ -431,7 +431,7 @@ def test_delayed_labels_arrive_after_their_transaction_and_agree(
 ) -> None:
     inline, delayed = label_runs
     by_id = {e["transaction_id"]: e for e in inline}
-    window = 4 * DAY  # LABEL_RUN's dispute window
+    window = 3 * DAY  # LABEL_RUN's dispute window
     end = max(_time(e) for e in inline)
     labels = [r.event for r in delayed.records if r.event.stream == "labels"]
     times = [r.event.time for r in delayed.records]
@@ -475,7 +475,7 @@ def test_delayed_mode_labels_are_counted_in_the_summary() -> None:
         seed=1,
         rate=0.05,
         users=200,
-        duration="3d",
+        duration="2d",
         fraud_probability=0.1,
         dispute_window_days=1,
         label_delay_median_days=0.2,
