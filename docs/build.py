@@ -74,6 +74,26 @@ def sample(scenario: str, count: int = 2, **options: Any) -> str:
     return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
 
 
+def drift_presets() -> str:
+    """Every scenario's built-in drift presets with their phases."""
+    import yaml
+
+    parts = []
+    for name, cls in scenarios().items():
+        parts.append(f"### {name}\n")
+        presets = cls.Options.drift_presets
+        if not presets:
+            parts.append("No presets yet.\n")
+        for preset, spec in presets.items():
+            phases = yaml.safe_dump(list(spec.phases), sort_keys=False, default_flow_style=None).strip()
+            parts.append(
+                f"- `--drift {preset}`: {spec.description}\n\n  ```yaml\n"
+                + "\n".join("  " + line for line in phases.splitlines())
+                + "\n  ```\n"
+            )
+    return "\n".join(parts).rstrip()
+
+
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
     cls = get_scenario(name)
     return {
@@ -114,6 +134,7 @@ def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
 def pages() -> dict[Path, dict[str, Callable[[], str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
+    out[DOCS / "drift.md"] = {"drift-presets": drift_presets}
     return out
 
 
