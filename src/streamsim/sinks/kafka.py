@@ -39,7 +39,7 @@ log = logging.getLogger("streamsim.kafka")
 TOPIC_CONFIG = {"message.timestamp.after.max.ms": str(2**63 - 1)}
 
 #: Seconds one metadata request may take while connecting; backoff between attempts.
-ATTEMPT_TIMEOUT = 5.0
+ATTEMPT_TIMEOUT = 2.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
 
 
@@ -66,7 +66,7 @@ def connect(config: dict[str, Any], timeout: float) -> tuple[AdminClient, set[st
         try:
             return admin, set(admin.list_topics(timeout=max(0.1, min(left, ATTEMPT_TIMEOUT))).topics)
         except KafkaException as exc:
-            reason = _reason(exc)
+            reason = describe(exc)
         left = deadline - time.monotonic()
         if left <= 0:
             raise RunFailure(
@@ -87,12 +87,14 @@ def new_client(kind: Any, config: dict[str, Any]) -> Any:
         return kind({**config, "logger": _quiet_logger()})
     except (KafkaException, ValueError, TypeError) as exc:
         raise UsageError(
-            f"invalid Kafka client configuration (--kafka-config or Kafka options): {_reason(exc)}"
+            f"invalid Kafka client configuration (--kafka-config or Kafka options): {describe(exc)}"
         ) from None
 
 
-def _reason(exc: BaseException) -> str:
-    error = exc.args[0] if exc.args else exc
+def describe(error: BaseException | KafkaError) -> str:
+    """The message of a librdkafka error, or of an exception carrying one."""
+    if isinstance(error, BaseException) and error.args:
+        error = error.args[0]
     return error.str() if isinstance(error, KafkaError) else str(error)
 
 
@@ -162,7 +164,7 @@ class KafkaSink(Sink):
                     exc.args[0].code() == KafkaError.TOPIC_ALREADY_EXISTS
                 ):  # created meanwhile by another shard
                     continue
-                raise RunFailure(f"cannot create topic {topic!r}: {_reason(exc)}") from None
+                raise RunFailure(f"cannot create topic {topic!r}: {describe(exc)}") from None
             log.info(
                 "created topic %s (%d partitions, replication factor %d)",
                 topic,
@@ -196,7 +198,7 @@ class KafkaSink(Sink):
                 producer.poll(0.1)  # the local queue is full: serve delivery reports to make room
             except KafkaException as exc:  # e.g. larger than message.max.bytes
                 self.failed += 1
-                raise RunFailure(f"Kafka refused an event for {record.topic}: {_reason(exc)}") from None
+                raise RunFailure(f"Kafka refused an event for {record.topic}: {describe(exc)}") from None
         producer.poll(0)
 
     def flush(self) -> None:
