@@ -39,6 +39,9 @@ HEAP = "-Xmx768m"
 
 log = logging.getLogger("infra.kafka")
 
+#: Brokers started by this process, by pid: kept so their exit can be observed (and reaped).
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
 
 class BrokerError(Exception):
     """The broker could not be assembled, started or stopped."""
@@ -158,10 +161,9 @@ def _config_file(home: Path) -> Path:
 
 def _alive(pid: int, home: Path) -> bool:
     """Whether ``pid`` is the broker of ``home`` (not a reused pid, not an exited child)."""
-    if pid <= 0:
-        return False
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # reap it if it is our exited child
+    child = _children.get(pid)
+    if child is not None:
+        return child.poll() is None
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -178,7 +180,9 @@ def free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Whether nothing listens on ``port`` (connections of a stopped broker in TIME_WAIT do not count)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the JVM binds
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -234,6 +238,7 @@ def start(
                 start_new_session=True,
                 preexec_fn=_die_with_parent if tied else None,
             )
+        _children[process.pid] = process
         broker = Broker(home, process.pid, port, controller_port, cluster_id)
         _write_state(broker)
         try:
