@@ -60,15 +60,15 @@ def _parse_properties(value: object) -> dict[str, str]:
         for item in [value] if isinstance(value, str) else list(value):  # type: ignore[call-overload]
             key, eq, val = str(item).partition("=")
             if not eq or not key.strip():
-                raise ValueError(f"expected key=value, got {str(item)!r}")
+                raise ValueError("expected key=value, e.g. linger.ms=20")
             items.append((key, val))
     out = {}
     for key, val in items:
         key = key.strip()
         if any(word in key for word in SECRET_PROPERTIES):
             raise ValueError(
-                f"{key} holds a secret: give it with --sasl-password(-file) or --ssl-key-password, "
-                "which are never shown"
+                f"expected no secret here: give {key} with --sasl-password(-file) or "
+                "--ssl-key-password, which are never shown"
             )
         out[key] = str(val).lower() if isinstance(val, bool) else str(val)
     return out
@@ -121,7 +121,8 @@ class KafkaOptions(Options):
         default_factory=dict,
         description="Any librdkafka property, e.g. linger.ms=50 (repeatable). It overrides streamsim's "
         "producer defaults; the options of this group, when given, override it.",
-        json_schema_extra={"metavar": "KEY=VALUE", "multiple": True},
+        # "secret": a mistyped item may hold a credential, so errors never echo the values.
+        json_schema_extra={"metavar": "KEY=VALUE", "multiple": True, "secret": True},
     )
     security_protocol: SecurityProtocol = Field(
         "PLAINTEXT", description="How to talk to the brokers.", json_schema_extra={"metavar": "PROTOCOL"}
