@@ -46,10 +46,8 @@ BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
 def _quiet_logger() -> logging.Logger:
     """librdkafka's own log lines, shown at --log-level debug (streamsim logs the failures it acts on)."""
     logger = logging.getLogger("streamsim.librdkafka")
-    if logger.level == logging.NOTSET:
-        logger.setLevel(
-            logging.DEBUG if logging.getLogger("streamsim").level <= logging.DEBUG else logging.CRITICAL
-        )
+    debug = logging.getLogger("streamsim").getEffectiveLevel() <= logging.DEBUG
+    logger.setLevel(logging.DEBUG if debug else logging.CRITICAL)
     return logger
 
 
@@ -199,7 +197,8 @@ class KafkaSink(Sink):
             except KafkaException as exc:  # e.g. larger than message.max.bytes
                 self.failed += 1
                 raise RunFailure(f"Kafka refused an event for {record.topic}: {describe(exc)}") from None
-        producer.poll(0)
+        if not record.sequence & 63:  # serve delivery reports; every write would cost more than it helps
+            producer.poll(0)
 
     def flush(self) -> None:
         if self._producer is not None:
