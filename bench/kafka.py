@@ -19,8 +19,8 @@ from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
-
 from infra.kafka import broker
+
 from streamsim import simulate
 from streamsim.registry import scenarios
 from streamsim.sinks.kafka_options import PRODUCER_DEFAULTS
@@ -110,7 +110,8 @@ def markdown(rows: list[Row]) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} | {r.bytes_per_event:.0f} |"
+            f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} "
+            f"| {r.bytes_per_event:.0f} |"
         )
     return "\n".join(lines)
 
