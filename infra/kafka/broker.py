@@ -286,8 +286,12 @@ def _terminate(broker: Broker, timeout: float = 60.0) -> None:
 
 def _die_with_parent() -> None:
     """In the child before exec: ask Linux to SIGTERM it when the parent exits."""
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+# Looked up before any fork: the child may only make this one call before exec.
+_PR_SET_PDEATHSIG = 1
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl
 
 
 def _new_cluster_id() -> str:

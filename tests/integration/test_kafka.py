@@ -198,7 +198,7 @@ def test_broker_stopped_and_restarted_mid_run_loses_and_duplicates_nothing(
         wait_until(lambda: message_count(bootstrap, topic) >= 2000, "the run to be under way")
         broker.stop(restartable_broker.home)
         assert process.poll() is None, "the run should wait for the broker, not end"
-        broker.start(restartable_broker.home)  # same storage and port
+        broker.start(restartable_broker.home, tied=True)  # same storage and port
         before = message_count(bootstrap, topic)
         wait_until(lambda: message_count(bootstrap, topic) > before + 2000, "the run to resume")
     finally:
