@@ -53,9 +53,15 @@ class ConsumeOptions(Options):
 
 def consume(kafka: KafkaOptions, options: ConsumeOptions, out: IO[bytes]) -> int:
     """Write the topic's messages to ``out``, one JSON document a line; returns how many."""
-    from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, TopicPartition
-
-    from streamsim.sinks.kafka import connect, new_client
+    # Through the sink module: its guarded import names the extra when confluent-kafka is missing.
+    from streamsim.sinks.kafka import (
+        OFFSET_BEGINNING,
+        OFFSET_END,
+        Consumer,
+        TopicPartition,
+        connect,
+        new_client,
+    )
 
     topic = options.topic
     assert topic is not None  # checked by ConsumeOptions

@@ -18,7 +18,16 @@ from streamsim.sinks.base import Sink
 from streamsim.sinks.kafka_options import KafkaOptions
 
 try:
-    from confluent_kafka import KafkaError, KafkaException, Message, Producer
+    from confluent_kafka import (
+        OFFSET_BEGINNING,
+        OFFSET_END,
+        Consumer,
+        KafkaError,
+        KafkaException,
+        Message,
+        Producer,
+        TopicPartition,
+    )
     from confluent_kafka.admin import AdminClient
     from confluent_kafka.cimpl import NewTopic
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
@@ -30,6 +39,16 @@ if TYPE_CHECKING:
     from streamsim.config import Resolved
     from streamsim.events import Record
     from streamsim.scenarios.base import Scenario
+
+__all__ = [
+    "OFFSET_BEGINNING",
+    "OFFSET_END",
+    "Consumer",
+    "KafkaSink",
+    "TopicPartition",
+    "connect",
+    "new_client",
+]
 
 log = logging.getLogger("streamsim.kafka")
 
