@@ -164,6 +164,12 @@ def _alive(pid: int, home: Path) -> bool:
     child = _children.get(pid)
     if child is not None:
         return child.poll() is None
+    if not Path("/proc").is_dir():  # no procfs (macOS): the pid alone has to do
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -195,6 +201,7 @@ def _port_free(port: int) -> bool:
 
 def status(home: Path = DEFAULT_HOME) -> Broker | None:
     """The broker running from ``home``, if any."""
+    home = home.resolve()
     broker = _read_state(home)
     return broker if broker is not None and _alive(broker.pid, home) else None
 
@@ -236,7 +243,7 @@ def start(
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent if tied else None,
+                preexec_fn=_die_with_parent if tied and _PRCTL is not None else None,
             )
         _children[process.pid] = process
         broker = Broker(home, process.pid, port, controller_port, cluster_id)
@@ -286,12 +293,13 @@ def _terminate(broker: Broker, timeout: float = 60.0) -> None:
 
 def _die_with_parent() -> None:
     """In the child before exec: ask Linux to SIGTERM it when the parent exits."""
+    assert _PRCTL is not None
     _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-# Looked up before any fork: the child may only make this one call before exec.
+# Looked up before any fork: the child may only make this one call before exec (Linux only).
 _PR_SET_PDEATHSIG = 1
-_PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
 
 
 def _new_cluster_id() -> str:
@@ -395,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             if not stop(args.dir):
                 log.info("no broker running from %s", args.dir.resolve())
         elif args.command == "status":
-            broker = status(args.dir.resolve())
+            broker = status(args.dir)
             if broker is None:
                 print("stopped")
                 return 3
