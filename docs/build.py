@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
+from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
 from streamsim.registry import SINKS, get_scenario, scenarios
 from streamsim.schema import Level
@@ -39,7 +40,8 @@ def options_table(model: type[Options]) -> str:
         flag = f"`{spec.flag}/--no-{spec.flag[2:]}`" if spec.is_flag else f"`{spec.flag}`"
         default = spec.default_text() or "-"
         allowed = "flag" if spec.is_flag else spec.allowed()
-        rows.append(f"| {flag} | `{spec.envvars[0]}` | {default} | {allowed} | {spec.info.description} |")
+        env = ", ".join(f"`{name}`" for name in spec.envvars)
+        rows.append(f"| {flag} | {env} | {default} | {allowed} | {spec.info.description} |")
     config_only = [spec for spec in option_specs(model) if not spec.on_cli]
     for spec in config_only:
         rows.append(
@@ -81,6 +83,26 @@ def sample(scenario: str, count: int = 2, *, stream: str | None = None, show: in
         command += f"\n# the first {show} records of {topic}:"
     docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in records]
     return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
+
+
+def drift_presets() -> str:
+    """Every scenario's built-in drift presets with their phases."""
+    import yaml
+
+    parts = []
+    for name, cls in scenarios().items():
+        parts.append(f"### {name}\n")
+        presets = cls.Options.drift_presets
+        if not presets:
+            parts.append("No presets yet.\n")
+        for preset, spec in presets.items():
+            phases = yaml.safe_dump(list(spec.phases), sort_keys=False, default_flow_style=None).strip()
+            parts.append(
+                f"- `--drift {preset}`: {spec.description}\n\n  ```yaml\n"
+                + "\n".join("  " + line for line in phases.splitlines())
+                + "\n  ```\n"
+            )
+    return "\n".join(parts).rstrip()
 
 
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
@@ -136,6 +158,11 @@ def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
 def pages() -> dict[Path, dict[str, Callable[[], str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
+    out[DOCS / "drift.md"] = {"drift-presets": drift_presets}
+    out[DOCS / "kafka.md"] = {
+        "kafka-options": common_blocks()["kafka-options"],
+        "consume-options": lambda: options_table(ConsumeOptions),
+    }
     return out
 
 
