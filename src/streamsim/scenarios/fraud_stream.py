@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from streamsim.clock import DAY, HOUR, PoissonArrivals
 from streamsim.geo import WORLD_CITIES, haversine_km
 from streamsim.rng import Weighted, uuid4_str
-from streamsim.scenarios.fraud_typologies import Attack, Breach, Campaigns, Regime
+from streamsim.scenarios.fraud_typologies import Attack, Breach, Campaigns, Regime, Stolen
 from streamsim.scenarios.fraud_world import (
     ACTIVE_DAY_KM,
     CATEGORY_AMOUNT,
@@ -96,10 +96,13 @@ def transactions(scenario: FraudScenario, rng: RngTree) -> Iterator[Transaction]
     cities, ratios = rhythm.cities, rhythm.fraud_ratio
     arrival = arrivals.next()
     while True:
-        if timeline.next_time() <= arrival:  # a scheduled fraudulent transaction, or a breach's end
+        if timeline.next_time() <= arrival:  # a scheduled fraudulent transaction, or campaign news
             t, item = timeline.pop()
             if isinstance(item, Breach):
                 campaigns.close(item, t)
+                continue
+            if isinstance(item, Stolen):
+                campaigns.activate(item, t)
                 continue
             n += 1
             regime = drift.at(t, n)

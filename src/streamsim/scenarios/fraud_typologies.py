@@ -175,7 +175,19 @@ class Breach:
         self.until = until
 
 
-Scheduled = tuple[int, Attack] | Breach  # a fraudulent transaction (kind, attack), or a breach's end
+class Stolen:
+    """A card captured at a breached merchant, waiting for its first fraudulent use."""
+
+    __slots__ = ("campaign_id", "city", "victim")
+
+    def __init__(self, campaign_id: str, city: int, victim: Cardholder | None) -> None:
+        self.campaign_id = campaign_id
+        self.city = city
+        self.victim = victim
+
+
+#: On the timeline: a fraudulent transaction (kind, attack), a breach's end, or a stolen card's first use.
+Scheduled = tuple[int, Attack] | Breach | Stolen
 
 
 class Campaigns:
@@ -257,47 +269,61 @@ class Campaigns:
         attack.lon = place.lon + r.gauss(0.0, 0.1)
         return attack
 
-    def _schedule(self, t: float, kind: int, attack: Attack) -> None:
-        attack.last = max(attack.last, t)
-        if t >= self._not_before:
-            self.timeline.schedule(t, (kind, attack))
-
-    def _series(
-        self, t: float, kind: int, attack: Attack, count: tuple[int, int], gap: float, span: float
-    ) -> None:
-        """``count`` transactions from ``t``, exponential gaps, within ``span``."""
-        r = self._r
+    def _series(self, t: float, count: tuple[int, int], gap: float, span: float) -> list[float]:
+        """Times of ``count`` transactions from ``t``: exponential gaps, within ``span``."""
+        random = self._r.random
         end = t + span
-        for _ in range(r.randint(*count)):
-            self._schedule(t, kind, attack)
-            t = min(end, t + r.expovariate(1.0 / gap))
+        times = [t]
+        for _ in range(count[0] - 1 + int(random() * (count[1] - count[0] + 1))):
+            t = min(end, t - gap * math.log(1.0 - random()))  # an exponential gap
+            times.append(t)
+        return times
+
+    def _launch(self, attack: Attack, kinds: list[tuple[float, int]]) -> None:
+        """Schedule an attack's transactions (those from the run's start on)."""
+        attack.last = kinds[-1][0]
+        for t, kind in kinds:
+            if t >= self._not_before:
+                self.timeline.schedule(t, (kind, attack))
+
+    # Each planner draws its times first and builds the attack only if some are still to come,
+    # so that warming up costs little for campaigns that ended before the run.
 
     def _card_testing(self, t: float, city: int, regime: Regime) -> None:
         r = self._r
-        attack = self._attack(CARD_TESTING, uuid4_str(r), city)
-        attack.merchant = self._merchants.card_testing.draw(r.random)
+        kinds = []
         for _ in range(r.randint(*PROBES)):
-            self._schedule(t, PROBE, attack)
+            kinds.append((t, PROBE))
             t += r.expovariate(1.0 / PROBE_GAP)
         if r.random() < regime.cash_out:
-            self._schedule(t + r.uniform(*CASH_OUT_DELAY), CASH_OUT, attack)
+            kinds.append((t + r.uniform(*CASH_OUT_DELAY), CASH_OUT))
+        if kinds[-1][0] >= self._not_before:
+            attack = self._attack(CARD_TESTING, uuid4_str(r), city)
+            attack.merchant = self._merchants.card_testing.draw(r.random)
+            self._launch(attack, kinds)
 
     def _stolen_card(self, t: float, city: int, regime: Regime) -> None:
-        attack = self._attack(STOLEN_CARD, uuid4_str(self._r), city)
-        self._series(t, STOLEN, attack, STOLEN_TRANSACTIONS, STOLEN_GAP, STOLEN_SPAN)
+        times = self._series(t, STOLEN_TRANSACTIONS, STOLEN_GAP, STOLEN_SPAN)
+        if times[-1] >= self._not_before:
+            attack = self._attack(STOLEN_CARD, uuid4_str(self._r), city)
+            self._launch(attack, [(x, STOLEN) for x in times])
 
     def _account_takeover(self, t: float, city: int, regime: Regime) -> None:
-        victim = self._population.pick_older(city, TAKEOVER_MIN_AGE, t)
-        attack = self._attack(ACCOUNT_TAKEOVER, uuid4_str(self._r), city, victim)
-        self._series(t, TAKEOVER, attack, TAKEOVER_TRANSACTIONS, TAKEOVER_GAP, TAKEOVER_SPAN)
+        times = self._series(t, TAKEOVER_TRANSACTIONS, TAKEOVER_GAP, TAKEOVER_SPAN)
+        if times[-1] >= self._not_before:
+            victim = self._population.pick_older(city, TAKEOVER_MIN_AGE, t)
+            attack = self._attack(ACCOUNT_TAKEOVER, uuid4_str(self._r), city, victim)
+            self._launch(attack, [(x, TAKEOVER) for x in times])
 
     def _new_account(self, t: float, city: int, regime: Regime) -> None:
         r = self._r
-        account = self._population.synthetic(city, t - r.random() * NEW_ACCOUNT_OPENED)
-        attack = Attack(NEW_ACCOUNT, uuid4_str(r), city, account)
-        attack.device, attack.ip_prefix = account.devices[0], account.ip_prefix  # its own, from day one
-        attack.lat, attack.lon = account.lat, account.lon
-        self._series(t, NEW, attack, NEW_ACCOUNT_TRANSACTIONS, NEW_ACCOUNT_GAP, NEW_ACCOUNT_SPAN)
+        times = self._series(t, NEW_ACCOUNT_TRANSACTIONS, NEW_ACCOUNT_GAP, NEW_ACCOUNT_SPAN)
+        if times[-1] >= self._not_before:
+            account = self._population.synthetic(city, t - r.random() * NEW_ACCOUNT_OPENED)
+            attack = Attack(NEW_ACCOUNT, uuid4_str(r), city, account)
+            attack.device, attack.ip_prefix = account.devices[0], account.ip_prefix  # its own, from day one
+            attack.lat, attack.lon = account.lat, account.lon
+            self._launch(attack, [(x, NEW) for x in times])
 
     def _compromised_merchant(self, t: float, city: int, regime: Regime) -> None:
         r = self._r
@@ -338,9 +364,21 @@ class Campaigns:
         breach.left = 0
 
     def _counterfeit(self, campaign_id: str, city: int, victim: Cardholder | None, captured: float) -> None:
-        attack = self._attack(COMPROMISED_MERCHANT, campaign_id, city, victim)
+        """A stolen card, used days later: it waits as a small record until then."""
         first = captured + self._r.uniform(*COUNTERFEIT_DELAY)
-        self._series(first, COUNTERFEIT, attack, COUNTERFEIT_TRANSACTIONS, COUNTERFEIT_GAP, COUNTERFEIT_SPAN)
+        if first + COUNTERFEIT_SPAN < self._not_before:
+            return
+        stolen = Stolen(campaign_id, city, victim)
+        if first >= self._not_before:
+            self.timeline.schedule(first, stolen)
+        else:
+            self.activate(stolen, first)
+
+    def activate(self, stolen: Stolen, t: float) -> None:
+        """A stolen card's first use: plan its transactions from ``t``."""
+        attack = self._attack(COMPROMISED_MERCHANT, stolen.campaign_id, stolen.city, stolen.victim)
+        times = self._series(t, COUNTERFEIT_TRANSACTIONS, COUNTERFEIT_GAP, COUNTERFEIT_SPAN)
+        self._launch(attack, [(x, COUNTERFEIT) for x in times])
 
     # -- building fraudulent transactions --------------------------------------------------
 
