@@ -138,7 +138,6 @@ class Merchants:
             popularity.append(rng.lognormvariate(0.0, 1.0))
         self.category: tuple[str, ...] = tuple(category)
         self.online: tuple[bool, ...] = tuple(online)
-        self.risk: tuple[float, ...] = tuple(risk)
         everyone = range(count)
         self.anywhere = Weighted(everyone, popularity)
         self.regular_by_country = {
