@@ -74,6 +74,18 @@ def sample(scenario: str, count: int = 2, **options: Any) -> str:
     return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
 
 
+def metrics_table() -> str:
+    """Every metric of --metrics-port, from the table the metrics server builds its families from."""
+    from streamsim.metrics import METRICS
+
+    rows = ["| metric | type | labels | meaning |", "|---|---|---|---|"]
+    for spec in METRICS:
+        names = "<br>".join(f"`{name}`" for name in spec.samples)
+        labels = ", ".join(f"`{label}`" for label in spec.labels)
+        rows.append(f"| {names} | {spec.kind} | {labels} | {spec.help} |")
+    return "\n".join(rows)
+
+
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
     cls = get_scenario(name)
     return {
@@ -114,6 +126,7 @@ def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
 def pages() -> dict[Path, dict[str, Callable[[], str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
+    out[DOCS / "metrics.md"] = {"metrics": metrics_table}
     return out
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from streamsim import __version__
 from streamsim.errors import RunFailure, UsageError
@@ -51,6 +51,104 @@ STALL_SECONDS = 300.0
 REQUEST_TIMEOUT = 10.0
 #: How often the idle server checks whether to stop (the delay it adds to the end of a run).
 SHUTDOWN_POLL_SECONDS = 0.01
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric family: name as exposed without its suffix, Prometheus type, labels, meaning."""
+
+    name: str
+    kind: Literal["counter", "gauge", "histogram", "info"]
+    labels: tuple[str, ...]
+    help: str
+
+    def family(self) -> Metric:
+        labels = list(self.labels)
+        if self.kind == "counter":
+            return CounterMetricFamily(self.name, self.help, labels=labels)
+        if self.kind == "gauge":
+            return GaugeMetricFamily(self.name, self.help, labels=labels)
+        if self.kind == "histogram":
+            return HistogramMetricFamily(self.name, self.help, labels=labels)
+        return InfoMetricFamily(self.name, self.help, labels=[])  # its labels are the info's keys
+
+    @property
+    def samples(self) -> list[str]:
+        """Names of the samples Prometheus stores for this family."""
+        if self.kind == "histogram":
+            return [f"{self.name}_bucket", f"{self.name}_sum", f"{self.name}_count"]
+        return [self.name + {"counter": "_total", "info": "_info"}.get(self.kind, "")]
+
+
+S = ("scenario",)
+#: Every metric a run exports (besides the process_* and python_* metrics of prometheus-client).
+METRICS = (
+    MetricSpec(
+        "streamsim_run",
+        "info",
+        ("scenario", "shard", "seed", "sink", "speed", "version"),
+        "The run: scenario, shard, seed, sink, pacing and streamsim version (value 1).",
+    ),
+    MetricSpec(
+        "streamsim_events",
+        "counter",
+        (*S, "topic", "event_type", "label"),
+        "Events produced, by topic, event type and label value ('' for events without a label).",
+    ),
+    MetricSpec("streamsim_labels", "counter", (*S, "label"), "Events that carry a label, by label value."),
+    MetricSpec(
+        "streamsim_event_bytes", "counter", (*S, "topic"), "Bytes of serialized events handed to the sink."
+    ),
+    MetricSpec(
+        "streamsim_label_delay_seconds",
+        "histogram",
+        S,
+        "Event time of a delayed label minus the event time of the event it labels.",
+    ),
+    MetricSpec("streamsim_delivered", "counter", S, "Events the sink delivered."),
+    MetricSpec("streamsim_delivery_failures", "counter", S, "Events the sink failed to deliver."),
+    MetricSpec(
+        "streamsim_undelivered", "gauge", S, "Events accepted by the sink, neither delivered nor failed yet."
+    ),
+    MetricSpec(
+        "streamsim_producer_queue_length",
+        "gauge",
+        S,
+        "Events waiting in the sink's local buffer or producer queue.",
+    ),
+    MetricSpec(
+        "streamsim_delivery_latency_seconds",
+        "histogram",
+        S,
+        "Seconds from handing an event to the sink to its acknowledgement (sinks that measure it).",
+    ),
+    MetricSpec("streamsim_event_time_seconds", "gauge", S, "Event time of the latest event (Unix time)."),
+    MetricSpec(
+        "streamsim_clock_lag_seconds",
+        "gauge",
+        S,
+        "Wall-clock time minus the simulated clock (the latest event's time) when the run last reported: "
+        "large while backfilling, about 0 when live, negative ahead of the wall clock.",
+    ),
+    MetricSpec(
+        "streamsim_active",
+        "gauge",
+        (*S, "kind"),
+        "Live sizes the scenario reports, by kind (entities, sessions).",
+    ),
+    MetricSpec(
+        "streamsim_drift_phase",
+        "gauge",
+        (*S, "name"),
+        "Current phase of the drift schedule (0: the initial concept), with its name.",
+    ),
+    MetricSpec(
+        "streamsim_ready",
+        "gauge",
+        S,
+        "1 while the run is ready (sink open and connected, as /readyz), else 0.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -186,105 +284,44 @@ class MetricsServer:
     # -- Prometheus collector ---------------------------------------------------------
 
     def collect(self) -> Iterable[Metric]:
-        """Metric families of the run, built at each scrape."""
+        """Metric families of the run, built at each scrape (see :data:`METRICS`)."""
         p, sink, scenario = self.published, self.sink, self.scenario.name
-        yield InfoMetricFamily("streamsim_run", "The run: scenario, shard, seed, sink, speed.", self.info)
+        # Each family type has its own add_metric signature; the specs say which is which.
+        families: dict[str, Any] = {spec.name: spec.family() for spec in METRICS}
 
-        events = CounterMetricFamily(
-            "streamsim_events",
-            "Events produced, by topic, event type and label value ('' for events without a label).",
-            labels=["scenario", "topic", "event_type", "label"],
-        )
-        labels = CounterMetricFamily(
-            "streamsim_labels", "Events that carry a label, by label value.", labels=["scenario", "label"]
-        )
-        size = CounterMetricFamily(
-            "streamsim_event_bytes",
-            "Bytes of serialized events handed to the sink.",
-            labels=["scenario", "topic"],
-        )
+        def add(name: str, value: float, *labels: str) -> None:
+            families[name].add_metric([scenario, *labels], value)
+
+        families["streamsim_run"].add_metric([], self.info)
         by_label: dict[str, int] = {}
         by_topic: dict[str, int] = {}
         for (stream, event_type, label), (n, nbytes) in sorted(p.kinds.items(), key=_kind_order):
             topic = self.topics.get(stream, stream)
-            events.add_metric([scenario, topic, event_type, label or ""], n)
+            add("streamsim_events", n, topic, event_type, label or "")
             by_topic[topic] = by_topic.get(topic, 0) + nbytes
             if label is not None:
                 by_label[label] = by_label.get(label, 0) + n
         for topic, nbytes in sorted(by_topic.items()):
-            size.add_metric([scenario, topic], nbytes)
+            add("streamsim_event_bytes", nbytes, topic)
         for label, n in sorted(by_label.items()):
-            labels.add_metric([scenario, label], n)
-        yield from (events, labels, size)
-        yield _histogram(
-            "streamsim_label_delay_seconds",
-            "Event time of a delayed label minus the event time of the event it labels.",
-            scenario,
-            p.label_delays,
-            LABEL_DELAY_BOUNDS,
+            add("streamsim_labels", n, label)
+        _observe(families["streamsim_label_delay_seconds"], scenario, p.label_delays, LABEL_DELAY_BOUNDS)
+        add("streamsim_delivered", sink.delivered)
+        add("streamsim_delivery_failures", sink.failed)
+        add("streamsim_undelivered", sink.undelivered)
+        add("streamsim_producer_queue_length", sink.queue_length())
+        _observe(
+            families["streamsim_delivery_latency_seconds"], scenario, self.latency.snapshot(), LATENCY_BOUNDS
         )
-
-        yield _counter("streamsim_delivered", "Events the sink delivered.", scenario, sink.delivered)
-        yield _counter(
-            "streamsim_delivery_failures", "Events the sink failed to deliver.", scenario, sink.failed
-        )
-        yield _gauge(
-            "streamsim_undelivered",
-            "Events accepted by the sink, not yet delivered or failed.",
-            scenario,
-            sink.undelivered,
-        )
-        yield _gauge(
-            "streamsim_producer_queue_length",
-            "Events waiting in the sink's local buffer or producer queue.",
-            scenario,
-            sink.queue_length(),
-        )
-        yield _histogram(
-            "streamsim_delivery_latency_seconds",
-            "Seconds from handing an event to the sink to its acknowledgement (sinks that measure it).",
-            scenario,
-            self.latency.snapshot(),
-            self.latency.bounds,
-        )
-
         if p.event_time is not None:
-            yield _gauge(
-                "streamsim_event_time_seconds",
-                "Event time of the latest event (Unix time).",
-                scenario,
-                p.event_time,
-            )
+            add("streamsim_event_time_seconds", p.event_time)
         if p.lag is not None:
-            yield _gauge(
-                "streamsim_clock_lag_seconds",
-                "Wall-clock time minus the simulated clock (event time of the latest event), when the run "
-                "last reported: large while backfilling, about 0 when live, negative ahead of time.",
-                scenario,
-                p.lag,
-            )
-        active = GaugeMetricFamily(
-            "streamsim_active",
-            "Live sizes reported by the scenario (entities, sessions).",
-            labels=["scenario", "kind"],
-        )
+            add("streamsim_clock_lag_seconds", p.lag)
         for kind, value in sorted(p.gauges.items()):
-            active.add_metric([scenario, kind], value)
-        yield active
-        phase = GaugeMetricFamily(
-            "streamsim_drift_phase",
-            "Current phase of the drift schedule (0: the initial concept), with its name.",
-            labels=["scenario", "name"],
-        )
-        phase.add_metric([scenario, p.drift_name or "initial"], p.drift_phase)
-        yield phase
-        ready, _ = self.health.ready(sink)
-        yield _gauge(
-            "streamsim_ready",
-            "1 when the run is ready (sink open and connected), else 0.",
-            scenario,
-            float(ready),
-        )
+            add("streamsim_active", value, kind)
+        add("streamsim_drift_phase", p.drift_phase, p.drift_name or "initial")
+        add("streamsim_ready", float(self.health.ready(sink)[0]))
+        return families.values()
 
     # -- HTTP -------------------------------------------------------------------------
 
@@ -304,26 +341,12 @@ def _kind_order(item: tuple[tuple[str, str, str | None], tuple[int, int]]) -> tu
     return stream, event_type, label or ""
 
 
-def _counter(name: str, documentation: str, scenario: str, value: float) -> CounterMetricFamily:
-    family = CounterMetricFamily(name, documentation, labels=["scenario"])
-    family.add_metric([scenario], value)
-    return family
-
-
-def _gauge(name: str, documentation: str, scenario: str, value: float) -> GaugeMetricFamily:
-    family = GaugeMetricFamily(name, documentation, labels=["scenario"])
-    family.add_metric([scenario], value)
-    return family
-
-
-def _histogram(
-    name: str, documentation: str, scenario: str, snapshot: tuple[list[int], float], bounds: Iterable[float]
-) -> HistogramMetricFamily:
+def _observe(
+    family: HistogramMetricFamily, scenario: str, snapshot: tuple[list[int], float], bounds: Iterable[float]
+) -> None:
     cumulative, total = snapshot
-    family = HistogramMetricFamily(name, documentation, labels=["scenario"])
     edges = [*(repr(float(b)) for b in bounds), "+Inf"]
     family.add_metric([scenario], list(zip(edges, cumulative, strict=True)), total)
-    return family
 
 
 class _Handler(BaseHTTPRequestHandler):

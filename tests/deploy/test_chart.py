@@ -283,9 +283,11 @@ def test_kafka_connection_from_values(rendered: dict[str, list[Manifest]]) -> No
     )
     assert (sharded["partitions"], sharded["replication_factor"]) == (6, 2)
     assert sharded["kafka_config"] == {"linger.ms": 50}
-    assert sharded["seed"] == 42 and sharded["fraud"] == {
+    assert sharded["seed"] == 42
+    assert sharded["fraud"] == {
         "fraud_probability": 0.02,
         "topic": "fraud_transactions",
+        "drift": [{"at": "+2d", "name": "card-testing", "set": {"fraud_probability": 0.05}}],
     }
     assert "eta" not in sharded
 
@@ -347,8 +349,22 @@ def test_config_file_is_accepted_by_streamsim(
         assert result.exit_code == 0, result.output
         effective = yaml.safe_load(result.output)
         assert effective["metrics_port"] == 9100
-        for key, value in config[scenario].items():
-            assert effective[key] == value
+        assert _within(config[scenario], effective)
+
+
+def _within(given: Any, effective: Any) -> bool:
+    """True when ``effective`` holds every value of ``given`` (an effective config adds defaults)."""
+    if isinstance(given, dict):
+        return isinstance(effective, dict) and all(
+            k in effective and _within(v, effective[k]) for k, v in given.items()
+        )
+    if isinstance(given, list):
+        return (
+            isinstance(effective, list)
+            and len(given) == len(effective)
+            and all(map(_within, given, effective))
+        )
+    return bool(given == effective)
 
 
 #: Options of the Kafka sink that the chart sets (sinks/kafka_options.py).

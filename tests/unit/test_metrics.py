@@ -20,7 +20,7 @@ from streamsim import simulate
 from streamsim.config import EngineOptions
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import Record
-from streamsim.metrics import STALL_SECONDS, Health, MetricsServer
+from streamsim.metrics import METRICS, STALL_SECONDS, Health, MetricsServer
 from streamsim.observe import LABEL_DELAY_BOUNDS, Tally
 from streamsim.registry import get_scenario
 from streamsim.sinks.memory import ListSink
@@ -182,6 +182,7 @@ def _server(**gauges: float) -> tuple[MetricsServer, ListSink]:
 def test_label_delays_latencies_gauges_and_drift_are_exported() -> None:
     server, sink = _server(entities=1200, sessions=37)
     tally = Tally(time=1000.0, drift_phase=2, drift_name="holiday")
+    tally.kinds[("", "purchase", "1")] = [2, 300]
     for delay in (30.0, 3 * 86400.0, 400 * 86400.0):  # a minute, days, beyond the last bound
         tally.label_delays.observe(delay)
     for latency in (0.002, 0.002, 0.5):
@@ -207,6 +208,10 @@ def test_label_delays_latencies_gauges_and_drift_are_exported() -> None:
     assert total(m, "streamsim_active", kind="sessions") == 37
     assert total(m, "streamsim_drift_phase", name="holiday") == 2
     assert total(m, "streamsim_clock_lag_seconds") > 0  # event time 1000 s after 1970 is far behind
+    topic = "e_commerce_customer_interactions"
+    assert total(m, "streamsim_events_total", topic=topic, event_type="purchase", label="1") == 2
+    assert total(m, "streamsim_event_bytes_total", topic=topic) == 300
+    assert {name for spec in METRICS for name in spec.samples} <= {name for name, _ in m}  # as documented
 
 
 def test_queue_length_and_undelivered_come_from_the_sink() -> None:
