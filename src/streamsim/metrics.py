@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -80,7 +81,7 @@ class MetricSpec:
         return [self.name + {"counter": "_total", "info": "_info"}.get(self.kind, "")]
 
 
-S = ("scenario",)
+_SCENARIO = ("scenario",)
 #: Every metric a run exports (besides the process_* and python_* metrics of prometheus-client).
 METRICS = (
     MetricSpec(
@@ -92,60 +93,70 @@ METRICS = (
     MetricSpec(
         "streamsim_events",
         "counter",
-        (*S, "topic", "event_type", "label"),
+        (*_SCENARIO, "topic", "event_type", "label"),
         "Events produced, by topic, event type and label value ('' for events without a label).",
     ),
-    MetricSpec("streamsim_labels", "counter", (*S, "label"), "Events that carry a label, by label value."),
     MetricSpec(
-        "streamsim_event_bytes", "counter", (*S, "topic"), "Bytes of serialized events handed to the sink."
+        "streamsim_labels", "counter", (*_SCENARIO, "label"), "Events that carry a label, by label value."
+    ),
+    MetricSpec(
+        "streamsim_event_bytes",
+        "counter",
+        (*_SCENARIO, "topic"),
+        "Bytes of serialized events handed to the sink.",
     ),
     MetricSpec(
         "streamsim_label_delay_seconds",
         "histogram",
-        S,
+        _SCENARIO,
         "Event time of a delayed label minus the event time of the event it labels.",
     ),
-    MetricSpec("streamsim_delivered", "counter", S, "Events the sink delivered."),
-    MetricSpec("streamsim_delivery_failures", "counter", S, "Events the sink failed to deliver."),
+    MetricSpec("streamsim_delivered", "counter", _SCENARIO, "Events the sink delivered."),
+    MetricSpec("streamsim_delivery_failures", "counter", _SCENARIO, "Events the sink failed to deliver."),
     MetricSpec(
-        "streamsim_undelivered", "gauge", S, "Events accepted by the sink, neither delivered nor failed yet."
+        "streamsim_undelivered",
+        "gauge",
+        _SCENARIO,
+        "Events accepted by the sink, neither delivered nor failed yet.",
     ),
     MetricSpec(
         "streamsim_producer_queue_length",
         "gauge",
-        S,
+        _SCENARIO,
         "Events waiting in the sink's local buffer or producer queue.",
     ),
     MetricSpec(
         "streamsim_delivery_latency_seconds",
         "histogram",
-        S,
+        _SCENARIO,
         "Seconds from handing an event to the sink to its acknowledgement (sinks that measure it).",
     ),
-    MetricSpec("streamsim_event_time_seconds", "gauge", S, "Event time of the latest event (Unix time)."),
+    MetricSpec(
+        "streamsim_event_time_seconds", "gauge", _SCENARIO, "Event time of the latest event (Unix time)."
+    ),
     MetricSpec(
         "streamsim_clock_lag_seconds",
         "gauge",
-        S,
+        _SCENARIO,
         "Wall-clock time minus the simulated clock (the latest event's time) when the run last reported: "
         "large while backfilling, about 0 when live, negative ahead of the wall clock.",
     ),
     MetricSpec(
         "streamsim_active",
         "gauge",
-        (*S, "kind"),
+        (*_SCENARIO, "kind"),
         "Live sizes the scenario reports, by kind (entities, sessions).",
     ),
     MetricSpec(
         "streamsim_drift_phase",
         "gauge",
-        (*S, "name"),
+        (*_SCENARIO, "name"),
         "Current phase of the drift schedule (0: the initial concept), with its name.",
     ),
     MetricSpec(
         "streamsim_ready",
         "gauge",
-        S,
+        _SCENARIO,
         "1 while the run is ready (sink open and connected, as /readyz), else 0.",
     ),
 )
@@ -375,3 +386,7 @@ class _HTTPServer(HTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One log line instead of a traceback (a scraper that hung up, a sink that failed to answer)."""
+        log.warning("metrics server: a request from %s failed: %s", client_address[0], sys.exc_info()[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import signal
 import socket
 import subprocess
@@ -316,3 +317,19 @@ def test_bad_port_exits_2_naming_the_option() -> None:
     assert result.stderr.strip() == (
         "streamsim: error: invalid value for --metrics-port: '70000' (allowed: an integer from 0 to 65535)"
     )
+
+
+def test_a_failing_scrape_is_one_log_line_and_the_server_goes_on(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Broken(ListSink):
+        def queue_length(self) -> int:
+            raise RuntimeError("queue unavailable")
+
+    scenario, port = get_scenario("eta")(seed=1, start=0.0), free_port()
+    with MetricsServer.serve("127.0.0.1", port, scenario, EngineOptions(), Broken()):
+        with pytest.raises(http.client.RemoteDisconnected):  # closed without an answer
+            get(port, "/metrics")
+        assert get(port, "/healthz")[0] == 200
+    assert "metrics server: a request from 127.0.0.1 failed: queue unavailable" in caplog.text
+    assert "Traceback" not in capsys.readouterr().err
