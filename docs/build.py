@@ -96,6 +96,18 @@ def drift_presets() -> str:
     return "\n".join(parts).rstrip()
 
 
+def metrics_table() -> str:
+    """Every metric of --metrics-port, from the table the metrics server builds its families from."""
+    from streamsim.metrics import METRICS
+
+    rows = ["| metric | type | labels | meaning |", "|---|---|---|---|"]
+    for spec in METRICS:
+        names = "<br>".join(f"`{name}`" for name in spec.samples)
+        labels = ", ".join(f"`{label}`" for label in spec.labels)
+        rows.append(f"| {names} | {spec.kind} | {labels} | {spec.help} |")
+    return "\n".join(rows)
+
+
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
     cls = get_scenario(name)
     return {
@@ -141,6 +153,7 @@ def pages() -> dict[Path, dict[str, Callable[[], str]]]:
         "kafka-options": common_blocks()["kafka-options"],
         "consume-options": lambda: options_table(ConsumeOptions),
     }
+    out[DOCS / "metrics.md"] = {"metrics": metrics_table}
     return out
 
 

@@ -96,6 +96,16 @@ class Scenario(ABC, Generic[OptionsT]):
     def __iter__(self) -> Iterator[Event]:
         return self._generate(RngTree(self.seed, self.shard))
 
+    def gauges(self) -> dict[str, float]:
+        """Live sizes of the stream being iterated, for metrics: e.g. ``{"entities": 1200, "sessions": 37}``.
+
+        Keys name what is counted (``entities``: persistent entities active now,
+        ``sessions``: open sessions or trips); each becomes the ``kind`` label of
+        ``streamsim_active``. The runner asks between two events, about once a
+        second, from the loop's thread. Default: nothing to report.
+        """
+        return {}
+
     def _drift(self, rng: RngTree, build: Callable[[OptionsT], R]) -> Drift[R]:
         """The run's drift controller: ``build`` turns options into the scenario's regime."""
         return Drift(self.options, self.options.schedule, build, rng.stream("drift"), start=self.start)
