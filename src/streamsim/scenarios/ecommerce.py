@@ -171,6 +171,7 @@ CONFIRMATION_URL = f"{SHOP}/checkout/confirmation"
 SEARCH_URL = f"{SHOP}/search?q="
 SEARCH_HIT_CLICK = 0.6  # after a search, the next product page is the searched product
 STAY_IN_CATEGORY = 0.75  # a product page stays in the session's current category
+CART_FROM_INTENT = 0.8  # what goes in the cart is mostly from the category the session came for
 
 
 @dataclass(slots=True, eq=False)
@@ -188,6 +189,7 @@ class Session:
     plan: list[int]
     started: float
     last_time: float
+    intent: int  # the category the session came for (its add-to-cart propensity depends on its prices)
     category: int  # the category the shopper is looking at
     holiday: str | None  # shopping-calendar period when the session started
     step: int = 0
@@ -219,7 +221,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
     """
 
     name = "ecommerce"
-    description = "Shopping-session clickstream: views, searches, carts, checkouts, purchases."
+    description = "Shopping-session clickstream: views, searches, carts, purchases."
     topic = "e_commerce_customer_interactions"
     key_doc = "session_id"
     label_name = "converted"  # session_ended events carry it
@@ -250,7 +252,9 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         arrivals = PoissonArrivals(
             regime.sessions_per_second, arrivals_rng, start=self.start, intensity=regime.intensity
         )
-        next_start = arrivals.next()
+        next_arrival = arrivals.next
+        next_start = next_arrival()
+        static = drift.static
         timeline: Timeline[Session] = Timeline()
         next_time, pop, schedule = timeline.next_time, timeline.pop, timeline.schedule
         store: OrderedDict[int, Session] = OrderedDict()  # least recently active first
@@ -281,15 +285,16 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
                     if outcomes:
                         yield shop.ended(oldest, end, "timeout")
             n += 1
-            current = drift.at(t, n)
+            current = regime if static else drift.at(t, n)
             if current is not regime:  # memoryless: restarting the arrival process here is exact
                 regime = current
                 arrivals = PoissonArrivals(
                     regime.sessions_per_second, arrivals_rng, start=t, intensity=regime.intensity
                 )
-                next_start = arrivals.next()
+                next_arrival = arrivals.next
+                next_start = next_arrival()
             elif starting:
-                next_start = arrivals.next()
+                next_start = next_arrival()
             if starting:
                 if len(store) >= cap:
                     _, evicted = store.popitem(last=False)
@@ -393,6 +398,7 @@ class _Shop:
             build_plan(random, outcome, g.log_pages, review),
             t,
             t,
+            category,
             category,
             holiday,
         )
@@ -526,35 +532,34 @@ class _Shop:
         }
         return event_type, fields, gap
 
-    def _product(self, s: Session, g: Regime, avoid_cart: bool) -> int:
-        """A product page: the searched product, or a popular one of the current category."""
+    def _product(self, s: Session, g: Regime, for_cart: bool) -> int:
+        """A product page: the searched product, or a popular one of the current category.
+
+        The product page before an add to cart shows what the session came for
+        (its intent category, mostly), never a product already in the cart.
+        """
         random = self.r.random
         catalogue = self.catalogue
-        if (
-            s.page == SEARCH
-            and s.search_hit >= 0
-            and random() < SEARCH_HIT_CLICK
-            and s.search_hit not in s.cart
-        ):
+        if not for_cart and s.page == SEARCH and s.search_hit >= 0 and random() < SEARCH_HIT_CLICK:
             return s.search_hit
         customer = s.customer
+        product = -1
         for _ in range(8):
             u = random()
-            category = (
-                s.category
-                if u < STAY_IN_CATEGORY
-                else customer.preferred[1]
-                if u < 0.875
-                else g.interest.draw(random)
-            )
+            if for_cart:
+                category = s.intent if u < CART_FROM_INTENT else s.category
+            elif u < STAY_IN_CATEGORY:
+                category = s.category
+            else:
+                category = customer.preferred[1] if u < 0.875 else g.interest.draw(random)
             product = catalogue.in_category[category].draw(random)
             if (
                 catalogue.base_price[product] > catalogue.expensive[category]
                 and random() < customer.sensitivity
             ):
                 product = catalogue.in_category[category].draw(random)  # a cheaper-minded second look
-            if not (avoid_cart and product in s.cart):
-                return product
+            if not (for_cart and product in s.cart):
+                break
         return product
 
     def _dwell(self, kind: int, scale: float) -> float:

@@ -27,12 +27,42 @@ LOYALTY_SKEW = 0.6
 #: Mean loyalty over returning sessions (loyal customers visit more): 1 / (2 - LOYALTY_SKEW).
 MEAN_SESSION_LOYALTY = 1.0 / (2.0 - LOYALTY_SKEW)
 OS_BY_DEVICE = {
-    "Mobile": Weighted(("Android", "iOS"), (55, 45)),
-    "Tablet": Weighted(("iOS", "Android"), (70, 30)),
-    "Desktop": Weighted(("Windows", "macOS", "Linux", "Other"), (70, 24, 4, 2)),
+    "Mobile": (("Android", "iOS"), (55, 45)),
+    "Tablet": (("iOS", "Android"), (70, 30)),
+    "Desktop": (("Windows", "macOS", "Linux", "Other"), (70, 24, 4, 2)),
 }
-BROWSER = {os_name: Weighted(names, weights) for os_name, (names, weights) in BROWSER_BY_OS.items()}
 SECOND_DEVICE = {"Mobile": "Desktop", "Desktop": "Mobile", "Tablet": "Mobile"}
+
+
+def _profiles(device_type: str) -> list[tuple[dict[str, str], float]]:
+    """(device_info, share) of each OS and browser of a device type (OS share times browser share)."""
+    out = []
+    os_names, os_weights = OS_BY_DEVICE[device_type]
+    for os_name, os_weight in zip(os_names, os_weights, strict=True):
+        browsers, browser_weights = BROWSER_BY_OS[os_name]
+        total = sum(browser_weights)
+        for browser, weight in zip(browsers, browser_weights, strict=True):
+            profile = {"device_type": device_type, "browser": browser, "os": os_name}
+            out.append((profile, os_weight / sum(os_weights) * weight / total))
+    return out
+
+
+#: The device_info dicts, shared by every customer with that device (never mutated).
+PROFILES = {device_type: _profiles(device_type) for device_type in OS_BY_DEVICE}
+SECOND_PROFILE = {
+    device_type: Weighted([p for p, _ in PROFILES[second]], [w for _, w in PROFILES[second]])
+    for device_type, second in SECOND_DEVICE.items()
+}
+
+
+def device_profiles(shares: dict[str, float]) -> Weighted[dict[str, str]]:
+    """A customer's main device: its type by ``shares``, then OS and browser by market share."""
+    items, weights = [], []
+    for device_type, share in shares.items():
+        for profile, weight in PROFILES[device_type]:
+            items.append(profile)
+            weights.append(share * weight)
+    return Weighted(items, weights)
 
 
 @dataclass(slots=True)
@@ -60,10 +90,9 @@ class Population:
         self._catalogue = catalogue
         self._slots: list[Customer | None] = [None] * size
         self._next_number = size  # entity numbers of newcomers follow the initial customers'
-        self._devices: dict[tuple[str, str, str], dict[str, str]] = {}
         self.size = size
 
-    def returning(self, devices: Weighted[str], interest: Weighted[int]) -> Customer | None:
+    def returning(self, devices: Weighted[dict[str, str]], interest: Weighted[int]) -> Customer | None:
         """A returning customer drawn by visit frequency, or None if the few drawn are all mid-session."""
         size = self.size
         for _ in range(3):
@@ -82,7 +111,7 @@ class Population:
                 return customer
         return None
 
-    def newcomer(self, devices: Weighted[str], interest: Weighted[int], signup: bool) -> Customer:
+    def newcomer(self, devices: Weighted[dict[str, str]], interest: Weighted[int], signup: bool) -> Customer:
         """A first-time visitor; one who signs up takes the slot of a churning customer."""
         number = self._next_number
         self._next_number += 1
@@ -96,22 +125,17 @@ class Population:
         )
         return customer
 
-    def _device(self, device_type: str) -> dict[str, str]:
-        random = self._r.random
-        os_name = OS_BY_DEVICE[device_type].draw(random)
-        browser = BROWSER[os_name].draw(random)
-        key = (device_type, browser, os_name)
-        found = self._devices.get(key)
-        if found is None:  # shared, immutable-by-convention dicts: a few dozen combinations in all
-            found = self._devices[key] = {"device_type": device_type, "browser": browser, "os": os_name}
-        return found
-
     def _create(
-        self, number: int, loyalty: float, devices: Weighted[str], interest: Weighted[int], *, returns: bool
+        self,
+        number: int,
+        loyalty: float,
+        devices: Weighted[dict[str, str]],
+        interest: Weighted[int],
+        *,
+        returns: bool,
     ) -> Customer:
         random = self._r.random
-        device_type = devices.draw(random)
-        device = self._device(device_type)
+        device = devices.draw(random)
         first = interest.draw(random)
         second = interest.draw(random)
         if second == first:
@@ -123,7 +147,7 @@ class Population:
             entity_uuid(self._r, self._shard, number),
             loyalty,
             device,
-            self._device(SECOND_DEVICE[device_type]) if returns else device,
+            SECOND_PROFILE[device["device_type"]].draw(random) if returns else device,
             {"lat": round(lat * 1e3) / 1e3, "lon": round(lon * 1e3) / 1e3},
             (first, second),
             (random() + random()) / 2.0,  # triangular on 0..1, mean 0.5

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from streamsim.rng import Weighted
 from streamsim.scenarios.ecommerce_calendar import weekly_rhythm
 from streamsim.scenarios.ecommerce_catalogue import CATEGORIES
-from streamsim.scenarios.ecommerce_customers import MEAN_SESSION_LOYALTY, SECOND_DEVICE
+from streamsim.scenarios.ecommerce_customers import MEAN_SESSION_LOYALTY, SECOND_DEVICE, device_profiles
 from streamsim.scenarios.ecommerce_options import CHANNELS, DEVICE_TYPES
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class Regime:
     channel_bounce: tuple[float, ...]  # bounce probability of a non-buyer, by channel (times device)
     device_bounce: dict[str, float]
     device_completion: dict[str, float]  # probability that a cart is bought, by device type
-    devices: Weighted[str]
+    devices: Weighted[dict[str, str]]  # main device profiles of new customers
     interest: Weighted[int]
     new_factor: float  # add-to-cart multiplier of a new visitor
     returning_factor: float  # ... of a returning one, times (0.5 + loyalty)
@@ -162,7 +162,7 @@ class Regime:
             channel_bounce=t.channel_bounce,
             device_bounce=t.device_bounce,
             device_completion=t.device_completion,
-            devices=Weighted(DEVICE_TYPES, [o.devices[d].share for d in DEVICE_TYPES]),
+            devices=device_profiles({d: o.devices[d].share for d in DEVICE_TYPES}),
             interest=Weighted(range(len(CATEGORIES)), [o.category_interest[c.name] for c in CATEGORIES]),
             new_factor=t.new_factor,
             returning_factor=t.returning_factor,

@@ -393,13 +393,13 @@ class EcommerceOptions(ScenarioOptions):
     def _consistent_funnel(self) -> EcommerceOptions:
         if self.add_to_cart_rate > 0.5:
             raise ValueError(
-                "expected conversion_rate / (1 - cart_abandonment_rate) (the add-to-cart rate) <= 0.5"
+                "--conversion-rate / (1 - --cart-abandonment-rate), the add-to-cart rate, must be <= 0.5"
             )
         if self.bounce_rate + self.add_to_cart_rate >= 0.95:
-            raise ValueError("expected bounce_rate + add-to-cart rate < 0.95")
+            raise ValueError("--bounce-rate plus the add-to-cart rate must be < 0.95")
         for name, table in (("channels", self.channels), ("devices", self.devices)):
             if sum(spec.share for spec in table.values()) <= 0:
-                raise ValueError(f"expected some positive share in {name}")
+                raise ValueError(f"{name} needs some positive share")
         if sum(self.category_interest.values()) <= 0:
-            raise ValueError("expected some positive category_interest")
+            raise ValueError("category_interest needs some positive value")
         return self
