@@ -412,6 +412,7 @@ def test_default_cap_has_room_for_cyber_monday_evening() -> None:
     assert 10 * peak < 0.7 * EcommerceOptions().max_active_sessions
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_over_a_long_run() -> None:
     scenario = EcommerceScenario(
         EcommerceOptions(

@@ -325,6 +325,8 @@ class _Shop:
         self.population = Population(rng, o.customers, self.catalogue)
         self.r: Rng = rng.stream("sessions")
         self.iso = IsoFormatter()
+        self.iso_end = IsoFormatter()  # its own: session ends lag the main stream by the timeout
+        self.iso_start = IsoFormatter()
         self.limit = o.session_timeout_minutes * 60.0 * 0.999  # gaps stay below the timeout
         self.numbers = 0
         self.landing = {c: Weighted(BROWSE_KINDS, LANDING[c]) for c in CHANNELS}
@@ -599,10 +601,10 @@ class _Shop:
         fields = {
             "session_id": s.session_id,
             "customer_id": s.customer.customer_id,
-            "timestamp": self.iso(t),
+            "timestamp": self.iso_end(t),
             "event_type": "session_ended",
             "ended_reason": reason,
-            "session_start": self.iso(s.started),
+            "session_start": self.iso_start(s.started),
             "duration_seconds": round((s.last_time - s.started) * 1e3) / 1e3,
             "event_count": s.events,
             "converted": converted,
