@@ -263,6 +263,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         cap = o.max_active_sessions
         outcomes = o.session_outcomes
         expiry = math.inf  # no open session closes before this (a lower bound, refreshed lazily)
+        step, start_session, move_to_end = shop.step, shop.start, store.move_to_end
         n = 0
         while True:
             if next_time() < next_start:
@@ -301,13 +302,13 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
                     shop.close(evicted)
                     if outcomes:
                         yield shop.ended(evicted, t, "cap")
-                session = shop.start(t, regime)
+                session = start_session(t, regime)
                 store[session.key] = session
                 if expiry == math.inf:
                     expiry = t + timeout
             else:
-                store.move_to_end(session.key)
-            event_type, fields, gap = shop.step(session, t, regime)
+                move_to_end(session.key)
+            event_type, fields, gap = step(session, t, regime)
             fields["concept_id"] = drift.concept
             fields["drift_phase"] = drift.phase
             if gap is not None:
