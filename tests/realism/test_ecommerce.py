@@ -174,6 +174,14 @@ def test_nothing_after_a_session_ends(shop: tuple[list[Json], list[Json]]) -> No
     assert stamps == sorted(stamps)
 
 
+def test_both_streams_come_in_event_time_order() -> None:
+    scenario = EcommerceScenario(EcommerceOptions(session_outcomes=True), seed=12, start=parse_time(START))
+    events = list(itertools.islice(scenario, 60_000))
+    times = [e.time for e in events]
+    assert times == sorted(times)
+    assert Counter(e.stream for e in events)[SESSIONS] > 5_000
+
+
 def test_conversion_abandonment_and_bounces_are_plausible(settled: list[Json]) -> None:
     outcomes = Counter(e["outcome"] for e in settled)
     sessions = len(settled)
