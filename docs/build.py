@@ -4,6 +4,9 @@ Each scenario page keeps hand-written prose; the blocks between
 ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->`` are
 rewritten from the option models, the field specifications and a real run
 (fixed seed), so options, fields and sample output never drift from the code.
+A block name may carry arguments: ``stream-fields STREAM [OPTION=VALUE...]``
+and ``stream-sample STREAM COUNT [OPTION=VALUE...]`` document a companion
+stream, run with the given scenario options (values in YAML syntax).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
@@ -28,7 +32,8 @@ DOCS = Path(__file__).resolve().parent
 SAMPLE_START = "2025-03-03T08:00:00Z"
 SAMPLE_SEED = 42
 BLOCK = re.compile(
-    r"(<!-- BEGIN generated: (?P<name>[\w-]+) -->\n).*?(<!-- END generated: (?P=name) -->)", re.S
+    r"(<!-- BEGIN generated: (?P<name>[\w-]+(?: [\w=.,-]+)*) -->\n).*?(<!-- END generated: (?P=name) -->)",
+    re.S,
 )
 
 
@@ -50,9 +55,9 @@ def options_table(model: type[Options]) -> str:
     return "\n".join(rows)
 
 
-def fields_table(scenario: str, stream: str = MAIN_STREAM) -> str:
+def fields_table(scenario: str, stream: str = MAIN_STREAM, **options: Any) -> str:
     cls = get_scenario(scenario)
-    specs = cls(seed=0, start=0.0).field_specs()[stream]
+    specs = cls(cls.Options(**options), seed=0, start=0.0).field_specs()[stream]
     rows = ["| field | type | preset | meaning |", "|---|---|---|---|"]
     for spec in specs:
         kind = f"{spec.type} or null" if spec.nullable else spec.type
@@ -78,8 +83,6 @@ def sample(scenario: str, count: int = 2, **options: Any) -> str:
 
 def drift_presets() -> str:
     """Every scenario's built-in drift presets with their phases."""
-    import yaml
-
     parts = []
     for name, cls in scenarios().items():
         parts.append(f"### {name}\n")
@@ -108,18 +111,58 @@ def metrics_table() -> str:
     return "\n".join(rows)
 
 
-def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
+def stream_sample(scenario: str, stream: str, count: int, **options: Any) -> str:
+    """The first ``count`` records of a companion stream in a fixed-seed run with ``options``."""
+    from streamsim import simulate
+
+    sink = ListSink()
+    simulate(scenario, seed=SAMPLE_SEED, start=SAMPLE_START, sink=sink, **options)
+    records = [r for r in sink.records if r.event.stream == stream][:count]
+    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in records]
+    flags = [_flag(k, v) for k, v in options.items()]
+    command = " ".join(
+        [f"streamsim run {scenario} --seed {SAMPLE_SEED} --start {SAMPLE_START} --speed max", *flags]
+    )
+    topic = records[0].topic if records else stream
+    return (
+        f"```console\n$ {command}\n```\n\nThe first {count} records of `{topic}`:\n\n```json\n"
+        + "\n".join(docs)
+        + "\n```"
+    )
+
+
+def _flag(name: str, value: Any) -> str:
+    flag = name.replace("_", "-")
+    if isinstance(value, bool):
+        return f"--{flag}" if value else f"--no-{flag}"
+    return f"--{flag} {value}"
+
+
+def _options(args: tuple[str, ...]) -> dict[str, Any]:
+    """``OPTION=VALUE`` arguments of a block name, values parsed as YAML."""
+    out: dict[str, Any] = {}
+    for arg in args:
+        key, _, value = arg.partition("=")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
+def scenario_blocks(name: str) -> dict[str, Callable[..., str]]:
     cls = get_scenario(name)
     return {
         "options": lambda: options_table(cls.Options),
         "fields": lambda: fields_table(name),
         "sample": lambda: sample(name),
         "sample-classic": lambda: sample(name, 1, schema="classic"),
+        "stream-fields": lambda stream, *args: fields_table(name, stream, **_options(args)),
+        "stream-sample": lambda stream, count, *args: stream_sample(
+            name, stream, int(count), **_options(args)
+        ),
     }
 
 
-def common_blocks() -> dict[str, Callable[[], str]]:
-    blocks: dict[str, Callable[[], str]] = {
+def common_blocks() -> dict[str, Callable[..., str]]:
+    blocks: dict[str, Callable[..., str]] = {
         "engine-options": lambda: options_table(EngineOptions),
         "field-options": lambda: options_table(FieldOptions),
         "output-options": lambda: options_table(OutputOptions),
@@ -129,23 +172,23 @@ def common_blocks() -> dict[str, Callable[[], str]]:
     for entry in SINKS.values():
         model = entry.options_model()
         if model is not None:
-            blocks[f"{entry.name}-options"] = lambda m=model: options_table(m)  # type: ignore[misc]
+            blocks[f"{entry.name}-options"] = lambda m=model: options_table(m)
     return blocks
 
 
-def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
+def render(path: Path, blocks: dict[str, Callable[..., str]]) -> str:
     text = path.read_text()
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
+        name, *args = match.group("name").split(" ")
         if name not in blocks:
             raise SystemExit(f"{path}: unknown generated block {name!r}")
-        return f"{match.group(1)}{blocks[name]()}\n{match.group(3)}"
+        return f"{match.group(1)}{blocks[name](*args)}\n{match.group(3)}"
 
     return BLOCK.sub(replace, text)
 
 
-def pages() -> dict[Path, dict[str, Callable[[], str]]]:
+def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
     out[DOCS / "drift.md"] = {"drift-presets": drift_presets}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -175,14 +175,19 @@ def test_products_keep_category_and_price(shop_events: list[Json]) -> None:
             )
 
 
-def test_customers_return_with_the_same_device(shop_events: list[Json]) -> None:
+def test_customers_return_with_the_same_devices(shop_events: list[Json]) -> None:
     sessions: dict[object, set[object]] = defaultdict(set)
-    devices: dict[object, set[str]] = defaultdict(set)
+    devices: dict[object, Counter[str]] = defaultdict(Counter)
     for e in shop_events:
-        sessions[e["customer_id"]].add(e["session_id"])
-        devices[e["customer_id"]].add(str(e["device_info"]))
+        if e["session_event_sequence"] == 1:
+            sessions[e["customer_id"]].add(e["session_id"])
+            devices[e["customer_id"]][str(e["device_info"])] += 1
     assert any(len(s) > 1 for s in sessions.values())
-    assert all(len(d) == 1 for d in devices.values())
+    # A customer keeps their device (sometimes their second one): never more than two.
+    assert all(len(d) <= 2 for d in devices.values())
+    repeat = [d for d in devices.values() if sum(d.values()) > 1]
+    on_main = sum(max(d.values()) for d in repeat) / sum(sum(d.values()) for d in repeat)
+    assert on_main > 0.85
 
 
 def test_event_rate_per_minute_sets_the_rate() -> None:
