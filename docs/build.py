@@ -9,6 +9,7 @@ rewritten from the option models, the field specifications and a real run
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -48,9 +49,9 @@ def options_table(model: type[Options]) -> str:
     return "\n".join(rows)
 
 
-def fields_table(scenario: str, stream: str = MAIN_STREAM) -> str:
+def fields_table(scenario: str, stream: str = MAIN_STREAM, **options: Any) -> str:
     cls = get_scenario(scenario)
-    specs = cls(seed=0, start=0.0).field_specs()[stream]
+    specs = cls(cls.Options(**options), seed=0, start=0.0).field_specs()[stream]
     rows = ["| field | type | preset | meaning |", "|---|---|---|---|"]
     for spec in specs:
         kind = f"{spec.type} or null" if spec.nullable else spec.type
@@ -96,12 +97,21 @@ def drift_presets() -> str:
 
 def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
     cls = get_scenario(name)
-    return {
+    blocks: dict[str, Callable[[], str]] = {
         "options": lambda: options_table(cls.Options),
         "fields": lambda: fields_table(name),
         "sample": lambda: sample(name),
         "sample-classic": lambda: sample(name, 1, schema="classic"),
     }
+    # A scenario may document variants (`doc_variants = {name: run options}`): a sample of
+    # each, and the field table of each of its streams (`fields-<variant>-<stream or main>`).
+    for variant, options in getattr(cls, "doc_variants", {}).items():
+        blocks[f"sample-{variant}"] = functools.partial(sample, name, **options)
+        scenario_options = {k: v for k, v in options.items() if k in cls.Options.model_fields}
+        for stream in cls(cls.Options(**scenario_options), seed=0, start=0.0).field_specs():
+            table = functools.partial(fields_table, name, stream, **scenario_options)
+            blocks[f"fields-{variant}-{stream or 'main'}"] = table
+    return blocks
 
 
 def common_blocks() -> dict[str, Callable[[], str]]:
