@@ -459,9 +459,9 @@ REGIONS: dict[str, Region] = {
             am_peak_hour=10.0,
             pm_peak=1.0,
             pm_peak_hour=19.0,
-            midday=0.65,
-            night=0.12,
-            weekend=0.55,
+            midday=0.75,
+            night=0.16,
+            weekend=0.65,
         ),
         roads=Roads(city_speed_kmh=28, highway_speed_kmh=60, detour_factor=1.4, highway_access=0.45),
         corridor=Corridor(

@@ -150,8 +150,8 @@ class EtaOptions(ScenarioOptions):
         None,
         ge=1,
         description="Number of drivers (each keeps a vehicle, works shifts and builds a rating). "
-        "Default: enough for --rate in the region, drivers on shift being busy 60% of the time "
-        "(10-20 trips a shift).",
+        "Default: enough for --rate in the region, drivers on shift being busy about 70% of the time "
+        "(about 10 trips a shift).",
         json_schema_extra={"metavar": "N", "drift": False},
     )
     riders: int | None = Field(
@@ -181,7 +181,7 @@ class EtaOptions(ScenarioOptions):
         "on <topic>_completed carries the actual travel time when the trip ends.",
         json_schema_extra={"metavar": "MODE", "drift": False},
     )
-    custom_regions: dict[str, Region] = Field(
+    custom_regions: Annotated[dict[str, Region], Allowed("a mapping of names to regions")] = Field(
         default_factory=dict,
         description="Extra regions by name, each like the built-in ones (see the scenario's docs).",
         json_schema_extra={"cli": False, "drift": False},
