@@ -59,7 +59,7 @@ WEEKEND_REQUESTS = (
 FIRST_DRIVER_NUMBER = 1000  # the original ids ran driver_1000 .. driver_5000
 FIRST_VEHICLE_NUMBER = 100
 #: Default fleet: drivers on shift are busy this share of the time on average.
-TARGET_UTILIZATION = 0.7
+TARGET_UTILIZATION = 0.65
 ON_SHIFT_SHARE = 5 / 7 * sum(SHIFT_HOURS) / 2 / 24
 RIDERS_PER_DRIVER = 10
 #: Frequent riders ride more: rider k of N is drawn as N * u**RIDER_SKEW.
@@ -343,6 +343,12 @@ class EtaScenario(Scenario[EtaOptions]):
         fleet_size = self.fleet_size(world)
         fleet = Fleet(fleet_size, world.need, clock, rng.stream("fleet"), self.start)
         people = _People(rng, world)
+        drivers, riders, new_driver, new_rider = (
+            people.drivers,
+            people.riders,
+            people.new_driver,
+            people.new_rider,
+        )
         rider_count = o.riders if o.riders is not None else RIDERS_PER_DRIVER * fleet_size
         r = rng.stream("trips")
         random, uniform = r.random, r.uniform
@@ -377,8 +383,9 @@ class EtaScenario(Scenario[EtaOptions]):
             klass = class_of[day_of_week * 24 + hour_of_day]
 
             d = take()
-            driver = people.driver(d)
-            rider = people.rider(int(rider_count * random() ** RIDER_SKEW))
+            driver = drivers.get(d) or new_driver(d)
+            k = int(rider_count * random() ** RIDER_SKEW)
+            rider = riders.get(k) or new_rider(k)
 
             origin, destination, kind = trip(random, klass, rider.home, rider.work, regime.commute_share)
             olat, olon, ozone = origin
@@ -401,7 +408,7 @@ class EtaScenario(Scenario[EtaOptions]):
             corridor_factor = 1.0
             if regime.corridor_factor != 1.0 and corridor is not None and corridor.holds(ox, oy, dx, dy):
                 corridor_factor = regime.corridor_factor
-            incident = near(t, ox, oy, dx, dy, distance_km)
+            incident = near(t, ox, oy, dx, dy, distance_km) if incidents.active else None
             incident_delay = 0 if incident is None else incident.delay
             rating = driver.rating
             shown_rating = round(rating * 10) / 10
@@ -485,33 +492,31 @@ class _People:
         self._rider_rng: Rng = rng.stream("riders")
         vehicles = world.region.vehicles
         self._vehicles = Weighted(tuple(vehicles), tuple(vehicles.values()))
-        self._drivers: dict[int, Driver] = {}
-        self._riders: dict[int, Rider] = {}
+        self.drivers: dict[int, Driver] = {}
+        self.riders: dict[int, Rider] = {}
 
-    def driver(self, n: int) -> Driver:
-        found = self._drivers.get(n)
-        if found is None:
-            r = self._driver_rng
-            number = self._shard.entity_number(n)
-            vehicle = self._vehicles.draw(r.random)
-            bias = min(1.15, max(0.85, 1.0 + 0.06 * NORMALS[int(r.random() * NORMAL_COUNT)]))
-            quality = 5.0 - 1.3 * r.random() ** 2  # most drivers rate well, a few poorly
-            found = self._drivers[n] = Driver(
-                f"driver_{FIRST_DRIVER_NUMBER + number}",
-                f"vehicle_{FIRST_VEHICLE_NUMBER + number}",
-                vehicle,
-                bias * VEHICLE_SPEED[vehicle],
-                MOTORCYCLE_CONGESTION if vehicle == "Motorcycle" else 1.0,
-                quality,
-                min(5.0, max(3.5, quality + 0.15 * NORMALS[int(r.random() * NORMAL_COUNT)])),
-            )
+    def new_driver(self, n: int) -> Driver:
+        """Driver ``n`` (of this shard), created on their first trip."""
+        random = self._driver_rng.random
+        number = self._shard.entity_number(n)
+        vehicle = self._vehicles.draw(random)
+        bias = min(1.15, max(0.85, 1.0 + 0.06 * NORMALS[int(random() * NORMAL_COUNT)]))
+        quality = 5.0 - 1.3 * random() ** 2  # most drivers rate well, a few poorly
+        found = self.drivers[n] = Driver(
+            f"driver_{FIRST_DRIVER_NUMBER + number}",
+            f"vehicle_{FIRST_VEHICLE_NUMBER + number}",
+            vehicle,
+            bias * VEHICLE_SPEED[vehicle],
+            MOTORCYCLE_CONGESTION if vehicle == "Motorcycle" else 1.0,
+            quality,
+            min(5.0, max(3.5, quality + 0.15 * NORMALS[int(random() * NORMAL_COUNT)])),
+        )
         return found
 
-    def rider(self, n: int) -> Rider:
-        found = self._riders.get(n)
-        if found is None:
-            home, work = self._city.rider_places(self._rider_rng.random)
-            found = self._riders[n] = Rider(f"rider_{self._shard.entity_number(n)}", home, work)
+    def new_rider(self, n: int) -> Rider:
+        """Rider ``n`` (of this shard), created on their first request."""
+        home, work = self._city.rider_places(self._rider_rng.random)
+        found = self.riders[n] = Rider(f"rider_{self._shard.entity_number(n)}", home, work)
         return found
 
 

@@ -81,7 +81,7 @@ INCIDENT_DELAY_SECONDS = (300, 1800)  # the original producer's 5-30 minutes
 INCIDENT_STEP = 900.0
 INCIDENT_WARMUP = 4 * 3600.0  # incidents already under way at the start of the run
 _REACH_BINS = 32
-_CELL_KM = 4.0  # grid cell >= radius + half the sampling step along a route
+_CELL_KM = 6.0  # grid cell >= radius + half the sampling step along a route
 _ROW = 4096
 
 
@@ -375,7 +375,7 @@ class Incidents:
         self._clock = clock
         self._random = rng.random
         self._grid: dict[int, list[Incident]] = {}
-        self._active: list[Incident] = []
+        self.active: list[Incident] = []  # created and not yet expired (some may start later)
         self._count = 0
         self.next_step = math.floor((start - INCIDENT_WARMUP) / INCIDENT_STEP) * INCIDENT_STEP
 
@@ -410,15 +410,15 @@ class Incidents:
             low + int(random() * (high - low + 1)),
             cells,
         )
-        self._active.append(incident)
+        self.active.append(incident)
         for cell in cells:
             self._grid.setdefault(cell, []).append(incident)
 
     def _expire(self, now: float) -> None:
-        done = [i for i in self._active if i.end <= now]
+        done = [i for i in self.active if i.end <= now]
         if not done:
             return
-        self._active = [i for i in self._active if i.end > now]
+        self.active = [i for i in self.active if i.end > now]
         for incident in done:
             for cell in incident.cells:
                 bucket = self._grid[cell]

@@ -26,12 +26,12 @@ TICK = 60.0  # drivers are back in the pool at the first whole minute after thei
 _EXTRA_TRIES = 16
 
 
-def shift_starts(need: Sequence[float], rounds: int = 200) -> list[float]:
+def shift_starts(need: Sequence[float], rounds: int = 50) -> list[float]:
     """Weights of shift start hours such that drivers on shift follow ``need`` hour by hour.
 
     Drivers on the road at hour h are the shifts started in the hours before it
     that are still running; the weights are found by Richardson-Lucy deconvolution
-    (multiplicative updates that keep them non-negative).
+    (multiplicative updates that keep them non-negative; a few dozen rounds converge).
 
     >>> w = shift_starts([1.0] * 24)
     >>> max(w) / min(w) < 1.01
@@ -39,13 +39,14 @@ def shift_starts(need: Sequence[float], rounds: int = 200) -> list[float]:
     """
     low, high = SHIFT_HOURS
     # Share of shifts still running k hours after their start hour (lengths uniform in SHIFT_HOURS).
-    running = [min(1.0, max(0.0, (high - k - 0.5) / (high - low))) for k in range(24)]
+    running = [r for r in (min(1.0, (high - k - 0.5) / (high - low)) for k in range(24)) if r > 0]
     total = sum(running)
+    spans = list(enumerate(running))
     weights = [1.0] * 24
     for _ in range(rounds):
-        supply = [sum(weights[(h - k) % 24] * running[k] for k in range(24)) for h in range(24)]
+        supply = [sum(weights[(h - k) % 24] * r for k, r in spans) for h in range(24)]
         weights = [
-            w * sum(running[k] * need[(s + k) % 24] / supply[(s + k) % 24] for k in range(24)) / total
+            w * sum(r * need[(s + k) % 24] / supply[(s + k) % 24] for k, r in spans) / total
             for s, w in enumerate(weights)
         ]
     return weights
@@ -89,23 +90,23 @@ class Fleet:
         self._returning: dict[int, list[int]] = {}
         self._tick = int(start // TICK)
         self._shift_day = [0] * size
+        self._offsets: dict[int, float] = {}
         events: list[tuple[float, int, int]] = []
         today = int(clock.local(start) // 86400)
         for d in range(size):
-            current = next(
-                (day for day in (today - 1, today) if self._works(d, day) and self._covers(d, day, start)),
-                None,
-            )
-            if current is not None:
-                self._shift_day[d] = current
-                self._on_shift[d] = 1
-                self._add(d)
-                events.append((self._shift_start(d, current) + self._length[d], _END, d))
+            for day in (today - 1, today):  # a shift under way at the start?
+                begin = self._shift_start(d, day) if self._works(d, day) else start + 1
+                if begin <= start < begin + self._length[d]:
+                    self._shift_day[d] = day
+                    self._on_shift[d] = 1
+                    self._add(d)
+                    events.append((begin + self._length[d], _END, d))
+                    break
             else:
                 events.append(self._next_start(d, today - 1, start))
         heapq.heapify(events)
         self._events = events
-        self.next_change = min(self._tick * TICK, events[0][0])
+        self.next_change = self._tick * TICK
 
     def _works(self, d: int, day: int) -> bool:
         weekday = (day + 3) % 7
@@ -113,12 +114,12 @@ class Fleet:
         return weekday != off and weekday != (off + 1) % 7
 
     def _shift_start(self, d: int, day: int) -> float:
-        local = day * 86400.0 + self._start_minute[d][(day + 3) % 7 >= 5] * 60.0
-        return local - (self._clock.local(local) - local)  # local wall time -> event time
-
-    def _covers(self, d: int, day: int, t: float) -> bool:
-        begin = self._shift_start(d, day)
-        return begin <= t < begin + self._length[d]
+        """Event time of driver d's shift start on a local day (days since the epoch)."""
+        offset = self._offsets.get(day)
+        if offset is None:
+            midnight = day * 86400.0
+            offset = self._offsets[day] = self._clock.local(midnight) - midnight
+        return day * 86400.0 + self._start_minute[d][(day + 3) % 7 >= 5] * 60.0 - offset
 
     def _next_start(self, d: int, after_day: int, t: float) -> tuple[float, int, int]:
         day = after_day + 1
@@ -150,6 +151,7 @@ class Fleet:
                     if self._on_shift[d]:
                         self._add(d)
         self._tick = last + 1
+        # Shift changes are applied at the first request after each whole minute.
         while events[0][0] <= t:
             when, kind, d = heapq.heappop(events)
             if kind == _START:
@@ -162,7 +164,7 @@ class Fleet:
                 if self._slot[d] >= 0:
                     self._remove(d)
                 heapq.heappush(events, self._next_start(d, self._shift_day[d], when))
-        self.next_change = min(self._tick * TICK, events[0][0])
+        self.next_change = self._tick * TICK
 
     def take(self) -> int:
         """A free driver for a request now: one on shift if any, else one who logs on for it.
@@ -173,8 +175,13 @@ class Fleet:
         idle = self._idle
         random = self._random
         if idle:
-            d = idle[int(random() * len(idle))]
-            self._remove(d)
+            i = int(random() * len(idle))
+            d = idle[i]
+            last = idle.pop()  # swap-remove, as _remove does
+            if last != d:
+                idle[i] = last
+                self._slot[last] = i
+            self._slot[d] = -1
             return d
         d = int(random() * self.size)
         for _ in range(_EXTRA_TRIES):
