@@ -24,9 +24,11 @@ from streamsim.events import Event
 from streamsim.geo import EARTH_RADIUS_KM
 from streamsim.parameters import DriftPreset, ScenarioOptions
 from streamsim.regions import REGIONS, VEHICLE_TYPES, Region, RegionClock
-from streamsim.rng import Weighted, uuid4_str
+from streamsim.rng import Weighted, derive_seed, uuid4_str
 from streamsim.scenarios.base import Scenario, Timeline
 from streamsim.scenarios.eta_city import (
+    HOTSPOT,
+    KIND_NAMES,
     NORMAL_COUNT,
     NORMALS,
     City,
@@ -42,7 +44,7 @@ from streamsim.schema import FieldSpec, Level
 from streamsim.timeutil import IsoFormatter
 
 if TYPE_CHECKING:
-    from streamsim.rng import Rng, RngTree
+    from streamsim.rng import RngTree
 
 AVG_SPEED_KMH = 40.0  # the original's naive estimate (initial_estimated_travel_time_seconds)
 #: Mean gap of the original producer: it slept uniform(0.1, 1.0) s between requests.
@@ -80,6 +82,8 @@ OUTCOME_FIELDS = (
     "debug_corridor_factor",
 )
 COMPLETED_STREAM = "completed"
+#: Home and workplace of a trip between hotspots: unused.
+NOWHERE: tuple[Place, Place] = ((math.nan, math.nan, -1), (math.nan, math.nan, -1))
 
 
 RegionName = Annotated[
@@ -93,13 +97,14 @@ class EtaOptions(ScenarioOptions):
     group_title: ClassVar[str] = "ETA scenario"
     drift_presets: ClassVar[dict[str, DriftPreset]] = {
         "rainy-season": DriftPreset(
-            "A wet season sets in gradually over a week from day 3: three times as much rain, fog "
-            "and storm as the base climate, and more incidents on wet roads.",
+            "A wet season sets in over a week from day 3: bad weather (rain, fog, storms) rises "
+            "steadily to three times the base climate's share, and incidents on wet roads get more "
+            "frequent.",
             (
                 {
                     "name": "rainy-season",
                     "at": "+3d",
-                    "how": "gradual",
+                    "how": "incremental",
                     "width": "7d",
                     "set": {"bad_weather_probability": 0.3, "incident_probability": 0.035},
                 },
@@ -107,8 +112,8 @@ class EtaOptions(ScenarioOptions):
         ),
         "new-highway": DriftPreset(
             "A new highway opens along the region's corridor on day 7 (Houston: I-45 North from "
-            "downtown to Bush Intercontinental): from then on, trips with both ends near it take 30% "
-            "less time; every other trip is unchanged.",
+            "downtown to Bush Intercontinental): from then on, trips along it take 30% less time; "
+            "every other trip is unchanged.",
             ({"name": "new-highway", "at": "+7d", "set": {"corridor_travel_time_factor": 0.7}},),
         ),
         "traffic-growth": DriftPreset(
@@ -150,8 +155,8 @@ class EtaOptions(ScenarioOptions):
         None,
         ge=1,
         description="Number of drivers (each keeps a vehicle, works shifts and builds a rating). "
-        "Default: enough for --rate in the region, drivers on shift being busy about 70% of the time "
-        "(about 10 trips a shift).",
+        f"Default: enough for --rate in the region, drivers on shift being busy about "
+        f"{TARGET_UTILIZATION:.0%} of the time (about 10 trips a shift).",
         json_schema_extra={"metavar": "N", "drift": False},
     )
     riders: int | None = Field(
@@ -170,8 +175,8 @@ class EtaOptions(ScenarioOptions):
         1.0,
         ge=0.2,
         le=5.0,
-        description="Travel-time multiplier for trips along the region's corridor (both ends "
-        "near it): below 1 a new, faster road; above 1 roadworks.",
+        description="Travel-time multiplier for trips along the region's corridor (both ends near "
+        "its line, going along it): below 1 a new, faster road; above 1 roadworks.",
         json_schema_extra={"metavar": "FACTOR"},
     )
     label_mode: Literal["inline", "delayed"] = Field(
@@ -210,7 +215,8 @@ class EtaOptions(ScenarioOptions):
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """What a run knows about its region (structural: built once, never drifts)."""
+    """What a run knows about its region: constants of the region (structural, never drifts),
+    so runs in one process share them (see :meth:`of`)."""
 
     region: Region
     clock: RegionClock
@@ -223,6 +229,17 @@ class World:
 
     @classmethod
     def of(cls, region: Region) -> World:
+        """The region's world, built once per process (the survey and addresses take a while)."""
+        key = region.model_dump_json()
+        found = _WORLDS.get(key)
+        if found is None:
+            if len(_WORLDS) >= 16:
+                _WORLDS.clear()
+            found = _WORLDS[key] = cls._build(region)
+        return found
+
+    @classmethod
+    def _build(cls, region: Region) -> World:
         city = City(region)
         week = [*(WEEKDAY_REQUESTS * 5), *(WEEKEND_REQUESTS * 2)]
         mean = sum(week) / len(week)
@@ -241,6 +258,9 @@ class World:
                 tuple(WEEKEND_REQUESTS[h] * (1.0 + congestion[5 * 96 + h * 4 + 2]) for h in range(24)),
             ),
         )
+
+
+_WORLDS: dict[str, World] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,13 +296,6 @@ class Driver:
     congestion: float  # share of congestion the vehicle suffers
     quality: float  # the long-run mean of the stars riders give
     rating: float  # moving average of recent stars
-
-
-@dataclass(slots=True)
-class Rider:
-    rider_id: str
-    home: Place
-    work: Place
 
 
 class EtaScenario(Scenario[EtaOptions]):
@@ -342,14 +355,12 @@ class EtaScenario(Scenario[EtaOptions]):
         incidents = Incidents(city, clock, rng.shared("incidents", o.region), self.start)
         fleet_size = self.fleet_size(world)
         fleet = Fleet(fleet_size, world.need, clock, rng.stream("fleet"), self.start)
-        people = _People(rng, world)
-        drivers, riders, new_driver, new_rider = (
-            people.drivers,
-            people.riders,
-            people.new_driver,
-            people.new_rider,
-        )
+        drivers = _Drivers(rng, world)
+        driver_of, new_driver = drivers.known.get, drivers.new
+        # Riders are pure functions of their number: a home, a workplace, an id.
         rider_count = o.riders if o.riders is not None else RIDERS_PER_DRIVER * fleet_size
+        rider_salt, shard = derive_seed(self.seed, "riders"), rng.shard
+        rider_places, trip_kind = city.rider_places, city.trip_kind
         r = rng.stream("trips")
         random, uniform = r.random, r.uniform
         iso, completed_iso = IsoFormatter(), IsoFormatter()
@@ -383,11 +394,11 @@ class EtaScenario(Scenario[EtaOptions]):
             klass = class_of[day_of_week * 24 + hour_of_day]
 
             d = take()
-            driver = drivers.get(d) or new_driver(d)
-            k = int(rider_count * random() ** RIDER_SKEW)
-            rider = riders.get(k) or new_rider(k)
-
-            origin, destination, kind = trip(random, klass, rider.home, rider.work, regime.commute_share)
+            driver = driver_of(d) or new_driver(d)
+            rider = int(rider_count * random() ** RIDER_SKEW)
+            kind = trip_kind(random, klass, regime.commute_share)
+            home, work = rider_places(rider, rider_salt) if kind != HOTSPOT else NOWHERE
+            origin, destination = trip(random, klass, kind, home, work)
             olat, olon, ozone = origin
             dlat, dlon, dzone = destination
             p1, p2 = olat * rad, dlat * rad
@@ -450,12 +461,12 @@ class EtaScenario(Scenario[EtaOptions]):
                 "debug_incident_delay_seconds": incident_delay,
                 "debug_driver_factor": driver_factor,
                 "region": o.region,
-                "rider_id": rider.rider_id,
+                "rider_id": f"rider_{shard.entity_number(rider)}",
                 "origin_zone": zones[ozone],
                 "destination_zone": zones[dzone],
                 "road_distance_km": road_km,
                 "route_type": "city" if highway < 0.2 else "mixed" if highway < 0.5 else "highway",
-                "trip_kind": kind,
+                "trip_kind": KIND_NAMES[kind],
                 "weather_state_id": weather.spell,
                 "incident_id": None if incident is None else incident.incident_id,
                 "debug_free_flow_travel_time_seconds": round(free_flow),
@@ -482,27 +493,24 @@ class EtaScenario(Scenario[EtaOptions]):
                 yield Event(t, driver.driver_id, "trip", fields)
 
 
-class _People:
-    """Drivers and riders of one run, created the first time they are needed."""
+class _Drivers:
+    """The drivers of one run, created on their first trip."""
 
     def __init__(self, rng: RngTree, world: World) -> None:
         self._shard = rng.shard
-        self._city = world.city
-        self._driver_rng: Rng = rng.stream("drivers")
-        self._rider_rng: Rng = rng.stream("riders")
+        self._random = rng.stream("drivers").random
         vehicles = world.region.vehicles
         self._vehicles = Weighted(tuple(vehicles), tuple(vehicles.values()))
-        self.drivers: dict[int, Driver] = {}
-        self.riders: dict[int, Rider] = {}
+        self.known: dict[int, Driver] = {}
 
-    def new_driver(self, n: int) -> Driver:
-        """Driver ``n`` (of this shard), created on their first trip."""
-        random = self._driver_rng.random
+    def new(self, n: int) -> Driver:
+        """Driver ``n`` of this shard: a vehicle, a personal speed and a quality of service."""
+        random = self._random
         number = self._shard.entity_number(n)
         vehicle = self._vehicles.draw(random)
         bias = min(1.15, max(0.85, 1.0 + 0.06 * NORMALS[int(random() * NORMAL_COUNT)]))
         quality = 5.0 - 1.3 * random() ** 2  # most drivers rate well, a few poorly
-        found = self.drivers[n] = Driver(
+        found = self.known[n] = Driver(
             f"driver_{FIRST_DRIVER_NUMBER + number}",
             f"vehicle_{FIRST_VEHICLE_NUMBER + number}",
             vehicle,
@@ -511,12 +519,6 @@ class _People:
             quality,
             min(5.0, max(3.5, quality + 0.15 * NORMALS[int(random() * NORMAL_COUNT)])),
         )
-        return found
-
-    def new_rider(self, n: int) -> Rider:
-        """Rider ``n`` (of this shard), created on their first request."""
-        home, work = self._city.rider_places(self._rider_rng.random)
-        found = self.riders[n] = Rider(f"rider_{self._shard.entity_number(n)}", home, work)
         return found
 
 

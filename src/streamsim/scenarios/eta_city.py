@@ -1,8 +1,8 @@
 """The city of the ETA scenario: where trips start and end, their routes, and traffic incidents.
 
-Everything here is built once per run from a :class:`~streamsim.regions.Region`
-(structural, never drifts); the parameters that drift (traffic level,
-incident frequency...) are applied by the scenario's regime.
+The city is a constant of its :class:`~streamsim.regions.Region` (structural,
+never drifts); incidents are run state; the parameters that drift (traffic
+level, incident frequency...) are applied by the scenario's regime.
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ COMMUTE_SCALE_KM = 12.0
 #: Share of other trips that start or end at the rider's home, and of those, the share that
 #: goes home, per time class (AM peak, PM peak, daytime, evening, night, weekend).
 HOME_SHARE = 0.35
-TO_HOME = (0.1, 0.85, 0.5, 0.7, 0.85, 0.5)
+HOME_BOUND = (0.1, 0.85, 0.5, 0.7, 0.85, 0.5)
+#: Trip kinds, and their names in the events.
+COMMUTE, FROM_HOME, TO_HOME, HOTSPOT = range(4)
+KIND_NAMES = ("commute", "home", "home", "hotspot")
 MIN_TRIP_KM = 0.5
 _TRIES = 20
 #: Commute share the incident calibration assumes (the option's default).
@@ -103,8 +106,10 @@ Place = tuple[float, float, int]
 
 
 class City:
-    """Hotspots, trip endpoints and route geometry of one region (one per run: its
-    addresses fill up as trips need them).
+    """Hotspots, addresses, trip endpoints and route geometry of one region.
+
+    Everything in it is a constant of the region (addresses are made on first use
+    from their own seed), so runs can share it.
 
     >>> from streamsim.regions import REGIONS
     >>> city = City(REGIONS["houston"])
@@ -127,7 +132,7 @@ class City:
         self._lon = [s.lon for s in spots]
         self._rlat = [s.radius_km / self.ky for s in spots]
         self._rlon = [s.radius_km / self.kx for s in spots]
-        self._addresses: list[list[Place]] = [[] for _ in spots]
+        self._addresses: list[list[Place]] = [[] for _ in spots]  # filled on first use
         indices = range(len(spots))
         self.class_of = [time_class(h // 24, h % 24) for h in range(168)]
         self.origins = [
@@ -156,24 +161,28 @@ class City:
         return Weighted(range(len(spots)), weights)
 
     def place(self, zone: int, random: Random) -> Place:
-        """An address around hotspot ``zone``, inside the region's bounds.
+        """One of the addresses around hotspot ``zone``: pick-ups and drop-offs happen at the
+        same doors again and again."""
+        book = self._addresses[zone] or self._fill(zone)
+        return book[int(random() * ADDRESSES_PER_HOTSPOT)]
 
-        Each hotspot has up to ADDRESSES_PER_HOTSPOT addresses, created as trips
-        need them (Gaussian around the hotspot) and reused after that: riders are
-        picked up and dropped off at the same doors again and again.
+    def _fill(self, zone: int) -> list[Place]:
+        """The addresses of a hotspot, Gaussian around it and inside the region's bounds.
+
+        They are a constant of the region (their own seed per region and hotspot), made the
+        first time the hotspot is used.
         """
-        book = self._addresses[zone]
-        if len(book) >= ADDRESSES_PER_HOTSPOT:
-            return book[int(random() * ADDRESSES_PER_HOTSPOT)]
+        random = Rng(derive_seed("eta-addresses", self.region.title, zone)).random
         lat_min, lat_max, lon_min, lon_max = self.bounds
-        lat = self._lat[zone] + NORMALS[int(random() * NORMAL_COUNT)] * self._rlat[zone]
-        lon = self._lon[zone] + NORMALS[int(random() * NORMAL_COUNT)] * self._rlon[zone]
-        # Clamp the rare point that falls outside (hotspots near the edge of the box).
-        lat = lat_min if lat < lat_min else lat_max if lat > lat_max else lat
-        lon = lon_min if lon < lon_min else lon_max if lon > lon_max else lon
-        address = round(lat * 1e6) / 1e6, round(lon * 1e6) / 1e6, zone
-        book.append(address)
-        return address
+        book = self._addresses[zone]
+        for _ in range(ADDRESSES_PER_HOTSPOT):
+            lat = self._lat[zone] + NORMALS[int(random() * NORMAL_COUNT)] * self._rlat[zone]
+            lon = self._lon[zone] + NORMALS[int(random() * NORMAL_COUNT)] * self._rlon[zone]
+            # Clamp the rare point that falls outside (hotspots near the edge of the box).
+            lat = lat_min if lat < lat_min else lat_max if lat > lat_max else lat
+            lon = lon_min if lon < lon_min else lon_max if lon > lon_max else lon
+            book.append((round(lat * 1e6) / 1e6, round(lon * 1e6) / 1e6, zone))
+        return book
 
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
         """Kilometres east and north of the region's south-west corner."""
@@ -209,31 +218,57 @@ class City:
             found = self.place(zone, random)
         return found
 
-    def trip(
-        self, random: Random, klass: int, home: Place, work: Place, commute_share: float
-    ) -> tuple[Place, Place, str]:
-        """Endpoints and kind of a rider's trip: a commute at rush hour, a trip from or to home,
-        or a trip between hotspots (origin by time class, destination by gravity)."""
+    def trip_kind(self, random: Random, klass: int, commute_share: float) -> int:
+        """What a rider's next trip is: a commute (weekday rush hours), from or to home, or
+        between hotspots."""
         if klass <= PM_PEAK and random() < commute_share:
-            return (home, work, "commute") if klass == AM_PEAK else (work, home, "commute")
+            return COMMUTE
         if random() < HOME_SHARE:
-            if random() < TO_HOME[klass]:
-                return self.near_place(self.sources[klass][home[2]].draw(random), random, home), home, "home"
-            origin, kind = home, "home"
-        else:
-            origin, kind = self.place(self.origins[klass].draw(random), random), "hotspot"
-        return origin, self.near_place(self.destinations[klass][origin[2]].draw(random), random, origin), kind
+            return TO_HOME if random() < HOME_BOUND[klass] else FROM_HOME
+        return HOTSPOT
 
-    def rider_places(self, random: Random) -> tuple[Place, Place]:
-        """Home and workplace of a new rider (the workplace by gravity from home)."""
-        home = self.place(self.homes.draw(random), random)
-        return home, self.near_place(self.workplaces[home[2]].draw(random), random, home)
+    def trip(self, random: Random, klass: int, kind: int, home: Place, work: Place) -> tuple[Place, Place]:
+        """Endpoints of a trip of a kind (``home`` and ``work`` are unused between hotspots):
+        origins by time class, destinations by gravity from the origin."""
+        if kind == COMMUTE:
+            return (home, work) if klass == AM_PEAK else (work, home)
+        if kind == TO_HOME:
+            return self.near_place(self.sources[klass][home[2]].draw(random), random, home), home
+        origin = home if kind == FROM_HOME else self.place(self.origins[klass].draw(random), random)
+        return origin, self.near_place(self.destinations[klass][origin[2]].draw(random), random, origin)
+
+    def rider_places(self, rider: int, salt: int) -> tuple[Place, Place]:
+        """Home and workplace of a rider: a pure function of the rider's number (and the run's
+        ``salt``), so riders need no storage. The workplace is drawn by gravity from home."""
+        bits = _mix(rider ^ salt)
+        home_zone = self.homes.draw(((bits & 0xFFFF) / 65536).__float__)  # draw() takes any uniform source
+        book = self._addresses[home_zone] or self._fill(home_zone)
+        home = book[((bits >> 16) & 0xFFFF) * ADDRESSES_PER_HOTSPOT >> 16]
+        work_zone = self.workplaces[home_zone].draw((((bits >> 32) & 0xFFFF) / 65536).__float__)
+        book = self._addresses[work_zone] or self._fill(work_zone)
+        slot = (bits >> 48) * ADDRESSES_PER_HOTSPOT >> 16
+        for step in range(_TRIES):  # the first address far enough from home
+            work = book[(slot + step) % ADDRESSES_PER_HOTSPOT]
+            if self.km(home, work) >= MIN_TRIP_KM:
+                break
+        return home, work
 
     def random_trip(self, random: Random, klass: int) -> tuple[Place, Place]:
         """Endpoints of a trip between hotspots (where incidents happen) in a time class."""
         origin = self.place(self.origins[klass].draw(random), random)
         destination = self.destinations[klass][origin[2]].draw(random)
         return origin, self.place(destination, random)
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _mix(x: int) -> int:
+    """SplitMix64's finaliser: 64 well-mixed bits from an integer."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
 
 
 def segment_distance2(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
@@ -318,9 +353,9 @@ def survey(city: City, volume: Sequence[float], congestion: Sequence[float], sam
     hits, seconds, reach = 0, 0.0, []
     for _ in range(samples):
         how = hours.draw(random)
-        home, work = city.rider_places(random)
+        home, work = city.rider_places(int(random() * 2**32), 0)
         klass = city.class_of[how]
-        o, d, _ = city.trip(random, klass, home, work, CALIBRATION_COMMUTE_SHARE)
+        o, d = city.trip(random, klass, city.trip_kind(random, klass, CALIBRATION_COMMUTE_SHARE), home, work)
         io, idd = city.random_trip(random, klass)
         f = random()
         px, py = city.xy(io[0] + f * (idd[0] - io[0]), io[1] + f * (idd[1] - io[1]))

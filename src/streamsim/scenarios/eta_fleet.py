@@ -175,13 +175,8 @@ class Fleet:
         idle = self._idle
         random = self._random
         if idle:
-            i = int(random() * len(idle))
-            d = idle[i]
-            last = idle.pop()  # swap-remove, as _remove does
-            if last != d:
-                idle[i] = last
-                self._slot[last] = i
-            self._slot[d] = -1
+            d = idle[int(random() * len(idle))]
+            self._remove(d)
             return d
         d = int(random() * self.size)
         for _ in range(_EXTRA_TRIES):

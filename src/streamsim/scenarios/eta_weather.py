@@ -133,7 +133,7 @@ class Weather:
         self._clock = clock
         self._random = rng.random
         self._uniform = rng.uniform
-        self.next_step = math.inf  # set by the first advance
+        self.next_step = math.inf  # set by start()
         self.condition = CLEAR
         self.name = CONDITIONS[CLEAR]
         self.factor = 1.0
