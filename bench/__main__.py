@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import generation
+from bench import generation, kafka
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,8 @@ def main() -> None:
     n, naive_n, repeats = (20_000, 2_000, 1) if args.quick else (200_000, 20_000, 3)
     print("generation ...", file=sys.stderr)
     rows = generation.run(n, naive_n, repeats)
+    print("kafka (assembles and starts a local broker) ...", file=sys.stderr)
+    kafka_rows = kafka.run(n, repeats)
     text = f"""# Benchmarks
 
 Measured by `python -m bench` on {datetime.now(UTC):%Y-%m-%d} ({machine()}).
@@ -48,6 +50,18 @@ orjson, a sink that discards) at `--speed max`. The naive producer builds each e
 the original scripts did: Faker calls, `uuid4`, one dict, `json.dumps` (`bench/naive.py`).
 
 {generation.markdown(rows)}
+
+## Into a real Kafka broker (issue target: at least 50% of Kafka's own producer tool)
+
+{n:,} events per measurement into a single-node Kafka 4.1 broker (KRaft, from `infra/kafka`)
+on the same machine, topics of {kafka.PARTITIONS} partitions. Both producers use acks=all,
+idempotence, lz4, linger.ms={kafka.SHARED["linger.ms"]} and batch.size={kafka.SHARED["batch.size"]}.
+*streamsim* is the whole pipeline with `--sink kafka` (generation, JSON, key, headers, delivery
+reports, final flush). *ProducerPerformance* is Kafka's own tool (`kafka-producer-perf-test`,
+from the same Maven-assembled jars) sending the scenario's own JSON lines (`--payload-file`),
+so record size and compressibility match, without keys or headers (`bench/kafka.py`).
+
+{kafka.markdown(kafka_rows)}
 """
     args.output.write_text(text)
     print(text)

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
+from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
 from streamsim.registry import SINKS, get_scenario, scenarios
 from streamsim.schema import Level
@@ -40,7 +41,8 @@ def options_table(model: type[Options]) -> str:
         flag = f"`{spec.flag}/--no-{spec.flag[2:]}`" if spec.is_flag else f"`{spec.flag}`"
         default = spec.default_text() or "-"
         allowed = "flag" if spec.is_flag else spec.allowed()
-        rows.append(f"| {flag} | `{spec.envvars[0]}` | {default} | {allowed} | {spec.info.description} |")
+        env = ", ".join(f"`{name}`" for name in spec.envvars)
+        rows.append(f"| {flag} | {env} | {default} | {allowed} | {spec.info.description} |")
     config_only = [spec for spec in option_specs(model) if not spec.on_cli]
     for spec in config_only:
         rows.append(
@@ -145,6 +147,10 @@ def pages() -> dict[Path, dict[str, Callable[[], str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
     out[DOCS / "drift.md"] = {"drift-presets": drift_presets}
+    out[DOCS / "kafka.md"] = {
+        "kafka-options": common_blocks()["kafka-options"],
+        "consume-options": lambda: options_table(ConsumeOptions),
+    }
     return out
 
 

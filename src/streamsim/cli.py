@@ -27,10 +27,13 @@ from streamsim.config import (
     Value,
     environment_source,
     option_specs,
+    resolve,
 )
+from streamsim.consume import ConsumeOptions, consume
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
 from streamsim.registry import get_scenario, scenarios
+from streamsim.sinks.kafka_options import PRODUCER_ONLY, KafkaOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SAMPLE_COUNT = 3
@@ -132,11 +135,36 @@ CONFIG_OPTION_HELP = (
 )
 
 
+def _options(groups: Groups) -> tuple[list[OptionSpec], list[click.Parameter], list[tuple[str, list[str]]]]:
+    """The command-line options of option models, and their --help sections."""
+    specs = [spec for model, exclude in groups for spec in option_specs(model, exclude) if spec.on_cli]
+    sections: list[tuple[str, list[str]]] = []
+    for model, exclude in groups:
+        names = [s.name for s in option_specs(model, exclude) if s.on_cli]
+        if names:
+            sections.append((model.group_title, names))
+    return specs, [_click_option(spec) for spec in specs], sections
+
+
+def _given(specs: list[OptionSpec], values: dict[str, Any]) -> dict[str, Value]:
+    """Option values given on the command line or in the environment, with where they came from."""
+    ctx = click.get_current_context()
+    given: dict[str, Value] = {}
+    for spec in specs:
+        value = values.get(spec.name)
+        if value is None or value == ():
+            continue
+        source = ctx.get_parameter_source(spec.name)
+        where = environment_source(spec) if source == ParameterSource.ENVIRONMENT else spec.flag
+        given[spec.name] = Value(list(value) if spec.multiple else value, where)
+    return given
+
+
 def _scenario_command(
     command: str, scenario: str, groups: Groups, action: Callable[..., None], help_text: str
 ) -> click.Command:
     cls = get_scenario(scenario)
-    specs = [spec for model, exclude in groups for spec in option_specs(model, exclude) if spec.on_cli]
+    specs, options, sections = _options(groups)
     params: list[click.Parameter] = [
         click.Option(
             ["config", "--config", "-c"],
@@ -145,26 +173,12 @@ def _scenario_command(
             show_envvar=True,
             help=CONFIG_OPTION_HELP,
         ),
+        *options,
     ]
-    params += [_click_option(spec) for spec in specs]
-    sections: list[tuple[str, list[str]]] = []
-    for model, exclude in groups:
-        names = [s.name for s in option_specs(model, exclude) if s.on_cli]
-        if names:
-            sections.append((model.group_title, names))
     sections.append(("Config", ["config"]))
 
     def callback(config: Path | None, **values: Any) -> None:
-        ctx = click.get_current_context()
-        given: dict[str, Value] = {}
-        for spec in specs:
-            value = values.get(spec.name)
-            if value is None or value == ():
-                continue
-            source = ctx.get_parameter_source(spec.name)
-            where = environment_source(spec) if source == ParameterSource.ENVIRONMENT else spec.flag
-            given[spec.name] = Value(list(value) if spec.multiple else value, where)
-        resolved = resolve_for(cls, groups, given, config)
+        resolved = resolve_for(cls, groups, _given(specs, values), config)
         action(cls, resolved)
 
     return SectionedCommand(
@@ -301,6 +315,31 @@ _group("run", run_groups, _run, "Stream events of a scenario (unbounded unless a
 _group("sample", sample_groups, _sample, "Print a few events of a scenario as pretty JSON.")
 _group("schema", schema_groups, _schema, "Print the JSON Schema of a scenario's events.")
 _group("config", run_groups, _config, "Print the effective configuration of a run as YAML (secrets masked).")
+
+
+def _consume_command() -> click.Command:
+    groups: Groups = [(ConsumeOptions, ()), (KafkaOptions, PRODUCER_ONLY)]
+    specs, params, sections = _options(groups)
+
+    def callback(**values: Any) -> None:
+        resolved = resolve(groups, _given(specs, values))
+        _setup_logging("warning")
+        consume(resolved.get(KafkaOptions), resolved.get(ConsumeOptions), sys.stdout.buffer)
+
+    return SectionedCommand(
+        "consume",
+        params=params,
+        callback=callback,
+        sections=sections,
+        help="Print the events of a Kafka topic as JSON lines (one value a line).\n\n"
+        "\b\nExamples:\n  streamsim consume --topic transaction_fraud_detection --from-beginning -n 5\n"
+        "  streamsim consume --topic estimated_time_of_arrival --metadata",
+        short_help="Print the events of a Kafka topic as JSON lines.",
+        context_settings=CONTEXT,
+    )
+
+
+cli.add_command(_consume_command())
 
 
 @cli.command("list", context_settings=CONTEXT)

@@ -308,7 +308,8 @@ class OptionSpec:
 
     @property
     def secret(self) -> bool:
-        return _base_type(self.info.annotation) is SecretStr
+        """Never shown: a SecretStr, or marked ``"secret": True`` (values that may hold credentials)."""
+        return _base_type(self.info.annotation) is SecretStr or bool(self.extra.get("secret", False))
 
     def allowed(self) -> str:
         """What values are valid, in words."""

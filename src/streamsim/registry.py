@@ -75,6 +75,12 @@ SINKS: dict[str, SinkEntry] = {
         SinkEntry("stdout", "streamsim.sinks.stdout:StdoutSink", "JSON Lines on standard output"),
         SinkEntry("file", "streamsim.sinks.file:FileSink", "JSON Lines file (gzip if the name ends in .gz)"),
         SinkEntry("null", "streamsim.sinks.null:NullSink", "discard events (benchmarks, dry runs)"),
+        SinkEntry(
+            "kafka",
+            "streamsim.sinks.kafka:KafkaSink",
+            "Apache Kafka topics (idempotent, acks=all; needs the kafka extra)",
+            options="streamsim.sinks.kafka_options:KafkaOptions",
+        ),
     )
 }
 

@@ -129,7 +129,7 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     )
     topics = scenario.topics(output.topic)
     if sink is None:
-        sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()))
+        sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
     return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
 
 

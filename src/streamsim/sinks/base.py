@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from types import TracebackType
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from streamsim.config import Resolved
     from streamsim.events import Record
+    from streamsim.scenarios.base import Scenario
 
 
 class SinkClosed(Exception):
@@ -35,8 +36,11 @@ class Sink(ABC):
 
     @classmethod
     @abstractmethod
-    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
-        """Build the sink from validated options; ``topics`` are all topics the run may write."""
+    def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
+        """Build the sink from validated options; ``topics`` are all topics the run may write.
+
+        ``scenario`` is the run's scenario, for sinks that describe the stream (Kafka headers).
+        """
 
     def open(self) -> None:  # noqa: B027 - optional hook
         """Acquire resources (connections, files)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from streamsim.errors import RunFailure
 from streamsim.sinks.lines import LinesSink
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from streamsim.config import Resolved
+    from streamsim.scenarios.base import Scenario
 
 
 class FileSink(LinesSink):
@@ -23,7 +24,7 @@ class FileSink(LinesSink):
         self.path = path
 
     @classmethod
-    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+    def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
         from streamsim.config import OutputOptions
 
         output = resolved.get(OutputOptions).output

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from streamsim.config import Resolved
     from streamsim.events import Record
+    from streamsim.scenarios.base import Scenario
 
 
 class ListSink(Sink):
@@ -32,7 +33,7 @@ class ListSink(Sink):
         self.records: list[Record] = []
 
     @classmethod
-    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+    def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
         return cls()
 
     def write(self, record: Record) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from streamsim.sinks.base import Sink
 
@@ -11,13 +11,14 @@ if TYPE_CHECKING:
 
     from streamsim.config import Resolved
     from streamsim.events import Record
+    from streamsim.scenarios.base import Scenario
 
 
 class NullSink(Sink):
     name = "null"
 
     @classmethod
-    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+    def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
         return cls()
 
     def write(self, record: Record) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from streamsim.sinks.base import SinkClosed
 from streamsim.sinks.lines import LinesSink
@@ -13,13 +13,14 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from streamsim.config import Resolved
+    from streamsim.scenarios.base import Scenario
 
 
 class StdoutSink(LinesSink):
     name = "stdout"
 
     @classmethod
-    def from_config(cls, resolved: Resolved, topics: Sequence[str]) -> Self:
+    def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
         return cls()
 
     def open(self) -> None:

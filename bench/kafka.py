@@ -1,0 +1,120 @@
+"""Events per second into a real local broker: streamsim's Kafka sink vs Kafka's own ProducerPerformance.
+
+Both run in the same session against the same broker (started from infra/kafka),
+with acks=all, idempotence, lz4 and the same linger and batch size, into topics of
+the same partition count. Kafka's tool sends the scenario's own events (a payload
+file of its JSON lines, so record size and compressibility match) without keys or
+headers; streamsim generates, serializes, keys and heads every event as it goes.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+from infra.kafka import broker
+
+from streamsim import simulate
+from streamsim.registry import scenarios
+from streamsim.sinks.kafka_options import PRODUCER_DEFAULTS
+from streamsim.sinks.memory import ListSink
+
+START = 1_740_960_000.0  # 2025-03-03T00:00:00Z
+PARTITIONS = 3
+#: The settings both producers share (the Java client's names; librdkafka's are the same here).
+SHARED = {
+    key: PRODUCER_DEFAULTS[key]
+    for key in ("acks", "enable.idempotence", "compression.type", "linger.ms", "batch.size")
+}
+
+
+@dataclass
+class Row:
+    scenario: str
+    streamsim: float  # events/s into the broker
+    kafka_tool: float  # records/s of ProducerPerformance
+    bytes_per_event: float
+
+    @property
+    def ratio(self) -> float:
+        return self.streamsim / self.kafka_tool
+
+
+def _create_topic(admin: AdminClient, prefix: str) -> str:
+    topic = f"bench-{prefix}-{uuid.uuid4().hex[:8]}"
+    admin.create_topics([NewTopic(topic, PARTITIONS, 1)])[topic].result(timeout=60)
+    return topic
+
+
+def _streamsim_rate(admin: AdminClient, bootstrap: str, scenario: str, n: int) -> float:
+    topic = _create_topic(admin, scenario)
+    t = time.perf_counter()
+    summary = simulate(
+        scenario, seed=1, start=START, count=n, sink="kafka", bootstrap_servers=bootstrap, topic=topic
+    )
+    elapsed = time.perf_counter() - t
+    assert summary.delivered == summary.events
+    return summary.events / elapsed
+
+
+def _tool_rate(admin: AdminClient, bootstrap: str, payloads: Path, n: int) -> float:
+    topic = _create_topic(admin, "tool")
+    props = [f"bootstrap.servers={bootstrap}", *(f"{k}={str(v).lower()}" for k, v in SHARED.items())]
+    command = broker.java_command(
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic", topic, "--num-records", str(n), "--throughput", "-1",
+        "--payload-file", str(payloads), "--producer-props", *props,
+        heap="-Xmx512m",
+    )  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=True)
+    found = re.search(r"records sent, ([\d.]+) records/sec", result.stdout)
+    assert found, result.stdout + result.stderr
+    return float(found.group(1))
+
+
+def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="streamsim-bench-kafka-") as tmp:
+        home = Path(tmp) / "broker"
+        local = broker.start(home, port=0, tied=True)
+        try:
+            admin = AdminClient({"bootstrap.servers": local.bootstrap})
+            for scenario in scenarios():
+                memory = ListSink()
+                simulate(scenario, seed=2, start=START, count=20_000, sink=memory)
+                payloads = Path(tmp) / f"{scenario}.jsonl"
+                payloads.write_bytes(b"\n".join(r.value for r in memory.records))
+                sizes = [len(r.value) for r in memory.records]
+                ours = tool = 0.0
+                for _ in range(repeats):  # alternated, so both see the same machine conditions
+                    ours = max(ours, _streamsim_rate(admin, local.bootstrap, scenario, n))
+                    tool = max(tool, _tool_rate(admin, local.bootstrap, payloads, n))
+                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes)))
+        finally:
+            broker.stop(home)
+    return rows
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [
+        "| scenario | streamsim into Kafka (events/s) | Kafka ProducerPerformance (records/s) "
+        "| streamsim / Kafka's tool | bytes/event |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} "
+            f"| {r.bytes_per_event:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown(run(100_000, 1)))

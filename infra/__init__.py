@@ -1,0 +1,1 @@
+"""Local infrastructure for development, tests and benchmarks (not part of the installed package)."""

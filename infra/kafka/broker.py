@@ -1,0 +1,416 @@
+"""A real single-node Apache Kafka (KRaft, combined broker and controller) for local use and tests.
+
+Kafka and its tools are assembled from Maven Central by Maven (``pom.xml`` beside
+this file, jars copied into ``lib/``) and run with the installed JDK. A broker
+lives in a state folder (``run/`` here by default) holding its configuration,
+KRaft storage, log and a ``broker.json`` with its pid and ports, so that
+``start``, ``stop``, ``status`` and ``logs`` can be called again at any time:
+starting a running broker returns it, stopping a stopped one does nothing, and
+starting a stopped one restarts it on the same storage and ports.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import ctypes
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POM = HERE / "pom.xml"
+LIB = HERE / "lib"
+LOG4J = HERE / "log4j2.properties"
+DEFAULT_HOME = HERE / "run"
+DEFAULT_PORT = 9092
+HEAP = "-Xmx768m"
+
+log = logging.getLogger("infra.kafka")
+
+#: Brokers started by this process, by pid: kept so their exit can be observed (and reaped).
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class BrokerError(Exception):
+    """The broker could not be assembled, started or stopped."""
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A broker started from a state folder."""
+
+    home: Path
+    pid: int
+    port: int
+    controller_port: int
+    cluster_id: str
+
+    @property
+    def bootstrap(self) -> str:
+        return f"localhost:{self.port}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "broker.log"
+
+
+# -- assembly -------------------------------------------------------------------------
+
+
+def _pom_digest() -> str:
+    return hashlib.sha256(POM.read_bytes()).hexdigest()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock file, so concurrent callers assemble or start only once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def assemble() -> Path:
+    """Copy Kafka's jars from Maven Central into lib/ unless they are there for this pom.xml."""
+    stamp = LIB / ".assembled"
+    with _locked(HERE / ".assemble.lock"):
+        if stamp.exists() and stamp.read_text() == _pom_digest():
+            return LIB
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise BrokerError(
+                "Maven (mvn) is needed to assemble Kafka from Maven Central; install Maven 3.8+"
+            )
+        shutil.rmtree(LIB, ignore_errors=True)
+        log.info("assembling Apache Kafka from Maven Central into %s ...", LIB)
+        result = subprocess.run(
+            [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(POM), "dependency:copy-dependencies"],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            tail = (result.stdout + result.stderr).strip().splitlines()[-20:]
+            raise BrokerError("Maven could not assemble Kafka:\n" + "\n".join(tail))
+        stamp.write_text(_pom_digest())
+    return LIB
+
+
+def java_command(main_class: str, *args: str, heap: str = HEAP) -> list[str]:
+    """A command running ``main_class`` of the assembled Kafka with the installed JDK."""
+    java = shutil.which("java")
+    if java is None:
+        raise BrokerError("a Java runtime (JDK 17+) is needed to run Kafka; install one")
+    return [
+        java,
+        heap,
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={LOG4J}",
+        "-cp",
+        str(assemble() / "*"),
+        main_class,
+        *args,
+    ]
+
+
+# -- state ----------------------------------------------------------------------------
+
+
+def _state_file(home: Path) -> Path:
+    return home / "broker.json"
+
+
+def _read_state(home: Path) -> Broker | None:
+    try:
+        data = json.loads(_state_file(home).read_text())
+    except (OSError, ValueError):
+        return None
+    return Broker(
+        home=home,
+        pid=data["pid"],
+        port=data["port"],
+        controller_port=data["controller_port"],
+        cluster_id=data["cluster_id"],
+    )
+
+
+def _write_state(broker: Broker) -> None:
+    data = asdict(broker)
+    data["home"] = str(broker.home)
+    _state_file(broker.home).write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _config_file(home: Path) -> Path:
+    return home / "server.properties"
+
+
+def _alive(pid: int, home: Path) -> bool:
+    """Whether ``pid`` is the broker of ``home`` (not a reused pid, not an exited child)."""
+    child = _children.get(pid)
+    if child is not None:
+        return child.poll() is None
+    if not Path("/proc").is_dir():  # no procfs (macOS): the pid alone has to do
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return str(_config_file(home)).encode() in cmdline
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _port_free(port: int) -> bool:
+    """Whether nothing listens on ``port`` (connections of a stopped broker in TIME_WAIT do not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the JVM binds
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+# -- lifecycle ------------------------------------------------------------------------
+
+
+def status(home: Path = DEFAULT_HOME) -> Broker | None:
+    """The broker running from ``home``, if any."""
+    home = home.resolve()
+    broker = _read_state(home)
+    return broker if broker is not None and _alive(broker.pid, home) else None
+
+
+def start(
+    home: Path = DEFAULT_HOME, port: int | None = None, *, timeout: float = 120.0, tied: bool = False
+) -> Broker:
+    """Start (or return the running) broker of ``home`` and wait until it answers metadata requests.
+
+    ``port`` 0 picks a free port; None reuses the folder's previous port, or 9092
+    the first time. ``tied`` stops the broker when the calling process exits
+    (for tests), instead of leaving it running in the background.
+    """
+    home = home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    with _locked(home / ".lock"):
+        running = status(home)
+        if running is not None:
+            if port not in (None, 0, running.port):
+                raise BrokerError(f"a broker from {home} already runs on port {running.port}; stop it first")
+            return running
+        previous = _read_state(home)
+        if port is None:
+            port = previous.port if previous else DEFAULT_PORT
+        port = port or free_port()
+        if not _port_free(port):
+            raise BrokerError(f"port {port} is in use; choose another with --port (0 picks a free one)")
+        controller_port = previous.controller_port if previous else 0
+        if not controller_port or not _port_free(controller_port):
+            controller_port = free_port()
+        cluster_id = previous.cluster_id if previous else _new_cluster_id()
+        _write_config(home, port, controller_port)
+        if not (home / "data" / "meta.properties").exists():
+            _format(home, cluster_id)
+        with open(home / "broker.log", "ab") as out:
+            process = subprocess.Popen(
+                java_command("kafka.Kafka", str(_config_file(home))),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if tied and _PRCTL is not None else None,
+            )
+        _children[process.pid] = process
+        broker = Broker(home, process.pid, port, controller_port, cluster_id)
+        _write_state(broker)
+        try:
+            _wait_ready(broker, process, timeout)
+        except BaseException:
+            _terminate(broker)
+            raise
+        log.info("Kafka is ready at %s (pid %d, state in %s)", broker.bootstrap, broker.pid, home)
+        return broker
+
+
+def stop(home: Path = DEFAULT_HOME, timeout: float = 60.0) -> bool:
+    """Stop the broker of ``home`` (the process it started, by pid); False if none was running."""
+    home = home.resolve()
+    broker = status(home)
+    if broker is None:
+        return False
+    _terminate(broker, timeout)
+    log.info("stopped Kafka at %s (pid %d)", broker.bootstrap, broker.pid)
+    return True
+
+
+def logs(home: Path = DEFAULT_HOME, lines: int = 50) -> str:
+    """The last ``lines`` lines of the broker's log."""
+    try:
+        text = (home / "broker.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _terminate(broker: Broker, timeout: float = 60.0) -> None:
+    """SIGTERM (Kafka shuts down cleanly, flushing its logs), then SIGKILL after ``timeout``."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+        if not _alive(broker.pid, broker.home):
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(broker.pid, sig)
+        deadline = time.monotonic() + wait
+        while _alive(broker.pid, broker.home) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling for the exit, not waiting a fixed time
+    if _alive(broker.pid, broker.home):
+        raise BrokerError(f"Kafka (pid {broker.pid}) did not stop")
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM it when the parent exits."""
+    assert _PRCTL is not None
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+# Looked up before any fork: the child may only make this one call before exec (Linux only).
+_PR_SET_PDEATHSIG = 1
+_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+
+
+def _new_cluster_id() -> str:
+    """A random Kafka Uuid in its text form (URL-safe base64, no padding, not starting with '-')."""
+    while True:
+        text = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
+        if not text.startswith("-"):
+            return text
+
+
+def _write_config(home: Path, port: int, controller_port: int) -> None:
+    settings = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@localhost:{controller_port}",
+        "listeners": f"PLAINTEXT://localhost:{port},CONTROLLER://localhost:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://localhost:{port}",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs": str(home / "data"),
+        # Topics are created by their producers (streamsim's admin call), never implicitly.
+        "auto.create.topics.enable": "false",
+        "num.partitions": "1",
+        # One node: internal topics with one replica and few partitions start fast.
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "1",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.num.partitions": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "share.coordinator.state.topic.num.partitions": "1",
+        "group.initial.rebalance.delay.ms": "0",
+    }
+    text = "".join(f"{key}={value}\n" for key, value in settings.items())
+    _config_file(home).write_text("# Written by infra/kafka/broker.py; rewritten at each start.\n" + text)
+
+
+def _format(home: Path, cluster_id: str) -> None:
+    result = subprocess.run(
+        java_command(
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            cluster_id,
+            "-c",
+            str(_config_file(home)),
+            heap="-Xmx256m",
+        ),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise BrokerError(
+            f"formatting KRaft storage in {home} failed: {(result.stdout + result.stderr).strip()}"
+        )
+
+
+def _wait_ready(broker: Broker, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Probe the broker with metadata requests until it lists itself (or exits, or time runs out)."""
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient(
+        # log_level 0: connection refused is expected while the JVM starts, so stay quiet.
+        {"bootstrap.servers": broker.bootstrap, "reconnect.backoff.max.ms": 500, "log_level": 0}
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BrokerError(
+                f"Kafka exited with status {process.returncode} while starting; "
+                f"last log lines:\n{logs(broker.home, 20)}"
+            )
+        try:
+            if admin.list_topics(timeout=1.0).brokers:
+                return
+        except Exception:  # KafkaException while nobody listens yet; probe again
+            pass
+    raise BrokerError(
+        f"Kafka did not answer at {broker.bootstrap} within {timeout:g}s; see {broker.log_file}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python3 -m infra.kafka", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["start", "stop", "status", "logs"])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_HOME, help="state folder (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, help="client port; 0 picks a free one (default: previous, or 9092)"
+    )
+    parser.add_argument("-n", "--lines", type=int, default=50, help="log lines to show (logs)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        if args.command == "start":
+            print(start(args.dir, args.port).bootstrap)
+        elif args.command == "stop":
+            if not stop(args.dir):
+                log.info("no broker running from %s", args.dir.resolve())
+        elif args.command == "status":
+            broker = status(args.dir)
+            if broker is None:
+                print("stopped")
+                return 3
+            print(f"running at {broker.bootstrap} (pid {broker.pid}, state in {broker.home})")
+        else:
+            print(logs(args.dir.resolve(), args.lines))
+    except BrokerError as exc:
+        print(f"infra/kafka: error: {exc}", file=sys.stderr)
+        return 1
+    return 0

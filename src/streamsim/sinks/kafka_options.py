@@ -1,0 +1,243 @@
+"""Options of the Kafka sink and of `streamsim consume`, and the librdkafka configuration built from them.
+
+This module does not import confluent-kafka, so option validation, ``--help``,
+config dumps and docs work without the ``kafka`` extra.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
+
+from streamsim.config import Allowed, DurationValue, Options
+from streamsim.errors import UsageError
+
+DEFAULT_PORT = 9092
+
+#: Producer settings chosen for safety (no loss, no duplicates, per-key order) and speed;
+#: --kafka-config overrides them. Linger and batch size were measured into the local broker
+#: (docs/kafka.md): 5-20 ms with 1 MB batches is fastest, and 5 ms keeps real-time latency low.
+PRODUCER_DEFAULTS: dict[str, str | int | float | bool] = {
+    "enable.idempotence": True,
+    "acks": "all",
+    "compression.type": "lz4",
+    "linger.ms": 5,
+    "batch.size": 1_000_000,
+    # The Java client's partitioner, so Java and Python producers put a key on the same partition.
+    "partitioner": "murmur2_random",
+    "client.id": "streamsim",
+}
+
+#: librdkafka properties that hold secrets: they have options of their own, never shown.
+SECRET_PROPERTIES = ("password", "secret", "ssl.key.pem", "ssl_key")
+
+
+def _parse_servers(value: object) -> str:
+    """``host[:port],...``; a host without a port means 9092 (the originals' KAFKA_HOST)."""
+    servers = []
+    for part in str(value).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        host, colon, port = part.rpartition(":")
+        if not colon or "]" in port:  # no port (or an IPv6 address without one)
+            host, port = part, str(DEFAULT_PORT)
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port[,host:port...], got {part!r}")
+        servers.append(f"{host}:{port}")
+    if not servers:
+        raise ValueError("expected host:port[,host:port...]")
+    return ",".join(servers)
+
+
+def _parse_properties(value: object) -> dict[str, str]:
+    """``key=value`` items (a list from the command line or a mapping from a config file)."""
+    if isinstance(value, dict):
+        items = [(str(k), v) for k, v in value.items()]
+    else:
+        items = []
+        for item in [value] if isinstance(value, str) else list(value):  # type: ignore[call-overload]
+            key, eq, val = str(item).partition("=")
+            if not eq or not key.strip():
+                raise ValueError("expected key=value, e.g. linger.ms=20")
+            items.append((key, val))
+    out = {}
+    for key, val in items:
+        key = key.strip()
+        if any(word in key for word in SECRET_PROPERTIES):
+            raise ValueError(
+                f"expected no secret here: give {key} with --sasl-password(-file) or "
+                "--ssl-key-password, which are never shown"
+            )
+        out[key] = str(val).lower() if isinstance(val, bool) else str(val)
+    return out
+
+
+def _existing_file(value: object) -> Path:
+    path = Path(str(value)).expanduser()
+    if not path.is_file():
+        raise ValueError(f"no such file: {str(path)!r}")
+    return path
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+Servers = Annotated[str, BeforeValidator(_parse_servers), Allowed("host:port[,host:port...]")]
+Properties = Annotated[
+    dict[str, str], BeforeValidator(_parse_properties), Allowed("key=value, a librdkafka property")
+]
+ExistingFile = Annotated[Path, BeforeValidator(_existing_file), Allowed("a path to an existing file")]
+SecurityProtocol = Annotated[
+    Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"], BeforeValidator(_upper)
+]
+SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
+
+#: Options that only producing uses (`streamsim consume` leaves them out).
+PRODUCER_ONLY = ("partitions", "replication_factor", "flush_timeout")
+
+
+class KafkaOptions(Options):
+    """Connection, security, topic creation and delivery settings for --sink kafka."""
+
+    group_title: ClassVar[str] = "Kafka"
+
+    bootstrap_servers: Servers = Field(
+        "localhost:9092",
+        description="Kafka brokers to connect to. A host without a port means port 9092 "
+        "(so the originals' KAFKA_HOST works as it did).",
+        json_schema_extra={"metavar": "HOST:PORT,...", "envvars": ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_HOST"]},
+    )
+    partitions: int = Field(
+        3,
+        ge=1,
+        description="Partitions of each topic streamsim creates when it is missing "
+        "(an existing topic is used as it is).",
+    )
+    replication_factor: int = Field(1, ge=1, description="Replication factor of topics streamsim creates.")
+    kafka_config: Properties = Field(
+        default_factory=dict,
+        description="Any librdkafka property, e.g. linger.ms=50 (repeatable). It overrides streamsim's "
+        "producer defaults; the options of this group, when given, override it.",
+        # "secret": a mistyped item may hold a credential, so errors never echo the values.
+        json_schema_extra={"metavar": "KEY=VALUE", "multiple": True, "secret": True},
+    )
+    security_protocol: SecurityProtocol = Field(
+        "PLAINTEXT", description="How to talk to the brokers.", json_schema_extra={"metavar": "PROTOCOL"}
+    )
+    sasl_mechanism: SaslMechanism = Field(
+        "PLAIN",
+        description="SASL mechanism (with a SASL protocol).",
+        json_schema_extra={"metavar": "MECHANISM"},
+    )
+    sasl_username: str | None = Field(None, min_length=1, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(
+        None,
+        description="SASL password; prefer the environment variable or --sasl-password-file. "
+        "Never printed or logged.",
+    )
+    sasl_password_file: ExistingFile | None = Field(
+        None, description="File holding the SASL password (one line)."
+    )
+    ssl_ca_file: ExistingFile | None = Field(
+        None, description="CA certificate(s) to verify the brokers (PEM); default: the system's."
+    )
+    ssl_cert_file: ExistingFile | None = Field(None, description="Client certificate (PEM), for mutual TLS.")
+    ssl_key_file: ExistingFile | None = Field(None, description="Client private key (PEM), for mutual TLS.")
+    ssl_key_password: SecretStr | None = Field(
+        None, description="Password of the client private key. Never printed or logged."
+    )
+    connect_timeout: DurationValue = Field(
+        "60s",
+        validate_default=True,
+        description="How long to retry, with backoff, when the brokers are unreachable at start-up; "
+        "then exit with status 1.",
+        json_schema_extra={"metavar": "DURATION"},
+    )
+    flush_timeout: DurationValue = Field(
+        "30s",
+        validate_default=True,
+        description="How long to wait at shutdown for accepted events to be delivered; events still "
+        "undelivered then are reported and the exit status is 1.",
+        json_schema_extra={"metavar": "DURATION"},
+    )
+
+    @model_validator(mode="after")
+    def _consistent_security(self) -> KafkaOptions:
+        given = self.model_fields_set
+        sasl = self.security_protocol.startswith("SASL_")
+        if self.sasl_password is not None and self.sasl_password_file is not None:
+            raise ValueError("give only one of --sasl-password and --sasl-password-file")
+        sasl_given = [
+            n
+            for n in ("sasl_mechanism", "sasl_username", "sasl_password", "sasl_password_file")
+            if n in given
+        ]
+        if sasl_given and not sasl:
+            raise ValueError(
+                f"--{sasl_given[0].replace('_', '-')} needs --security-protocol SASL_PLAINTEXT or SASL_SSL"
+            )
+        if sasl and (
+            self.sasl_username is None or (self.sasl_password is None and self.sasl_password_file is None)
+        ):
+            raise ValueError(
+                f"--security-protocol {self.security_protocol} needs --sasl-username and "
+                "--sasl-password (or --sasl-password-file)"
+            )
+        ssl_given = [
+            n for n in ("ssl_ca_file", "ssl_cert_file", "ssl_key_file", "ssl_key_password") if n in given
+        ]
+        if ssl_given and not self.security_protocol.endswith("SSL"):
+            raise ValueError(f"--{ssl_given[0].replace('_', '-')} needs --security-protocol SSL or SASL_SSL")
+        return self
+
+    def _own_properties(self) -> list[tuple[str, str, Any]]:
+        """(option, librdkafka property, value) for every option that maps to a property."""
+        props: list[tuple[str, str, Any]] = [
+            ("bootstrap_servers", "bootstrap.servers", self.bootstrap_servers),
+            ("security_protocol", "security.protocol", self.security_protocol),
+        ]
+        if self.security_protocol.startswith("SASL_"):
+            props += [
+                ("sasl_mechanism", "sasl.mechanism", self.sasl_mechanism),
+                ("sasl_username", "sasl.username", self.sasl_username),
+            ]
+            if self.sasl_password is not None:
+                props.append(("sasl_password", "sasl.password", self.sasl_password.get_secret_value()))
+            if self.sasl_password_file is not None:
+                props.append(("sasl_password_file", "sasl.password", _read_secret(self.sasl_password_file)))
+        for option, prop in (
+            ("ssl_ca_file", "ssl.ca.location"),
+            ("ssl_cert_file", "ssl.certificate.location"),
+            ("ssl_key_file", "ssl.key.location"),
+        ):
+            path = getattr(self, option)
+            if path is not None:
+                props.append((option, prop, str(path)))
+        if self.ssl_key_password is not None:
+            props.append(("ssl_key_password", "ssl.key.password", self.ssl_key_password.get_secret_value()))
+        return props
+
+    def client_config(self) -> dict[str, Any]:
+        """librdkafka settings shared by producer, admin and consumer clients.
+
+        Precedence: option defaults < --kafka-config < options that were given.
+        """
+        props = self._own_properties()
+        defaults = {prop: value for _, prop, value in props}
+        explicit = {prop: value for option, prop, value in props if option in self.model_fields_set}
+        return {**defaults, **self.kafka_config, **explicit}
+
+    def producer_config(self) -> dict[str, Any]:
+        """The producer's settings: streamsim's defaults, then :meth:`client_config`."""
+        return {**PRODUCER_DEFAULTS, **self.client_config()}
+
+
+def _read_secret(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip("\r\n")
+    except OSError as exc:
+        raise UsageError(f"cannot read --sasl-password-file {str(path)!r}: {exc.strerror or exc}") from None

@@ -1,0 +1,116 @@
+"""Helpers for tests against a real Kafka broker: read topics back, run the CLI, probe conditions."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
+
+READ_TIMEOUT = 120.0  # generous: the machine is shared and slow at times
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+
+    @property
+    def sequence(self) -> int:
+        return int(self.headers["sequence"])
+
+
+def unique_topic(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def _consumer(bootstrap: str) -> Consumer:
+    return Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": "streamsim-tests", "enable.auto.commit": False}
+    )
+
+
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """High watermark of each partition (how many messages each holds; nothing is ever deleted here)."""
+    consumer = _consumer(bootstrap)
+    try:
+        partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+        return {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1]
+            for p in sorted(partitions)
+        }
+    finally:
+        consumer.close()
+
+
+def message_count(bootstrap: str, topic: str) -> int:
+    try:
+        return sum(end_offsets(bootstrap, topic).values())
+    except (KeyError, KafkaException):  # the topic does not exist, or has no leader, yet
+        return 0
+
+
+def read_topic(bootstrap: str, topic: str) -> list[Message]:
+    """Every message of a topic, partition by partition in offset order (read up to the high watermarks)."""
+    ends = end_offsets(bootstrap, topic)
+    consumer = _consumer(bootstrap)
+    out: list[Message] = []
+    try:
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in ends])
+        deadline = time.monotonic() + READ_TIMEOUT
+        while len(out) < sum(ends.values()):
+            assert time.monotonic() < deadline, f"read {len(out)} of {sum(ends.values())} messages of {topic}"
+            for msg in consumer.consume(1000, timeout=1.0):
+                assert msg.error() is None, msg.error()
+                out.append(_message(msg))
+    finally:
+        consumer.close()
+    return sorted(out, key=lambda m: (m.partition, m.offset))
+
+
+def _message(msg: Any) -> Message:
+    return Message(
+        topic=msg.topic(),
+        partition=msg.partition(),
+        offset=msg.offset(),
+        timestamp=msg.timestamp()[1],
+        key=msg.key(),
+        value=msg.value(),
+        headers={k: v.decode() for k, v in msg.headers() or []},
+    )
+
+
+def streamsim(*args: str) -> subprocess.Popen[str]:
+    """The CLI in a child process (so signals and exit statuses are real)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamsim", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = READ_TIMEOUT) -> None:
+    """Probe ``condition`` until it holds (no fixed sleeps: a short pause between probes only)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def events_in_summary(stderr: str) -> int:
+    """The event count of a run's closing `done:` log line."""
+    found = re.search(r" done: \w+: ([\d,]+) events", stderr)
+    assert found, stderr
+    return int(found.group(1).replace(",", ""))

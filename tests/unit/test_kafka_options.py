@@ -1,0 +1,126 @@
+"""Kafka options without a broker: sources, precedence, validation, secrets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from streamsim.cli import cli
+from streamsim.config import Value, resolve
+from streamsim.errors import UsageError
+from streamsim.sinks.kafka_options import PRODUCER_DEFAULTS, KafkaOptions
+
+
+def options(**given: object) -> KafkaOptions:
+    resolved = resolve([(KafkaOptions, ())], {k: Value(v, f"--{k}") for k, v in given.items()})
+    return resolved.get(KafkaOptions)
+
+
+def dump(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, object], str]:
+    result = CliRunner().invoke(cli, ["config", "fraud", *args], env=env, catch_exceptions=False)
+    data = yaml.safe_load(result.stdout) if result.exit_code == 0 else {}
+    return result.exit_code, data, result.stderr
+
+
+def test_defaults_are_safe_and_fast() -> None:
+    config = options().producer_config()
+    assert config["bootstrap.servers"] == "localhost:9092"
+    assert config["enable.idempotence"] is True
+    assert config["acks"] == "all"
+    assert config["compression.type"] == "lz4"
+    assert config["security.protocol"] == "PLAINTEXT"
+
+
+@pytest.mark.parametrize(
+    ("env", "servers"),
+    [
+        ({"KAFKA_BOOTSTRAP_SERVERS": "b1:9093,b2:9093"}, "b1:9093,b2:9093"),
+        ({"KAFKA_HOST": "kafka"}, "kafka:9092"),  # the originals' variable: a host on port 9092
+        ({"STREAMSIM_BOOTSTRAP_SERVERS": "s:1", "KAFKA_HOST": "kafka"}, "s:1"),
+    ],
+)
+def test_bootstrap_servers_from_the_environment(env: dict[str, str], servers: str) -> None:
+    code, data, err = dump(env=env)
+    assert code == 0, err
+    assert data["bootstrap_servers"] == servers
+
+
+def test_kafka_config_overrides_defaults_and_given_options_override_it() -> None:
+    config = options(
+        kafka_config=["linger.ms=50", "bootstrap.servers=from-config:9092", "security.protocol=SSL"],
+        bootstrap_servers="given:9092",
+    ).producer_config()
+    assert config["linger.ms"] == "50"  # over streamsim's default
+    assert config["security.protocol"] == "SSL"  # over an option left at its default
+    assert config["bootstrap.servers"] == "given:9092"  # a given option wins
+    assert PRODUCER_DEFAULTS["linger.ms"] != 50
+
+
+def test_sasl_password_is_masked_in_dumps_and_read_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text("s3cret-from-file\n")
+    code, data, err = dump(
+        "--security-protocol", "sasl_ssl", "--sasl-mechanism", "SCRAM-SHA-512", "--sasl-username", "me",
+        env={"STREAMSIM_SASL_PASSWORD": "s3cret-from-env"},
+    )  # fmt: skip
+    assert code == 0, err
+    assert data["sasl_password"] == "***"
+    assert "s3cret" not in str(data)
+    config = options(
+        security_protocol="SASL_SSL", sasl_username="me", sasl_password_file=str(secret)
+    ).client_config()
+    assert config["sasl.password"] == "s3cret-from-file"
+    assert config["sasl.mechanism"] == "PLAIN"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--partitions", "0"], "invalid value for --partitions: '0' (allowed: an integer >= 1)"),
+        (["--bootstrap-servers", "host:port"], "invalid value for --bootstrap-servers: 'host:port'"),
+        (["--kafka-config", "linger.ms"], "invalid value for --kafka-config: expected key=value"),
+        (["--kafka-config", "sasl.password=x"], "give sasl.password with --sasl-password(-file)"),
+        (["--security-protocol", "TLS"], "allowed: one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
+        (["--security-protocol", "SASL_SSL"], "--security-protocol SASL_SSL needs --sasl-username"),
+        (["--sasl-username", "me"], "--sasl-username needs --security-protocol SASL_PLAINTEXT or SASL_SSL"),
+        (["--ssl-ca-file", "/no/such/ca.pem"], "invalid value for --ssl-ca-file: '/no/such/ca.pem'"),
+        (["--connect-timeout", "soon"], "invalid value for --connect-timeout"),
+    ],
+)
+def test_bad_kafka_options_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, ["run", "fraud", "--sink", "kafka", *args], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("streamsim: error: ")
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "args", [["--sasl-password", "hunter2"], ["--kafka-config", "sasl.password=hunter2"]]
+)
+def test_a_password_in_a_bad_option_is_never_echoed(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["run", "fraud", "--sink", "kafka", *args], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "hunter2" not in result.stderr
+
+
+def test_an_unknown_librdkafka_property_exits_2_before_connecting() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["run", "fraud", "--sink", "kafka", "--kafka-config", "no.such.property=1", "--connect-timeout", "1"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert "No such configuration property" in result.stderr
+
+
+def test_missing_confluent_kafka_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "confluent_kafka", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "streamsim.sinks.kafka", raising=False)
+    with pytest.raises(UsageError, match=r"pip install 'streamsim\[kafka\]'"):
+        import streamsim.sinks.kafka  # noqa: F401
