@@ -63,6 +63,7 @@ FIRST_VEHICLE_NUMBER = 100
 #: Default fleet: drivers on shift are busy this share of the time on average.
 TARGET_UTILIZATION = 0.65
 ON_SHIFT_SHARE = 5 / 7 * sum(SHIFT_HOURS) / 2 / 24
+MAX_DEFAULT_DRIVERS = 200_000  # keeps start-up and memory in check at very high rates
 RIDERS_PER_DRIVER = 10
 #: Frequent riders ride more: rider k of N is drawn as N * u**RIDER_SKEW.
 RIDER_SKEW = 1.6
@@ -156,7 +157,7 @@ class EtaOptions(ScenarioOptions):
         ge=1,
         description="Number of drivers (each keeps a vehicle, works shifts and builds a rating). "
         f"Default: enough for --rate in the region, drivers on shift being busy about "
-        f"{TARGET_UTILIZATION:.0%} of the time (about 10 trips a shift).",
+        f"{TARGET_UTILIZATION:.0%} of the time (about 10 trips a shift), at most {MAX_DEFAULT_DRIVERS:,}.",
         json_schema_extra={"metavar": "N", "drift": False},
     )
     riders: int | None = Field(
@@ -330,7 +331,8 @@ class EtaScenario(Scenario[EtaOptions]):
         if self.options.drivers is not None:
             return self.options.drivers
         busy = sum(PICKUP_SECONDS) / 2 + world.survey.trip_seconds
-        return max(1, math.ceil(self.effective_rate * busy / (TARGET_UTILIZATION * ON_SHIFT_SHARE)))
+        needed = math.ceil(self.effective_rate * busy / (TARGET_UTILIZATION * ON_SHIFT_SHARE))
+        return max(1, min(MAX_DEFAULT_DRIVERS, needed))
 
     def field_specs(self) -> dict[str, list[FieldSpec]]:
         if self.options.label_mode == "inline":
