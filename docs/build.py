@@ -12,6 +12,7 @@ stream, run with the given scenario options (values in YAML syntax).
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -149,7 +150,7 @@ def _options(args: tuple[str, ...]) -> dict[str, Any]:
 
 def scenario_blocks(name: str) -> dict[str, Callable[..., str]]:
     cls = get_scenario(name)
-    return {
+    blocks: dict[str, Callable[[], str]] = {
         "options": lambda: options_table(cls.Options),
         "fields": lambda: fields_table(name),
         "sample": lambda: sample(name),
@@ -159,6 +160,15 @@ def scenario_blocks(name: str) -> dict[str, Callable[..., str]]:
             name, stream, int(count), **_options(args)
         ),
     }
+    # A scenario may document variants (`doc_variants = {name: run options}`): a sample of
+    # each, and the field table of each of its streams (`fields-<variant>-<stream or main>`).
+    for variant, options in getattr(cls, "doc_variants", {}).items():
+        blocks[f"sample-{variant}"] = functools.partial(sample, name, **options)
+        scenario_options = {k: v for k, v in options.items() if k in cls.Options.model_fields}
+        for stream in cls(cls.Options(**scenario_options), seed=0, start=0.0).field_specs():
+            table = functools.partial(fields_table, name, stream, **scenario_options)
+            blocks[f"fields-{variant}-{stream or 'main'}"] = table
+    return blocks
 
 
 def common_blocks() -> dict[str, Callable[..., str]]:
