@@ -333,3 +333,40 @@ def test_a_failing_scrape_is_one_log_line_and_the_server_goes_on(
         assert get(port, "/healthz")[0] == 200
     assert "metrics server: a request from 127.0.0.1 failed: queue unavailable" in caplog.text
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("scenario", "kinds"), [("eta", {"entities", "sessions"}), ("ecommerce", {"entities", "sessions"})]
+)
+def test_running_scenarios_expose_live_gauges(scenario: str, kinds: set[str]) -> None:
+    import itertools
+
+    from streamsim.timeutil import parse_time
+
+    instance = get_scenario(scenario)(seed=1, start=parse_time(START))
+    assert instance.gauges() == {}
+    stream = iter(instance)
+    list(itertools.islice(stream, 3000))
+    gauges = instance.gauges()
+    assert set(gauges) == kinds
+    assert all(value > 0 for value in gauges.values())
+
+
+def test_companion_label_events_carry_the_time_of_what_they_label() -> None:
+    from datetime import datetime
+
+    sink = ListSink()
+    simulate("eta", seed=4, start=START, duration="2h", label_mode="delayed", sink=sink)
+    requested = {r.event.fields["trip_id"]: r.event.time for r in sink.records if r.event.stream == ""}
+    completed = [r.event for r in sink.records if r.event.stream != ""]
+    assert completed
+    assert all(e.labeled_time == requested[e.fields["trip_id"]] for e in completed)
+
+    sink = ListSink()
+    simulate("ecommerce", seed=4, start=START, duration="2h", session_outcomes=True, sink=sink)
+    ended = [r.event for r in sink.records if r.event.stream != ""]
+    assert ended
+    for event in ended:
+        assert event.labeled_time == pytest.approx(
+            datetime.fromisoformat(event.fields["session_start"]).timestamp(), abs=1e-6
+        )

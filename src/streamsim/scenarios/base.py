@@ -62,6 +62,7 @@ class Scenario(ABC, Generic[OptionsT]):
         self.start = start
         self.shard = shard
         self.rate = rate
+        self._live_gauges: Callable[[], dict[str, float]] | None = None
 
     def __repr__(self) -> str:
         params = inspect.signature(type(self).__init__).parameters
@@ -102,9 +103,15 @@ class Scenario(ABC, Generic[OptionsT]):
         Keys name what is counted (``entities``: persistent entities active now,
         ``sessions``: open sessions or trips); each becomes the ``kind`` label of
         ``streamsim_active``. The runner asks between two events, about once a
-        second, from the loop's thread. Default: nothing to report.
+        second, from the loop's thread. A running stream publishes its own with
+        :meth:`_expose`; nothing before that.
         """
-        return {}
+        live = self._live_gauges
+        return live() if live is not None else {}
+
+    def _expose(self, gauges: Callable[[], dict[str, float]]) -> None:
+        """Called by a stream as it starts: what :meth:`gauges` reports from now on (the latest wins)."""
+        self._live_gauges = gauges
 
     def _drift(self, rng: RngTree, build: Callable[[OptionsT], R]) -> Drift[R]:
         """The run's drift controller: ``build`` turns options into the scenario's regime."""

@@ -264,6 +264,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
         outcomes = o.session_outcomes
         expiry = math.inf  # no open session closes before this (a lower bound, refreshed lazily)
         step, start_session, move_to_end = shop.step, shop.start, store.move_to_end
+        self._expose(lambda: {"sessions": len(store), "entities": shop.population.known()})
         n = 0
         while True:
             if next_time() < next_start:
@@ -619,7 +620,15 @@ class _Shop:
             "device_type": s.device["device_type"],
             "last_event_type": s.last_type,
         }
-        return Event(t, s.session_id, "session_ended", fields, stream=SESSIONS, label=str(int(converted)))
+        return Event(
+            t,
+            s.session_id,
+            "session_ended",
+            fields,
+            stream=SESSIONS,
+            label=str(int(converted)),
+            labeled_time=s.started,
+        )
 
 
 FIELDS = [

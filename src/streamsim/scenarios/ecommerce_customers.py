@@ -92,6 +92,10 @@ class Population:
         self._next_number = size  # entity numbers of newcomers follow the initial customers'
         self.size = size
 
+    def known(self) -> int:
+        """Customers who have visited so far (a slot is filled on its first visit)."""
+        return len(self._slots) - self._slots.count(None)
+
     def returning(self, devices: Weighted[dict[str, str]], interest: Weighted[int]) -> Customer | None:
         """A returning customer drawn by visit frequency, or None if the few drawn are all mid-session."""
         size = self.size

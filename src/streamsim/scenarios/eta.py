@@ -358,6 +358,7 @@ class EtaScenario(Scenario[EtaOptions]):
         fleet_size = self.fleet_size(world)
         fleet = Fleet(fleet_size, world.need, clock, rng.stream("fleet"), self.start)
         drivers = _Drivers(rng, world)
+        self._expose(fleet.gauges)
         driver_of, new_driver = drivers.known.get, drivers.new
         # Riders are pure functions of their number: a home, a workplace, an id.
         rider_count = o.riders if o.riders is not None else RIDERS_PER_DRIVER * fleet_size
@@ -488,7 +489,8 @@ class EtaScenario(Scenario[EtaOptions]):
                     "drift_phase": drift.phase,
                 }
                 pending.schedule(
-                    end, Event(end, driver.driver_id, "trip_completed", outcome, COMPLETED_STREAM)
+                    end,
+                    Event(end, driver.driver_id, "trip_completed", outcome, COMPLETED_STREAM, labeled_time=t),
                 )
                 yield Event(t, driver.driver_id, "trip_requested", fields)
             else:

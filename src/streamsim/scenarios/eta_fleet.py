@@ -166,6 +166,10 @@ class Fleet:
                 heapq.heappush(events, self._next_start(d, self._shift_day[d], when))
         self.next_change = self._tick * TICK
 
+    def gauges(self) -> dict[str, float]:
+        """Drivers on shift now, and trips in progress (busy drivers)."""
+        return {"entities": float(sum(self._on_shift)), "sessions": float(sum(self._busy))}
+
     def take(self) -> int:
         """A free driver for a request now: one on shift if any, else one who logs on for it.
 
