@@ -46,7 +46,8 @@ shared, noisy machine. Rates are the best of {repeats} repetitions.
 
 {n:,} events per streamsim measurement, {naive_n:,} per naive measurement. *Generation only*
 iterates the scenario; *to JSON bytes* runs the whole pipeline (scenario, field projection,
-orjson, a sink that discards) at `--speed max`. The naive producer builds each event the way
+orjson, a sink that discards) at `--speed max`; the next column runs it with the metrics
+server on (`--metrics-port`; its start and stop are included). The naive producer builds each event the way
 the original scripts did: Faker calls, `uuid4`, one dict, `json.dumps` (`bench/naive.py`).
 
 {generation.markdown(rows)}

@@ -4,11 +4,15 @@ Each scenario page keeps hand-written prose; the blocks between
 ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->`` are
 rewritten from the option models, the field specifications and a real run
 (fixed seed), so options, fields and sample output never drift from the code.
+A block name may carry arguments: ``stream-fields STREAM [OPTION=VALUE...]``
+and ``stream-sample STREAM COUNT [OPTION=VALUE...]`` document a companion
+stream, run with the given scenario options (values in YAML syntax).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
@@ -28,7 +33,8 @@ DOCS = Path(__file__).resolve().parent
 SAMPLE_START = "2025-03-03T08:00:00Z"
 SAMPLE_SEED = 42
 BLOCK = re.compile(
-    r"(<!-- BEGIN generated: (?P<name>[\w-]+) -->\n).*?(<!-- END generated: (?P=name) -->)", re.S
+    r"(<!-- BEGIN generated: (?P<name>[\w-]+(?: [\w=.,-]+)*) -->\n).*?(<!-- END generated: (?P=name) -->)",
+    re.S,
 )
 
 
@@ -52,8 +58,7 @@ def options_table(model: type[Options]) -> str:
 
 def fields_table(scenario: str, stream: str = MAIN_STREAM, **options: Any) -> str:
     cls = get_scenario(scenario)
-    own = {k: v for k, v in options.items() if k in cls.Options.model_fields}
-    specs = cls(cls.Options(**own), seed=0, start=0.0).field_specs()[stream]
+    specs = cls(cls.Options(**options), seed=0, start=0.0).field_specs()[stream]
     rows = ["| field | type | preset | meaning |", "|---|---|---|---|"]
     for spec in specs:
         kind = f"{spec.type} or null" if spec.nullable else spec.type
@@ -63,32 +68,22 @@ def fields_table(scenario: str, stream: str = MAIN_STREAM, **options: Any) -> st
     return "\n".join(rows)
 
 
-def sample(scenario: str, count: int = 2, *, stream: str | None = None, show: int = 3, **options: Any) -> str:
-    """Real output of a fixed-seed run, one pretty JSON document per event.
-
-    With ``stream``, only the first ``show`` records of that companion stream.
-    """
+def sample(scenario: str, count: int = 2, **options: Any) -> str:
+    """Real output of a fixed-seed run, one pretty JSON document per event."""
     from streamsim import simulate
 
     sink = ListSink()
     simulate(scenario, seed=SAMPLE_SEED, start=SAMPLE_START, count=count, sink=sink, **options)
-    records = sink.records
+    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in sink.records]
     command = " ".join(
         [f"streamsim run {scenario} --seed {SAMPLE_SEED} --start {SAMPLE_START} --speed max -n {count}"]
         + [f"--{k.replace('_', '-')} {v}" for k, v in options.items()]
     )
-    if stream is not None:
-        topic = f"{get_scenario(scenario).topic}_{stream}"
-        records = [r for r in records if r.topic == topic][:show]
-        command += f"\n# the first {show} records of {topic}:"
-    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in records]
     return f"```console\n$ {command}\n```\n\n```json\n" + "\n".join(docs) + "\n```"
 
 
 def drift_presets() -> str:
     """Every scenario's built-in drift presets with their phases."""
-    import yaml
-
     parts = []
     for name, cls in scenarios().items():
         parts.append(f"### {name}\n")
@@ -105,31 +100,79 @@ def drift_presets() -> str:
     return "\n".join(parts).rstrip()
 
 
-def scenario_blocks(name: str) -> dict[str, Callable[[], str]]:
+def metrics_table() -> str:
+    """Every metric of --metrics-port, from the table the metrics server builds its families from."""
+    from streamsim.metrics import METRICS
+
+    rows = ["| metric | type | labels | meaning |", "|---|---|---|---|"]
+    for spec in METRICS:
+        names = "<br>".join(f"`{name}`" for name in spec.samples)
+        labels = ", ".join(f"`{label}`" for label in spec.labels)
+        rows.append(f"| {names} | {spec.kind} | {labels} | {spec.help} |")
+    return "\n".join(rows)
+
+
+def stream_sample(scenario: str, stream: str, count: int, **options: Any) -> str:
+    """The first ``count`` records of a companion stream in a fixed-seed run with ``options``."""
+    from streamsim import simulate
+
+    sink = ListSink()
+    simulate(scenario, seed=SAMPLE_SEED, start=SAMPLE_START, sink=sink, **options)
+    records = [r for r in sink.records if r.event.stream == stream][:count]
+    docs = [orjson.dumps(orjson.loads(r.value), option=orjson.OPT_INDENT_2).decode() for r in records]
+    flags = [_flag(k, v) for k, v in options.items()]
+    command = " ".join(
+        [f"streamsim run {scenario} --seed {SAMPLE_SEED} --start {SAMPLE_START} --speed max", *flags]
+    )
+    topic = records[0].topic if records else stream
+    return (
+        f"```console\n$ {command}\n```\n\nThe first {count} records of `{topic}`:\n\n```json\n"
+        + "\n".join(docs)
+        + "\n```"
+    )
+
+
+def _flag(name: str, value: Any) -> str:
+    flag = name.replace("_", "-")
+    if isinstance(value, bool):
+        return f"--{flag}" if value else f"--no-{flag}"
+    return f"--{flag} {value}"
+
+
+def _options(args: tuple[str, ...]) -> dict[str, Any]:
+    """``OPTION=VALUE`` arguments of a block name, values parsed as YAML."""
+    out: dict[str, Any] = {}
+    for arg in args:
+        key, _, value = arg.partition("=")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
+def scenario_blocks(name: str) -> dict[str, Callable[..., str]]:
     cls = get_scenario(name)
     blocks: dict[str, Callable[[], str]] = {
         "options": lambda: options_table(cls.Options),
         "fields": lambda: fields_table(name),
         "sample": lambda: sample(name),
         "sample-classic": lambda: sample(name, 1, schema="classic"),
+        "stream-fields": lambda stream, *args: fields_table(name, stream, **_options(args)),
+        "stream-sample": lambda stream, count, *args: stream_sample(
+            name, stream, int(count), **_options(args)
+        ),
     }
-    for stream, example in cls.companion_examples.items():
-        blocks.update(companion_blocks(name, stream, example))
+    # A scenario may document variants (`doc_variants = {name: run options}`): a sample of
+    # each, and the field table of each of its streams (`fields-<variant>-<stream or main>`).
+    for variant, options in getattr(cls, "doc_variants", {}).items():
+        blocks[f"sample-{variant}"] = functools.partial(sample, name, **options)
+        scenario_options = {k: v for k, v in options.items() if k in cls.Options.model_fields}
+        for stream in cls(cls.Options(**scenario_options), seed=0, start=0.0).field_specs():
+            table = functools.partial(fields_table, name, stream, **scenario_options)
+            blocks[f"fields-{variant}-{stream or 'main'}"] = table
     return blocks
 
 
-def companion_blocks(name: str, stream: str, example: dict[str, Any]) -> dict[str, Callable[[], str]]:
-    """A companion stream's field table and sample, and the main stream beside it, from an example run."""
-    options = {k: v for k, v in example.items() if k != "count"}
-    return {
-        f"fields-{stream}": lambda: fields_table(name, stream, **options),
-        f"sample-{stream}": lambda: sample(name, example["count"], stream=stream, **options),
-        f"sample-{stream}-main": lambda: sample(name, 2, **options),
-    }
-
-
-def common_blocks() -> dict[str, Callable[[], str]]:
-    blocks: dict[str, Callable[[], str]] = {
+def common_blocks() -> dict[str, Callable[..., str]]:
+    blocks: dict[str, Callable[..., str]] = {
         "engine-options": lambda: options_table(EngineOptions),
         "field-options": lambda: options_table(FieldOptions),
         "output-options": lambda: options_table(OutputOptions),
@@ -139,23 +182,23 @@ def common_blocks() -> dict[str, Callable[[], str]]:
     for entry in SINKS.values():
         model = entry.options_model()
         if model is not None:
-            blocks[f"{entry.name}-options"] = lambda m=model: options_table(m)  # type: ignore[misc]
+            blocks[f"{entry.name}-options"] = lambda m=model: options_table(m)
     return blocks
 
 
-def render(path: Path, blocks: dict[str, Callable[[], str]]) -> str:
+def render(path: Path, blocks: dict[str, Callable[..., str]]) -> str:
     text = path.read_text()
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
+        name, *args = match.group("name").split(" ")
         if name not in blocks:
             raise SystemExit(f"{path}: unknown generated block {name!r}")
-        return f"{match.group(1)}{blocks[name]()}\n{match.group(3)}"
+        return f"{match.group(1)}{blocks[name](*args)}\n{match.group(3)}"
 
     return BLOCK.sub(replace, text)
 
 
-def pages() -> dict[Path, dict[str, Callable[[], str]]]:
+def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
     out[DOCS / "drift.md"] = {"drift-presets": drift_presets}
@@ -163,6 +206,7 @@ def pages() -> dict[Path, dict[str, Callable[[], str]]]:
         "kafka-options": common_blocks()["kafka-options"],
         "consume-options": lambda: options_table(ConsumeOptions),
     }
+    out[DOCS / "metrics.md"] = {"metrics": metrics_table}
     return out
 
 

@@ -245,9 +245,9 @@ class OutputOptions(Options):
 
 
 class LogOptions(Options):
-    """Logs and progress on stderr."""
+    """Logs and progress on stderr; Prometheus metrics and health checks over HTTP."""
 
-    group_title: ClassVar[str] = "Logging"
+    group_title: ClassVar[str] = "Logging and metrics"
 
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Verbosity of the logs on stderr.", json_schema_extra={"metavar": "LEVEL"}
@@ -261,6 +261,20 @@ class LogOptions(Options):
     )
     progress: bool | None = Field(
         None, description="Show a progress bar for bounded runs. Default: when stderr is a terminal."
+    )
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) over "
+        "HTTP on this port; 0 or unset: off. Needs the metrics extra.",
+        json_schema_extra={"metavar": "PORT"},
+    )
+    metrics_host: str = Field(
+        "0.0.0.0",
+        min_length=1,
+        description="Address the metrics server listens on (127.0.0.1: this machine only).",
+        json_schema_extra={"metavar": "ADDRESS"},
     )
 
 

@@ -16,7 +16,11 @@ class Event:
     stream: ``""`` is the scenario's main topic; any other name is a companion
     stream written to ``<topic>_<stream>`` (for example delayed labels).
     ``label`` is the event's label value as text, when it carries one, for
-    summaries and metrics.
+    summaries and metrics (a small set of values, such as ``"0"`` and ``"1"``:
+    each becomes a metric series). ``labeled_time``, on an event that delivers
+    a label later than the event it labels (a chargeback, a trip's end), is the
+    event time of that labeled event; metrics report ``time - labeled_time`` as
+    the label delay.
     """
 
     time: float
@@ -25,6 +29,7 @@ class Event:
     fields: dict[str, Any]
     stream: str = MAIN_STREAM
     label: str | None = None
+    labeled_time: float | None = None
 
 
 class Record(NamedTuple):

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from streamsim.clock import Pacer
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, OutputOptions, Resolved
 from streamsim.errors import RunFailure
 from streamsim.events import MAIN_STREAM, Record
+from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import SINKS
 from streamsim.schema import Projection
@@ -27,10 +28,14 @@ from streamsim.sinks.base import SinkClosed
 from streamsim.timeutil import format_duration, iso_utc
 
 if TYPE_CHECKING:
+    from streamsim.observe import RunObserver
     from streamsim.scenarios.base import Scenario
     from streamsim.sinks.base import Sink
 
 log = logging.getLogger("streamsim")
+
+#: Seconds between two progress reports to an observer (the metrics server) while events flow.
+PUBLISH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
 def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
     """Run a plan to its end (limit, signal, or closed output) and return its summary.
 
+    With ``--metrics-port``, a metrics server observes the run while it lasts.
     Raises RunFailure when the sink could not deliver everything it accepted.
     """
     stop = stop or threading.Event()
@@ -163,16 +169,20 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
         end=engine.end,
         count=engine.count,
     )
-    pacer = Pacer(engine.speed, s.start, wait=stop.wait, on_idle=p.sink.flush)
     summary = Summary(s.name, s.seed)
     wall0 = time.monotonic()
     guard = _signals_stop(stop) if install_signals else _nothing()
-    with guard:
+    with guard, _observing(p) as observer:
+        pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
         p.sink.open()
         try:
-            _loop(p, pacer, reporter, summary, stop)
+            if observer is not None:
+                observer.started(s, p.sink, p.topics)
+            _loop(p, pacer, reporter, summary, stop, observer)
         finally:
             reporter.finish()
+            if observer is not None:
+                observer.finished()
             try:
                 p.sink.close()
             finally:
@@ -188,15 +198,47 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
     return summary
 
 
-def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: threading.Event) -> None:
+@contextmanager
+def _observing(p: Plan) -> Iterator[RunObserver | None]:
+    """The metrics server of the run, from before the sink opens until the run is summarised."""
+    port = p.logging.metrics_port
+    if not port:
+        yield None
+        return
+    from streamsim.metrics import MetricsServer  # needs the metrics extra: loaded only when asked for
+
+    with MetricsServer.serve(p.logging.metrics_host, port, p.scenario, p.engine, p.sink) as server:
+        yield server
+
+
+def _waiter(stop: threading.Event, observer: RunObserver | None) -> Callable[[float], bool]:
+    """The pacer's sleep: tells the observer the loop is idle (not stuck), then waits for the stop signal."""
+    if observer is None:
+        return stop.wait
+
+    def wait(seconds: float) -> bool:
+        observer.idle(seconds)
+        return stop.wait(seconds)
+
+    return wait
+
+
+def _loop(
+    p: Plan,
+    pacer: Pacer,
+    reporter: Reporter,
+    summary: Summary,
+    stop: threading.Event,
+    observer: RunObserver | None,
+) -> None:
     engine = p.engine
     end = engine.end if engine.end is not None else float("inf")
     count = engine.count or 0
     paced = engine.speed.mode != "max"
     project, dumps, topics, write = p.projection, orjson.dumps, p.topics, p.sink.write
-    type_counts: dict[str, int] = {}
-    label_counts: dict[str, int] = {}
-    label_name = p.scenario.label_name
+    tally = Tally()
+    kinds, label_delay = tally.kinds, tally.label_delays.observe
+    publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
     phase_names = [phase.name or f"phase-{i}" for i, phase in enumerate(p.scenario.options.schedule, 1)]
     phase = 0
     seq = main = 0
@@ -223,6 +265,7 @@ def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: thr
                     phase = event.fields["drift_phase"]
                     point = DriftPoint(phase, phase_names[phase - 1], t, main)
                     summary.drift_points.append(point)
+                    tally.drift_phase, tally.drift_name = point.phase, point.name
                     log.info("drift: entered %s", point)
             else:
                 value = dumps(event.fields)
@@ -230,14 +273,24 @@ def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: thr
             write(Record(topics[event.stream], value, event, seq - 1))
             if summary.first_time is None:
                 summary.first_time = t
-            type_counts[event.event_type] = type_counts.get(event.event_type, 0) + 1
-            if event.label is not None:
-                label_counts[event.label] = label_counts.get(event.label, 0) + 1
+            key = (event.stream, event.event_type, event.label)
+            kind = kinds.get(key)
+            if kind is None:
+                kind = kinds[key] = [0, 0]
+            kind[0] += 1
+            kind[1] += len(value)
+            if event.labeled_time is not None:
+                label_delay(t - event.labeled_time)
             if main == count:
                 reason = "reached --count"
                 break
-            if (paced or not seq & 1023) and reporter.due():
-                reporter.report(seq, main, t, sample)
+            if paced or not seq & 1023:
+                if observer is not None and time.monotonic() >= publish_at:
+                    publish_at = time.monotonic() + PUBLISH_SECONDS
+                    tally.time = t
+                    observer.progress(tally)
+                if reporter.due():
+                    reporter.report(seq, main, t, sample)
         else:
             reason = "scenario ended"
     except SinkClosed as exc:
@@ -247,8 +300,14 @@ def _loop(p: Plan, pacer: Pacer, reporter: Reporter, summary: Summary, stop: thr
         summary.events, summary.main_events = seq, main
         summary.last_time = t if seq else None
         summary.stop_reason = reason
-        summary.by_type.update(type_counts)
-        summary.labels.update({f"{label_name}={k}": v for k, v in label_counts.items()})
+        label_name = p.scenario.label_name
+        for (_, event_type, label), (n, _) in kinds.items():
+            summary.by_type[event_type] += n
+            if label is not None:
+                summary.labels[f"{label_name}={label}"] += n
+        if observer is not None:
+            tally.time = t if seq else None
+            observer.progress(tally)
 
 
 @contextmanager

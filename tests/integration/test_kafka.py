@@ -279,3 +279,43 @@ def test_the_broker_scripts_report_status(restartable_broker: Broker) -> None:
     )
     assert code.returncode == 0
     assert f"running at localhost:{restartable_broker.port}" in code.stdout
+
+
+def test_metrics_report_kafka_delivery_latency_queue_and_readiness(bootstrap: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                return response.status, response.read().decode()
+        except (urllib.error.URLError, ConnectionError) as exc:
+            return getattr(exc, "code", 0), ""
+
+    def samples() -> dict[str, float]:
+        status, text = get("/metrics")
+        if status != 200:
+            return {}
+        out: dict[str, float] = defaultdict(float)
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                out[sample.name] += sample.value
+        return out
+
+    port, topic = free_port(), unique_topic("metrics")
+    process = streamsim(
+        "run", "eta", "--seed", "2", "--rate", "200", "--sink", "kafka", "--bootstrap-servers", bootstrap,
+        "--topic", topic, "--metrics-port", str(port), "--metrics-host", "127.0.0.1",
+    )  # fmt: skip
+    try:
+        wait_until(lambda: samples().get("streamsim_delivery_latency_seconds_count", 0) >= 20, "latencies")
+        wait_until(lambda: get("/readyz")[0] == 200, "readiness")
+        scraped = samples()
+        assert scraped["streamsim_delivery_latency_seconds_sum"] > 0
+        assert "streamsim_producer_queue_length" in scraped
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code, _, err = _finish(process)
+    assert code == 0, err

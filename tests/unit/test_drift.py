@@ -92,8 +92,11 @@ def test_markers_and_summary_agree_with_the_schedule(tmp_path: Path) -> None:
     for record, event in zip(sink.records, events, strict=True):
         before = record.event.time < switch
         assert (event["concept_id"], event["drift_phase"]) == (("base", 0) if before else ("surge", 1))
+    early = [e for e in events if e["drift_phase"] == 0]
     late = [e for e in events if e["drift_phase"] == 1]
-    assert statistics.mean(e["debug_incident_delay_seconds"] > 0 for e in late) > 0.8
+    # Incidents are a process in time (they build up over their duration), not per-trip draws.
+    met = statistics.mean(e["debug_incident_delay_seconds"] > 0 for e in late)
+    assert met > 0.6 and met > 10 * statistics.mean(e["debug_incident_delay_seconds"] > 0 for e in early)
 
 
 def test_drift_is_deterministic_and_shared_by_shards() -> None:

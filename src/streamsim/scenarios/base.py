@@ -41,8 +41,6 @@ class Scenario(ABC, Generic[OptionsT]):
     key_doc: ClassVar[str]  # which entity keys the messages, for docs and `list`
     schema_version: ClassVar[int] = 1
     label_name: ClassVar[str] = "label"  # what Event.label values mean, for summaries
-    #: Run options under which each companion stream appears, for its field table and sample in the docs.
-    companion_examples: ClassVar[dict[str, dict[str, Any]]] = {}
     Options: ClassVar[type[ScenarioOptions]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -64,6 +62,7 @@ class Scenario(ABC, Generic[OptionsT]):
         self.start = start
         self.shard = shard
         self.rate = rate
+        self._live_gauges: Callable[[], dict[str, float]] | None = None
 
     def __repr__(self) -> str:
         params = inspect.signature(type(self).__init__).parameters
@@ -97,6 +96,22 @@ class Scenario(ABC, Generic[OptionsT]):
 
     def __iter__(self) -> Iterator[Event]:
         return self._generate(RngTree(self.seed, self.shard))
+
+    def gauges(self) -> dict[str, float]:
+        """Live sizes of the stream being iterated, for metrics: e.g. ``{"entities": 1200, "sessions": 37}``.
+
+        Keys name what is counted (``entities``: persistent entities active now,
+        ``sessions``: open sessions or trips); each becomes the ``kind`` label of
+        ``streamsim_active``. The runner asks between two events, about once a
+        second, from the loop's thread. A running stream publishes its own with
+        :meth:`_expose`; nothing before that.
+        """
+        live = self._live_gauges
+        return live() if live is not None else {}
+
+    def _expose(self, gauges: Callable[[], dict[str, float]]) -> None:
+        """Called by a stream as it starts: what :meth:`gauges` reports from now on (the latest wins)."""
+        self._live_gauges = gauges
 
     def _drift(self, rng: RngTree, build: Callable[[OptionsT], R]) -> Drift[R]:
         """The run's drift controller: ``build`` turns options into the scenario's regime."""

@@ -297,16 +297,8 @@ class FraudScenario(Scenario[FraudOptions]):
     key_doc = "user_id (the cardholder)"
     label_name = "is_fraud"
     Options = FraudOptions
-    # Delays shortened for the docs' sample, so that labels of both kinds show up within minutes.
-    companion_examples: ClassVar[dict[str, dict[str, Any]]] = {
-        LABELS: {
-            "label_mode": "delayed",
-            "fraud_probability": 0.05,
-            "label_delay_median_days": 0.001,
-            "dispute_window_days": 0.001,
-            "count": 1000,
-        }
-    }
+    #: Extra blocks of the docs page (docs/build.py): transactions and field tables of delayed mode.
+    doc_variants: ClassVar[dict[str, dict[str, Any]]] = {"delayed": {"label_mode": "delayed"}}
 
     def default_rate(self) -> float:
         return 1.0 / ORIGINAL_MEAN_GAP_SECONDS
@@ -342,8 +334,9 @@ class FraudScenario(Scenario[FraudOptions]):
         window = self.options.dispute_window_days * DAY
         delays = rng.stream("label-delays")
         iso = IsoFormatter()
-        frauds: Timeline[tuple[str, str, str, str]] = Timeline()  # (transaction, user, time, typology)
-        behind = transactions(self, rng)
+        # Pending fraud labels: (transaction id, user, timestamp, typology, event time).
+        frauds: Timeline[tuple[str, str, str, str, float]] = Timeline()
+        behind = transactions(self, rng, expose=False)
         lag_t, lag_fields, lag_attack, _ = next(behind)
         for t, fields, attack, regime in stream:
             while True:
@@ -351,8 +344,8 @@ class FraudScenario(Scenario[FraudOptions]):
                 if min(fraud_due, legit_due) > t:
                     break
                 if fraud_due <= legit_due:
-                    when, (transaction_id, user_id, stamp, typology) = frauds.pop()
-                    yield _label(when, transaction_id, user_id, stamp, typology, iso(when))
+                    when, (transaction_id, user_id, stamp, typology, made) = frauds.pop()
+                    yield _label(when, transaction_id, user_id, stamp, typology, iso(when), made)
                     continue
                 if lag_attack is None:
                     yield _label(
@@ -362,6 +355,7 @@ class FraudScenario(Scenario[FraudOptions]):
                         lag_fields["timestamp"],
                         None,
                         iso(legit_due),
+                        lag_t,
                     )
                 lag_t, lag_fields, lag_attack, _ = next(behind)
             del fields["is_fraud"]
@@ -371,12 +365,24 @@ class FraudScenario(Scenario[FraudOptions]):
                     attack.confirmed = attack.last + delays.lognormvariate(
                         regime.delay_mu, regime.delay_sigma
                     )
-                pending = (fields["transaction_id"], fields["user_id"], fields["timestamp"], attack.typology)
+                pending = (
+                    fields["transaction_id"],
+                    fields["user_id"],
+                    fields["timestamp"],
+                    attack.typology,
+                    t,
+                )
                 frauds.schedule(min(attack.confirmed, t + window), pending)
 
 
 def _label(
-    when: float, transaction_id: str, user_id: str, stamp: str, fraud_type: str | None, confirmed: str
+    when: float,
+    transaction_id: str,
+    user_id: str,
+    stamp: str,
+    fraud_type: str | None,
+    confirmed: str,
+    labeled_time: float,
 ) -> Event:
     is_fraud = 0 if fraud_type is None else 1
     label = {
@@ -387,7 +393,7 @@ def _label(
         "fraud_type": fraud_type,
         "confirmed_at": confirmed,
     }
-    return Event(when, user_id, "label", label, stream=LABELS, label=str(is_fraud))
+    return Event(when, user_id, "label", label, LABELS, str(is_fraud), labeled_time)
 
 
 FIELDS = [

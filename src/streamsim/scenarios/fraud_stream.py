@@ -56,8 +56,11 @@ PAYMENT_CHOICE = Weighted(PAYMENT_METHODS, PAYMENT_WEIGHTS)
 TYPE_CHOICE = Weighted(TRANSACTION_TYPES, TRANSACTION_TYPE_WEIGHTS)
 
 
-def transactions(scenario: FraudScenario, rng: RngTree) -> Iterator[Transaction]:
-    """Every transaction of a run, legitimate and fraudulent, in non-decreasing event time."""
+def transactions(scenario: FraudScenario, rng: RngTree, *, expose: bool = True) -> Iterator[Transaction]:
+    """Every transaction of a run, legitimate and fraudulent, in non-decreasing event time.
+
+    With ``expose``, the stream reports its live sizes to the scenario's gauges (metrics).
+    """
     o = scenario.options
     start, rate = scenario.start, scenario.effective_rate
     merchants = Merchants(rng.shared("merchants"), o.merchant_id_limit)
@@ -76,6 +79,8 @@ def transactions(scenario: FraudScenario, rng: RngTree) -> Iterator[Transaction]
     rhythm = Rhythm(population)
     arrivals = PoissonArrivals(rate, rng.stream("arrivals"), start=start, intensity=rhythm.intensity)
     campaigns = Campaigns(rng.stream("fraud"), population, merchants, networks, pool)
+    if expose:
+        scenario._expose(lambda: {"entities": population.known(), "campaigns": campaigns.under_way})
     hotels = networks.home
     drift = scenario._drift(rng, Regime.build)
     rhythm.at(int(start // HOUR))

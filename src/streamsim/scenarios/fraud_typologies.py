@@ -142,6 +142,7 @@ class Attack:
         "ip_prefix",
         "last",
         "lat",
+        "left",
         "local",
         "lon",
         "merchant",
@@ -160,6 +161,7 @@ class Attack:
         self.local = False  # made in the victim's city
         self.merchant = 0
         self.last = -math.inf  # time of the victim's last planned fraudulent transaction
+        self.left = 0  # its transactions still to come
         self.confirmed: float | None = None  # when the fraud is confirmed (delayed labels)
 
 
@@ -208,6 +210,7 @@ class Campaigns:
         self._devices = devices
         self.timeline: Timeline[Scheduled] = Timeline()
         self.breaches: dict[int, Breach] = {}
+        self.under_way = 0  # attacks with transactions to come, and stolen cards not used yet
         self._not_before = -math.inf
         self._planners: dict[str, Callable[[float, int, Regime], None]] = {
             CARD_TESTING: self._card_testing,
@@ -285,6 +288,8 @@ class Campaigns:
         for t, kind in kinds:
             if t >= self._not_before:
                 self.timeline.schedule(t, (kind, attack))
+                attack.left += 1
+        self.under_way += 1
 
     # Each planner draws its times first and builds the attack only if some are still to come,
     # so that warming up costs little for campaigns that ended before the run.
@@ -370,12 +375,18 @@ class Campaigns:
             return
         stolen = Stolen(campaign_id, city, victim)
         if first >= self._not_before:
+            self.under_way += 1
             self.timeline.schedule(first, stolen)
         else:
-            self.activate(stolen, first)
+            self._use(stolen, first)
 
     def activate(self, stolen: Stolen, t: float) -> None:
-        """A stolen card's first use: plan its transactions from ``t``."""
+        """A stolen card waiting on the timeline is used for the first time."""
+        self.under_way -= 1
+        self._use(stolen, t)
+
+    def _use(self, stolen: Stolen, t: float) -> None:
+        """Plan a stolen card's transactions from ``t``."""
         attack = self._attack(COMPROMISED_MERCHANT, stolen.campaign_id, stolen.city, stolen.victim)
         times = self._series(t, COUNTERFEIT_TRANSACTIONS, COUNTERFEIT_GAP, COUNTERFEIT_SPAN)
         self._launch(attack, [(x, COUNTERFEIT) for x in times])
@@ -396,6 +407,9 @@ class Campaigns:
         """The fields of one fraudulent transaction, in the order of the scenario's field list."""
         r = self._r
         m = self._merchants
+        attack.left -= 1
+        if not attack.left:
+            self.under_way -= 1
         victim = attack.victim
         if victim is None:
             victim = attack.victim = self._population.pick(attack.city)

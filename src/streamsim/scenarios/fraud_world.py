@@ -258,6 +258,10 @@ class Population:
             self._refresh(city)
         self.home_weights = Weighted(range(self.cities), [c.weight for c in WORLD_CITIES])
 
+    def known(self) -> int:
+        """Cardholders who have transacted so far (they are created then)."""
+        return len(self._known)
+
     def _refresh(self, city: int) -> None:
         blocks, rest = divmod(self.sizes[city], TIER_PERIOD)
         counts = [blocks * len(slots) + sum(s < rest for s in slots) for slots in SLOTS_OF_TIER]

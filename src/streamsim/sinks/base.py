@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from streamsim.config import Resolved
     from streamsim.events import Record
@@ -25,6 +25,11 @@ class Sink(ABC):
     accepted is delivered or has failed; ``close`` flushes and releases
     resources. ``delivered`` and ``failed`` count records by outcome: a sink
     never drops a record silently.
+
+    For metrics, a sink that measures delivery latency calls
+    ``self.observe_latency(seconds)`` for each delivered record (a no-op
+    unless ``--metrics-port`` is on); :meth:`queue_length` and
+    :meth:`connected` are asked from the metrics server's thread.
     """
 
     name: ClassVar[str]
@@ -33,6 +38,9 @@ class Sink(ABC):
         self.delivered = 0
         self.failed = 0
         self.accepted = 0
+        #: Seconds from accepting a record to its acknowledgement, reported by the sink for
+        #: each delivered record; the metrics server replaces this no-op with its histogram.
+        self.observe_latency: Callable[[float], None] = _ignore
 
     @classmethod
     @abstractmethod
@@ -57,6 +65,20 @@ class Sink(ABC):
         """Flush and release resources."""
         self.flush()
 
+    def queue_length(self) -> int:
+        """Records accepted and waiting in a local buffer or producer queue.
+
+        Called from the metrics server's thread: must be thread-safe and must not block.
+        """
+        return 0
+
+    def connected(self) -> bool:
+        """Whether the destination is reachable now (part of readiness); remote sinks override it.
+
+        Called from the metrics server's thread: must be thread-safe and must not block.
+        """
+        return True
+
     @property
     def undelivered(self) -> int:
         """Accepted records neither delivered nor failed yet."""
@@ -70,3 +92,7 @@ class Sink(ABC):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _ignore(seconds: float) -> None:
+    """The default of :attr:`Sink.observe_latency`: metrics are off."""

@@ -145,6 +145,7 @@ class KafkaSink(Sink):
         ]
         self._producer: Producer | None = None
         self._problem: str | None = None  # first delivery failure or fatal error: stops the run
+        self._brokers_down = False  # librdkafka reported all brokers down; cleared by a delivery
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
@@ -235,9 +236,20 @@ class KafkaSink(Sink):
             )
         self._producer = None
 
+    def queue_length(self) -> int:
+        producer = self._producer
+        return len(producer) if producer is not None else 0
+
+    def connected(self) -> bool:
+        return self._producer is not None and not self._brokers_down
+
     def _on_delivery(self, err: KafkaError | None, msg: Message) -> None:
         if err is None:
             self.delivered += 1
+            self._brokers_down = False
+            latency = msg.latency()
+            if latency is not None:
+                self.observe_latency(latency)
             return
         self.failed += 1
         if self._problem is None:
@@ -250,6 +262,8 @@ class KafkaSink(Sink):
             log.error("%s", self._problem)
 
     def _on_error(self, err: KafkaError) -> None:
+        if err.code() == KafkaError._ALL_BROKERS_DOWN:
+            self._brokers_down = True
         if err.fatal():
             self._problem = self._problem or f"fatal Kafka producer error: {err.str()}"
             log.error("%s", self._problem)

@@ -27,6 +27,9 @@ class LinesSink(Sink):
         if len(self._buffer) >= BUFFER_RECORDS:
             self.flush()
 
+    def queue_length(self) -> int:
+        return len(self._buffer)
+
     def flush(self) -> None:
         if self._stream is None:
             return

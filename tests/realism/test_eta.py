@@ -1,0 +1,475 @@
+"""ETA realism: regions, evolving weather and traffic, incidents, persistent drivers and riders,
+delayed labels. Fixed seeds, tolerant bounds; each test fails if the behaviour it names is missing."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from streamsim.cli import cli
+from streamsim.regions import REGIONS
+from streamsim.scenarios.eta import EtaOptions, EtaScenario
+from streamsim.timeutil import parse_time
+from support import START, Json, run_in_memory
+
+BAD = {"Rain", "Heavy Rain", "Fog", "Thunderstorm"}
+HOUSTON_KINDS = {spot.name: spot.kind for spot in REGIONS["houston"].hotspots}
+
+
+def _time(event: Json) -> float:
+    return datetime.fromisoformat(str(event["timestamp"])).timestamp()
+
+
+def _speed(events: list[Json]) -> float:
+    """Mean road speed, km/h."""
+    speeds = [e["road_distance_km"] / e["simulated_actual_travel_time_seconds"] * 3600 for e in events]
+    return float(statistics.mean(speeds))
+
+
+@pytest.fixture(scope="module")
+def week() -> list[Json]:
+    """A week of Houston trips with every field."""
+    return run_in_memory("eta", seed=11, duration="7d", rate=0.1, schema="full").events
+
+
+def _year(region: str) -> list[Json]:
+    return run_in_memory(
+        "eta",
+        seed=5,
+        start="2025-01-01T00:00:00Z",
+        duration="365d",
+        rate=0.0015,
+        region=region,
+        fields="timestamp,weather,temperature_celsius,hour_of_day,weather_state_id",
+        schema="full",
+    ).events
+
+
+@pytest.fixture(scope="module")
+def houston_year() -> list[Json]:
+    return _year("houston")
+
+
+# -- traffic -------------------------------------------------------------------------------
+
+
+def test_peak_hour_trips_are_slower_than_night_trips(week: list[Json]) -> None:
+    peak = [e for e in week if e["day_of_week"] < 5 and e["hour_of_day"] in (7, 8, 16, 17, 18)]
+    night = [e for e in week if e["hour_of_day"] in (0, 1, 2, 3, 4)]
+    assert _speed(peak) < 0.85 * _speed(night)
+    assert statistics.mean(e["debug_traffic_factor"] for e in peak) > 1.3
+    assert statistics.mean(e["debug_traffic_factor"] for e in night) < 1.1
+
+
+def test_weekends_are_faster_than_weekday_peaks(week: list[Json]) -> None:
+    peak = [e for e in week if e["day_of_week"] < 5 and e["hour_of_day"] in (7, 8, 16, 17, 18)]
+    weekend = [e for e in week if e["day_of_week"] >= 5 and 10 <= e["hour_of_day"] <= 18]
+    assert _speed(weekend) > 1.15 * _speed(peak)
+
+
+def test_heavy_traffic_multiplier_bounds_and_scales_the_peak(week: list[Json]) -> None:
+    assert max(e["debug_traffic_factor"] for e in week) <= 2.0
+    heavy = run_in_memory(
+        "eta", seed=11, start="2025-03-04T22:00:00Z", duration="2h", rate=0.2, heavy_traffic_multiplier=4
+    ).events  # 16:00-18:00 in Houston
+    normal = [e for e in week if e["day_of_week"] == 1 and e["hour_of_day"] in (16, 17)]
+    assert max(e["debug_traffic_factor"] for e in heavy) <= 4.0
+    assert statistics.mean(e["debug_traffic_factor"] for e in heavy) > 1.5 * statistics.mean(
+        e["debug_traffic_factor"] for e in normal
+    )
+
+
+# -- weather -------------------------------------------------------------------------------
+
+
+def test_simultaneous_trips_share_the_weather(week: list[Json]) -> None:
+    by_step: dict[int, set[tuple[object, ...]]] = defaultdict(set)
+    for e in week:
+        by_step[int(_time(e) // 900)].add((e["weather"], e["temperature_celsius"], e["weather_state_id"]))
+    crowded = [states for states in by_step.values() if states]
+    assert len(crowded) > 600
+    assert all(len(states) == 1 for states in crowded)
+
+
+def test_weather_comes_in_persistent_spells(houston_year: list[Json]) -> None:
+    spells: dict[int, list[float]] = defaultdict(list)
+    for e in houston_year:
+        spells[e["weather_state_id"]].append(_time(e))
+    lengths = [max(ts) - min(ts) for ts in spells.values() if len(ts) > 1]
+    assert statistics.mean(lengths) > 3600
+    assert all(
+        len({e["weather"] for e in houston_year if e["weather_state_id"] == s}) == 1
+        for s in list(spells)[:50]
+    )
+
+
+def test_bad_weather_probability_is_the_share_of_bad_weather(houston_year: list[Json]) -> None:
+    share = statistics.mean(e["weather"] in BAD for e in houston_year)
+    assert share == pytest.approx(0.1, abs=0.035)
+    wet = run_in_memory(
+        "eta", seed=5, duration="60d", rate=0.003, bad_weather_probability=0.4, fields="weather"
+    ).events
+    assert statistics.mean(e["weather"] in BAD for e in wet) > 0.25
+
+
+def test_rainy_months_get_more_rain() -> None:
+    def bad_share(start: str) -> float:
+        events = run_in_memory(
+            "eta", seed=3, start=start, duration="20d", rate=0.004, region="mumbai", fields="weather"
+        ).events
+        return statistics.mean(e["weather"] in BAD for e in events)
+
+    assert bad_share("2025-07-05T00:00:00Z") > 0.2 > 0.02 > bad_share("2025-01-05T00:00:00Z")
+
+
+@pytest.mark.parametrize("region", ["houston", "sydney"])
+def test_monthly_temperatures_track_the_normals(region: str, houston_year: list[Json]) -> None:
+    events = houston_year if region == "houston" else _year(region)
+    climate = REGIONS[region].climate
+    by_month: dict[int, list[float]] = defaultdict(list)
+    for e in events:
+        by_month[datetime.fromisoformat(e["timestamp"]).month - 1].append(e["temperature_celsius"])
+    means = [statistics.mean(by_month[m]) for m in range(12)]
+    normals = [(hi + lo) / 2 for hi, lo in zip(climate.high_c, climate.low_c, strict=True)]
+    assert all(abs(mean - normal) < 3.0 for mean, normal in zip(means, normals, strict=True)), means
+    assert statistics.correlation(means, normals) > 0.95
+    warm = (means[6] > means[0] + 8) if region == "houston" else (means[0] > means[6] + 5)
+    assert warm  # Houston summers are hot; Sydney's summer is in January
+
+
+def test_temperature_has_a_daily_cycle(houston_year: list[Json]) -> None:
+    afternoon = [e["temperature_celsius"] for e in houston_year if e["hour_of_day"] in (14, 15, 16)]
+    dawn = [e["temperature_celsius"] for e in houston_year if e["hour_of_day"] in (4, 5, 6)]
+    assert statistics.mean(afternoon) > statistics.mean(dawn) + 5
+
+
+def test_shards_share_the_weather() -> None:
+    shards = [
+        run_in_memory("eta", seed=8, duration="1d", rate=0.05, shard=f"{i}/2", schema="full").events
+        for i in range(2)
+    ]
+    weather = [
+        {int(_time(e) // 900): (e["weather"], e["weather_state_id"]) for e in events} for events in shards
+    ]
+    common = set(weather[0]) & set(weather[1])
+    assert len(common) > 50
+    assert all(weather[0][step] == weather[1][step] for step in common)
+    assert {e["driver_id"] for e in shards[0]}.isdisjoint({e["driver_id"] for e in shards[1]})
+
+
+# -- incidents -----------------------------------------------------------------------------
+
+
+def test_incident_probability_is_the_share_of_trips_that_meet_one(week: list[Json]) -> None:
+    assert statistics.mean(e["debug_incident_delay_seconds"] > 0 for e in week) == pytest.approx(
+        0.02, abs=0.012
+    )
+    many = run_in_memory(
+        "eta", seed=4, duration="3d", rate=0.05, incident_probability=0.2, schema="full"
+    ).events
+    assert statistics.mean(e["debug_incident_delay_seconds"] > 0 for e in many) == pytest.approx(
+        0.2, abs=0.07
+    )
+
+
+def test_incidents_slow_trips_near_them_for_a_while(week: list[Json]) -> None:
+    by_incident: dict[str, list[Json]] = defaultdict(list)
+    for e in week:
+        assert (e["incident_id"] is None) == (e["debug_incident_delay_seconds"] == 0)
+        if e["incident_id"] is not None:
+            by_incident[e["incident_id"]].append(e)
+    shared = [trips for trips in by_incident.values() if len(trips) > 1]
+    assert len(shared) > 10  # one incident slows several trips
+    for trips in by_incident.values():
+        times = [_time(e) for e in trips]
+        assert max(times) - min(times) < 8 * 3600
+        assert len({e["debug_incident_delay_seconds"] for e in trips}) == 1
+        # Every trip's line passes within the incident's radius (1 km) of one place.
+        pad = 1.0 / 111.0 * 1.2
+        south = max(min(e["origin"]["lat"], e["destination"]["lat"]) - pad for e in trips)
+        north = min(max(e["origin"]["lat"], e["destination"]["lat"]) + pad for e in trips)
+        west = max(min(e["origin"]["lon"], e["destination"]["lon"]) - pad * 1.2 for e in trips)
+        east = min(max(e["origin"]["lon"], e["destination"]["lon"]) + pad * 1.2 for e in trips)
+        assert south <= north and west <= east
+
+
+# -- routes and endpoints ------------------------------------------------------------------
+
+
+def test_road_distance_is_longer_than_the_straight_line(week: list[Json]) -> None:
+    ratios = [e["road_distance_km"] / e["estimated_distance_km"] for e in week]
+    assert min(ratios) >= 1.0
+    assert 1.2 < statistics.mean(ratios) < 1.6
+    short = [r for e, r in zip(week, ratios, strict=True) if e["estimated_distance_km"] < 2]
+    long = [r for e, r in zip(week, ratios, strict=True) if e["estimated_distance_km"] > 15]
+    assert statistics.mean(short) > statistics.mean(long)
+
+
+def test_long_trips_use_highways(week: list[Json]) -> None:
+    def share(events: list[Json], route: str) -> float:
+        return float(statistics.mean(e["route_type"] == route for e in events))
+
+    short = [e for e in week if e["road_distance_km"] < 4]
+    long = [e for e in week if e["road_distance_km"] > 25]
+    assert share(long, "highway") > 0.6 > 0.2 > share(short, "highway")
+    assert share(short, "city") > 0.5
+
+
+def test_trip_lengths_are_right_skewed(week: list[Json]) -> None:
+    road = [e["road_distance_km"] for e in week]
+    median = statistics.median(road)
+    assert 4 < median < 14  # a few miles
+    assert statistics.mean(road) > 1.2 * median
+    assert statistics.quantiles(road, n=10)[-1] > 2.5 * median
+
+
+def test_trips_cluster_at_hotspots_with_commutes_at_rush_hour(week: list[Json]) -> None:
+    def toward_work(events: list[Json]) -> float:
+        return statistics.mean(
+            HOUSTON_KINDS[e["destination_zone"]] in ("business", "downtown") for e in events
+        )
+
+    morning = [e for e in week if e["day_of_week"] < 5 and e["hour_of_day"] in (7, 8)]
+    evening = [e for e in week if e["day_of_week"] < 5 and e["hour_of_day"] in (17, 18)]
+    assert toward_work(morning) > toward_work(evening) + 0.25
+    assert statistics.mean(e["trip_kind"] == "commute" for e in morning) > 0.25
+    assert not any(e["trip_kind"] == "commute" for e in week if e["day_of_week"] >= 5)
+    box = REGIONS["houston"].bounds
+    assert all(box.contains(e["origin"]["lat"], e["origin"]["lon"]) for e in week)
+
+
+def test_riders_persist_with_a_home_and_a_workplace(week: list[Json]) -> None:
+    trips: dict[str, list[Json]] = defaultdict(list)
+    for e in week:
+        trips[e["rider_id"]].append(e)
+    assert sum(len(t) > 1 for t in trips.values()) > 1000
+    checked = 0
+    for rider_trips in trips.values():
+        commutes = [e for e in rider_trips if e["trip_kind"] == "commute"]
+        from_home = {tuple(e["origin"].values()) for e in commutes if e["hour_of_day"] < 12}
+        to_home = {tuple(e["destination"].values()) for e in commutes if e["hour_of_day"] > 11}
+        if from_home and to_home:
+            assert from_home == to_home  # mornings start where evenings end: at home
+            checked += 1
+    assert checked > 20
+
+
+# -- drivers -------------------------------------------------------------------------------
+
+
+def test_drivers_recur_with_stable_vehicles_and_work_shifts(week: list[Json]) -> None:
+    trips: dict[str, list[Json]] = defaultdict(list)
+    for e in week:
+        trips[e["driver_id"]].append(e)
+    assert len(trips) < len(week) / 20
+    shifts = []
+    for driver_trips in trips.values():
+        assert len({(e["vehicle_id"], e["vehicle_type"]) for e in driver_trips}) == 1
+        times = [_time(e) for e in driver_trips]
+        run = 1
+        for a, b in itertools.pairwise(times):
+            if b - a > 3 * 3600:  # off shift
+                shifts.append(run)
+                run = 1
+            else:
+                run += 1
+    assert 8 <= statistics.median(shifts) <= 30
+    days_worked = [len({e["timestamp"][:10] for e in driver_trips}) for driver_trips in trips.values()]
+    assert statistics.mean(days_worked) < 6.5  # days off
+
+
+def test_driver_ratings_evolve_slowly(week: list[Json]) -> None:
+    trips: dict[str, list[float]] = defaultdict(list)
+    for e in week:
+        trips[e["driver_id"]].append(e["driver_rating"])
+    assert all(3.5 <= r <= 5.0 for ratings in trips.values() for r in ratings)
+    assert all(abs(a - b) <= 0.11 for ratings in trips.values() for a, b in itertools.pairwise(ratings))
+    assert sum(len(set(ratings)) > 1 for ratings in trips.values()) > len(trips) / 4
+
+
+def test_a_small_fleet_still_serves_every_request() -> None:
+    events = run_in_memory("eta", seed=2, duration="6h", rate=0.5, drivers=50).events
+    assert len({e["driver_id"] for e in events}) == 50
+
+
+# -- labels --------------------------------------------------------------------------------
+
+
+def test_completed_events_arrive_at_request_plus_duration() -> None:
+    sink = run_in_memory("eta", seed=6, duration="1d", rate=0.05, label_mode="delayed")
+    records = sink.records
+    times = [r.event.time for r in records]
+    assert times == sorted(times)
+    requested = {}
+    completed = []
+    for record, event in zip(records, sink.events, strict=True):
+        if record.event.stream == "":
+            assert record.topic == "estimated_time_of_arrival" and record.event.event_type == "trip_requested"
+            assert "simulated_actual_travel_time_seconds" not in event and "debug_traffic_factor" not in event
+            requested[event["trip_id"]] = (record.event.key, _time(event))
+        else:
+            assert record.topic == "estimated_time_of_arrival_completed"
+            assert record.event.event_type == "trip_completed"
+            completed.append((record.event.key, event))
+    assert len(completed) > 0.95 * len(requested)
+    for key, event in completed:
+        request_key, request_time = requested[event["trip_id"]]
+        assert key == request_key == event["driver_id"]
+        assert _time(event) == pytest.approx(
+            request_time + event["simulated_actual_travel_time_seconds"], abs=1e-6
+        )
+        assert datetime.fromisoformat(event["requested_at"]).timestamp() == pytest.approx(
+            request_time, abs=1e-6
+        )
+
+
+def test_delayed_mode_is_pausable_and_repeatable() -> None:
+    scenario = EtaScenario(EtaOptions(label_mode="delayed"), seed=5, start=parse_time(START), rate=0.05)
+    stream = iter(scenario)
+    paused = [*itertools.islice(stream, 30), *itertools.islice(stream, 20)]
+    whole = list(itertools.islice(iter(scenario), 50))
+    assert [e.fields for e in paused] == [e.fields for e in whole]
+    assert {e.event_type for e in whole} == {"trip_requested", "trip_completed"}
+
+
+# -- regions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_every_region_uses_its_map_clock_and_climate(region: str) -> None:
+    spec = REGIONS[region]
+    events = run_in_memory("eta", seed=1, start="2025-07-01T00:00:00Z", count=400, region=region).events
+    zone = ZoneInfo(spec.time_zone)
+    for e in events:
+        assert e["region"] == region
+        for point in (e["origin"], e["destination"]):
+            assert spec.bounds.contains(point["lat"], point["lon"])
+        local = datetime.fromisoformat(e["timestamp"]).astimezone(zone)
+        assert (e["hour_of_day"], e["day_of_week"]) == (local.hour, local.weekday())
+    temperature = statistics.mean(e["temperature_celsius"] for e in events)
+    assert spec.climate.low_c[6] - 6 < temperature < spec.climate.high_c[6] + 6
+
+
+CUSTOM = """
+eta:
+  region: springfield
+  custom_regions:
+    springfield:
+      title: Springfield
+      time_zone: America/Chicago
+      bounds: {lat_min: 39.70, lat_max: 39.86, lon_min: -89.75, lon_max: -89.55}
+      hotspots:
+        - {name: Downtown, kind: downtown, lat: 39.80, lon: -89.65, radius_km: 1.0, weight: 3}
+        - {name: West Side, kind: residential, lat: 39.78, lon: -89.71, radius_km: 2.0, weight: 2}
+      climate:
+        high_c: [1, 4, 11, 18, 24, 29, 30, 29, 26, 19, 11, 4]
+        low_c: [-8, -6, 0, 6, 12, 17, 19, 18, 13, 7, 0, -5]
+        rainy_days: [9, 8, 11, 12, 12, 10, 9, 8, 8, 9, 10, 10]
+"""
+
+
+def test_a_custom_region_comes_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "springfield.yaml"
+    config.write_text(CUSTOM)
+    events = run_in_memory("eta", seed=1, count=200, config=config).events
+    assert {e["region"] for e in events} == {"springfield"}
+    assert {e["origin_zone"] for e in events} <= {"Downtown", "West Side"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("lat: 39.80,", "lat: 39.99,"),  # a hotspot outside the bounds
+        ("time_zone: America/Chicago", "time_zone: Mars/Olympus"),
+        ("rainy_days: [9, 8, 11,", "rainy_days: [9, 8,"),
+        ("region: springfield", "region: shelbyville"),
+    ],
+)
+def test_invalid_region_data_is_a_one_line_usage_error(tmp_path: Path, change: str, message: str) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(CUSTOM.replace(change, message))
+    result = CliRunner().invoke(cli, ["run", "eta", "--config", str(config), "-n", "1", "--speed", "max"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    expected = {
+        "lat: 39.99,": "inside the bounds",
+        "time_zone: Mars/Olympus": "IANA time zone",
+        "rainy_days: [9, 8,": "12 monthly values",
+        "region: shelbyville": "expected one of houston",
+    }[message]
+    assert expected in lines[0] and ("custom_regions" in lines[0] or "region" in lines[0])
+
+
+# -- drift ---------------------------------------------------------------------------------
+
+
+def _on_corridor(event: Json) -> bool:
+    """Both ends within the width of Houston's corridor line, going along it for at least 3 km
+    (flat-earth distances, km)."""
+    corridor = REGIONS["houston"].corridor
+    assert corridor is not None
+    (alat, alon), (blat, blon) = corridor.start, corridor.end
+    kx, ky = 111.2 * 0.868, 111.2  # km per degree at Houston's latitude
+    vx, vy = (blon - alon) * kx, (blat - alat) * ky
+    length = (vx * vx + vy * vy) ** 0.5
+
+    def distance(lat: float, lon: float) -> float:
+        px, py = (lon - alon) * kx, (lat - alat) * ky
+        f = min(1.0, max(0.0, (px * vx + py * vy) / length**2))
+        return float(((px - f * vx) ** 2 + (py - f * vy) ** 2) ** 0.5)
+
+    o, d = event["origin"], event["destination"]
+    along = abs((d["lon"] - o["lon"]) * kx * vx + (d["lat"] - o["lat"]) * ky * vy) / length
+    near = all(distance(p["lat"], p["lon"]) < corridor.width_km * 1.02 for p in (o, d))
+    return near and along > 2.9
+
+
+def test_new_highway_preset_speeds_up_corridor_trips_only() -> None:
+    events = run_in_memory(
+        "eta", seed=9, duration="10d", rate=0.03, drift="new-highway", schema="full", start=START
+    ).events
+    switch = parse_time(START) + 7 * 86400
+    after = [e for e in events if _time(e) >= switch]
+    assert all(e["debug_corridor_factor"] == 1.0 for e in events if _time(e) < switch)
+    corridor = [e for e in after if e["debug_corridor_factor"] != 1.0]
+    assert corridor and all(e["debug_corridor_factor"] == 0.7 for e in corridor)
+    assert 0.005 < len(corridor) / len(after) < 0.3  # only some routes
+    assert all(_on_corridor(e) for e in corridor)
+
+    def slowness(trips: list[Json]) -> float:
+        """Actual time over free-flow time, traffic and weather (what a new road changes)."""
+        return float(
+            statistics.median(
+                (e["simulated_actual_travel_time_seconds"] - e["debug_incident_delay_seconds"])
+                / e["debug_free_flow_travel_time_seconds"]
+                / e["debug_traffic_factor"]
+                / e["debug_weather_factor"]
+                for e in trips
+                if e["debug_free_flow_travel_time_seconds"] > 600
+            )
+        )
+
+    same_routes_before = [e for e in events if _time(e) < switch and _on_corridor(e)]
+    assert len(same_routes_before) > 100
+    assert slowness(corridor) == pytest.approx(0.7 * slowness(same_routes_before), rel=0.06)
+
+
+def test_rainy_season_preset_brings_more_bad_weather() -> None:
+    events = run_in_memory(
+        "eta", seed=9, duration="14d", rate=0.01, drift="rainy-season", schema="full", start=START
+    ).events
+    start = parse_time(START)
+    early = [e["weather"] in BAD for e in events if _time(e) < start + 3 * 86400]
+    late = [e["weather"] in BAD for e in events if _time(e) >= start + 10 * 86400]
+    assert statistics.mean(late) > statistics.mean(early) + 0.1
+    concepts = [e["concept_id"] for e in events]
+    assert concepts[0] == "base" and concepts[-1] == "rainy-season"
+    assert any(c.startswith("base->rainy-season@") for c in concepts)  # an incremental drift
