@@ -446,6 +446,7 @@ def test_delayed_labels_arrive_after_their_transaction_and_agree(
         )
         assert label["is_fraud"] == transaction["is_fraud"] and event.label == str(label["is_fraud"])
         delay = event.time - _time(transaction)
+        assert event.labeled_time == pytest.approx(_time(transaction), abs=1e-6)  # for the delay metric
         assert datetime.fromisoformat(label["confirmed_at"]).timestamp() == pytest.approx(
             event.time, abs=1e-6
         )
@@ -490,6 +491,19 @@ def test_classic_schema_is_unchanged_and_delayed_classic_drops_only_the_label() 
     delayed = run_in_memory("fraud", seed=3, count=300, schema="classic", label_mode="delayed").events
     assert all(set(e) == ORIGINAL - {"is_fraud"} for e in delayed)
     assert [{k: v for k, v in e.items() if k != "is_fraud"} for e in inline] == delayed
+
+
+def test_a_running_stream_exposes_cardholders_and_campaigns_under_way() -> None:
+    scenario = FraudScenario(FraudOptions(fraud_probability=0.05), seed=1, start=parse_time(START), rate=0.5)
+    assert scenario.gauges() == {}
+    stream = iter(scenario)
+    sizes = []
+    for _ in range(4):
+        list(itertools.islice(stream, 20_000))
+        sizes.append(scenario.gauges())
+    assert all(size["entities"] > 5000 for size in sizes)
+    campaigns = [size["campaigns"] for size in sizes]
+    assert min(campaigns) > 100 and max(campaigns) < 2 * min(campaigns)  # steady, not piling up
 
 
 # -- options and drift ----------------------------------------------------------------------------
