@@ -31,13 +31,12 @@ def test_fraud_share_matches_fraud_probability(fraud_events: list[Json]) -> None
     assert share == pytest.approx(0.05, abs=0.006)
 
 
-def test_fraud_amounts_follow_the_original_ranges(fraud_events: list[Json]) -> None:
-    fraud = [float(e["amount"]) for e in fraud_events if e["is_fraud"]]
-    legit = [float(e["amount"]) for e in fraud_events if not e["is_fraud"]]
-    assert all(5.0 <= a <= 500.0 for a in legit)
-    high = sum(a >= 300.0 for a in fraud) / len(fraud)
-    assert high == pytest.approx(0.8, abs=0.05)
-    assert all(1.0 <= a <= 50.0 or 300.0 <= a <= 6000.0 for a in fraud)
+def test_high_value_share_follows_its_option(fraud_events: list[Json]) -> None:
+    # high_value_fraud_probability: the share of fraud that is not card testing (tiny probes, cash-outs).
+    fraud = [e for e in fraud_events if e["is_fraud"]]
+    high = sum(e["fraud_type"] != "card_testing" for e in fraud) / len(fraud)
+    assert high == pytest.approx(0.8, abs=0.06)
+    assert all(float(e["amount"]) > 0 for e in fraud_events)
 
 
 def test_fraud_raises_missing_cvv_and_billing_mismatch(fraud_events: list[Json]) -> None:
@@ -55,20 +54,22 @@ def test_cardholders_persist_and_their_accounts_age(fraud_events: list[Json]) ->
         by_user[str(e["user_id"])].append(e)
     repeat = [events for events in by_user.values() if len(events) > 1]
     assert len(by_user) < len(fraud_events) and repeat
+    usual_devices = []
     for events in repeat:
         legit = [e for e in events if not e["is_fraud"]]
         assert len({e["currency"] for e in events}) == 1
-        assert len({(e["device_info"]["os"], e["user_agent"]) for e in legit}) <= 1
+        usual_devices.append(len({e["user_agent"] for e in legit if not e["new_device"]}) <= 2)
         # account_age_days = whole days since a fixed creation time
         created = [_time(e) - int(e["account_age_days"]) * DAY for e in events]
         assert max(created) - min(created) < DAY
+    assert statistics.mean(usual_devices) > 0.99  # a few replace a phone or a computer meanwhile
 
 
 def test_new_account_fraud_has_young_accounts(fraud_events: list[Json]) -> None:
     def fraud_share(events: list[Json]) -> float:
         return statistics.mean(int(e["is_fraud"]) for e in events)
 
-    young = [e for e in fraud_events if int(e["account_age_days"]) < 30]
+    young = [e for e in fraud_events if int(e["account_age_days"]) < 7]
     assert fraud_share(young) > 5 * fraud_share(fraud_events)
 
 

@@ -1,0 +1,565 @@
+"""The fraud scenario's realism: shares, campaigns, habits, rhythm, learnability and delayed labels.
+
+Fixed seeds and tolerant bounds; every check can fail. The models are written
+here in plain Python (a logistic regression trained by SGD), so the suite needs
+no machine-learning library.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import re
+import statistics
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from streamsim import simulate
+from streamsim.cli import cli
+from streamsim.scenarios.fraud import FraudOptions, FraudScenario
+from streamsim.sinks.memory import ListSink
+from streamsim.timeutil import parse_time
+from support import START, Json, run_in_memory
+
+DAY = 86400.0
+HOUR = 3600.0
+ORIGINAL = {
+    "transaction_id",
+    "user_id",
+    "timestamp",
+    "amount",
+    "currency",
+    "merchant_id",
+    "product_category",
+    "transaction_type",
+    "payment_method",
+    "location",
+    "ip_address",
+    "device_info",
+    "user_agent",
+    "account_age_days",
+    "cvv_provided",
+    "billing_address_match",
+    "is_fraud",
+}
+#: A small, busy population over three weeks: every cardholder has a history.
+HISTORY = {"seed": 11, "rate": 0.05, "users": 600, "duration": "21d", "fraud_probability": 0.03}
+#: Currencies whose cities share one time zone, to read the cardholder's local hour.
+ZONES = {"EUR": "Europe/Paris", "GBP": "Europe/London", "JPY": "Asia/Tokyo", "BRL": "America/Sao_Paulo"}
+
+
+def _time(event: Json) -> float:
+    return datetime.fromisoformat(str(event["timestamp"])).timestamp()
+
+
+@pytest.fixture(scope="module")
+def history() -> list[Json]:
+    return run_in_memory("fraud", schema="full", **HISTORY).events
+
+
+def _fraud(events: list[Json]) -> list[Json]:
+    return [e for e in events if e["is_fraud"]]
+
+
+# -- shares ------------------------------------------------------------------------------------
+
+
+def test_default_fraud_share_is_the_fraud_probability() -> None:
+    scenario = FraudScenario(seed=5, start=parse_time(START), rate=0.5)  # 200,000 over 4.6 days
+    labels = Counter(e.label for e in itertools.islice(scenario, 200_000))
+    assert labels["1"] / 200_000 == pytest.approx(0.01, abs=0.0015)
+
+
+def test_typology_shares_follow_the_options(history: list[Json]) -> None:
+    fraud = _fraud(history)
+    share = {k: v / len(fraud) for k, v in Counter(e["fraud_type"] for e in fraud).items()}
+    hv = 0.8
+    mix = {"stolen_card": 0.6, "account_takeover": 0.15, "new_account": 0.1, "compromised_merchant": 0.15}
+    assert share["card_testing"] == pytest.approx(1 - hv, abs=0.05)
+    for typology, weight in mix.items():
+        assert share[typology] == pytest.approx(hv * weight, abs=0.06), typology
+    assert len(fraud) / len(history) == pytest.approx(0.03, rel=0.15)
+
+
+def test_typology_mix_and_high_value_share_are_options() -> None:
+    events = run_in_memory(
+        "fraud",
+        seed=2,
+        rate=0.05,
+        users=300,
+        duration="4d",
+        fraud_probability=0.05,
+        high_value_fraud_probability=0.5,
+        typology_mix="account_takeover=1",
+        schema="full",
+    ).events
+    types = Counter(e["fraud_type"] for e in _fraud(events))
+    assert set(types) == {"card_testing", "account_takeover"}
+    assert types["account_takeover"] / types.total() == pytest.approx(0.5, abs=0.1)
+
+
+# -- campaigns and typologies --------------------------------------------------------------------
+
+
+def test_victims_are_hit_several_times_close_in_time(history: list[Json]) -> None:
+    attacks: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for e in _fraud(history):
+        attacks[(e["user_id"], e["campaign_id"])].append(_time(e))
+    clustered = [len(times) >= 2 and max(times) - min(times) <= 2 * DAY for times in attacks.values()]
+    assert len(attacks) > 300
+    assert statistics.mean(clustered) > 0.7
+    per_campaign = Counter(campaign for _, campaign in attacks)
+    assert max(per_campaign.values()) >= 5  # a compromised merchant's many victims
+
+
+def test_typology_signatures(history: list[Json]) -> None:
+    by_type: dict[str, list[Json]] = defaultdict(list)
+    for e in _fraud(history):
+        by_type[str(e["fraud_type"])].append(e)
+    legit = [e for e in history if not e["is_fraud"]]
+
+    def share(events: list[Json], test: Callable[[Json], bool]) -> float:
+        return statistics.mean(test(e) for e in events)
+
+    probes = [e for e in by_type["card_testing"] if e["amount"] <= 5 * _fx(e)]
+    assert (
+        len(probes) > 0.8 * len(by_type["card_testing"])
+        and share(probes, lambda e: e["channel"] == "online") == 1
+    )
+    assert share(by_type["card_testing"], lambda e: e["amount"] > 150 * _fx(e)) > 0.03  # the cash-outs
+    assert share(by_type["stolen_card"], lambda e: e["new_device"]) > 0.95
+    assert 0.6 < share(by_type["stolen_card"], lambda e: e["home_distance_km"] > 100) < 0.95  # some nearby
+    assert share(by_type["account_takeover"], lambda e: e["account_age_days"] >= 180) > 0.9
+    assert (
+        share(
+            by_type["account_takeover"],
+            lambda e: e["payment_method"] in ("paypal", "bank_transfer", "crypto"),
+        )
+        > 0.6
+    )
+    assert share(by_type["new_account"], lambda e: e["account_age_days"] <= 2 and not e["new_device"]) > 0.95
+    assert share(by_type["compromised_merchant"], lambda e: e["home_distance_km"] > 100) > 0.5
+    # No signature is exclusive to fraud: cardholders travel, change devices and forget their CVV.
+    assert share(legit, lambda e: e["home_distance_km"] > 100) > 0.01
+    assert share(legit, lambda e: e["new_device"]) > 0.003
+    assert share(legit, lambda e: not e["cvv_provided"]) > 0.002
+
+
+def test_compromised_merchants_victims_shopped_there_first(history: list[Json]) -> None:
+    legit_by_user: dict[str, list[Json]] = defaultdict(list)
+    first_fraud: dict[tuple[str, str], float] = {}
+    for e in history:
+        if not e["is_fraud"]:
+            legit_by_user[e["user_id"]].append(e)
+        elif e["fraud_type"] == "compromised_merchant":
+            first_fraud.setdefault((e["campaign_id"], e["user_id"]), _time(e))
+    victims: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (campaign, user), t in first_fraud.items():
+        victims[campaign].append((user, t))
+    checked = 0
+    for users in victims.values():
+        if min(t for _, t in users) < parse_time(START) + 3 * DAY:
+            continue  # the breach may predate the run: its victims shopped there unseen
+        visited: Counter[str] = Counter()
+        for user, t in users:
+            visited.update({e["merchant_id"] for e in legit_by_user[user] if t - 9 * DAY <= _time(e) < t})
+        assert visited.most_common(1)[0][1] >= 0.8 * len(users)
+        checked += 1
+    assert checked >= 3
+
+
+# -- cardholders and their rhythm -----------------------------------------------------------------
+
+
+def test_cardholders_keep_their_home_devices_and_network(history: list[Json]) -> None:
+    by_user: dict[str, list[Json]] = defaultdict(list)
+    for e in history:
+        if not e["is_fraud"]:
+            by_user[e["user_id"]].append(e)
+    near = devices = networks = total = 0
+    for events in by_user.values():
+        assert len({e["currency"] for e in events}) == 1
+        lat = statistics.median(e["location"]["lat"] for e in events)
+        lon = statistics.median(e["location"]["lon"] for e in events)
+        near += sum(abs(e["location"]["lat"] - lat) + abs(e["location"]["lon"] - lon) < 0.5 for e in events)
+        usual = Counter(e["user_agent"] for e in events).most_common(2)
+        devices += sum(n for _, n in usual)
+        networks += Counter(e["ip_address"].rsplit(".", 1)[0] for e in events).most_common(1)[0][1]
+        total += len(events)
+    assert near / total > 0.9
+    assert devices / total > 0.95
+    assert networks / total > 0.6  # home broadband; phones also use mobile carriers
+
+
+def test_account_age_follows_creation_date_and_event_time(history: list[Json]) -> None:
+    created: dict[str, list[float]] = defaultdict(list)
+    for e in history:
+        created[e["user_id"]].append(_time(e) - int(e["account_age_days"]) * DAY)
+    assert all(max(c) - min(c) < DAY for c in created.values())
+    assert all(int(e["account_age_days"]) >= 0 for e in history)
+
+
+def test_activity_is_two_a_day_with_a_long_tail() -> None:
+    events = run_in_memory("fraud", seed=6, rate=0.05, duration="14d").events
+    per_user = sorted(Counter(e["user_id"] for e in events).values(), reverse=True)
+    users = round(0.05 * DAY / 2)  # the default population for this rate
+    assert len(events) / users / 14 == pytest.approx(2.0, rel=0.05)
+    top = sum(per_user[: users // 100])  # the busiest 1% of cardholders
+    assert top / len(events) > 0.08
+    assert statistics.median(per_user) / 14 < 1.5
+
+
+def test_fraud_is_relatively_more_frequent_at_night(history: list[Json]) -> None:
+    night: Counter[int] = Counter()
+    day: Counter[int] = Counter()
+    for e in history:
+        zone = ZONES.get(str(e["currency"]))
+        if zone is None:
+            continue
+        hour = datetime.fromtimestamp(_time(e), ZoneInfo(zone)).hour
+        if hour < 6:
+            night[e["is_fraud"]] += 1
+        elif 10 <= hour < 20:
+            day[e["is_fraud"]] += 1
+    assert night[1] / night.total() > 2.5 * day[1] / day.total()
+    assert night.total() < 0.15 * day.total()  # few purchases at night
+
+
+# -- learnability ------------------------------------------------------------------------------
+
+
+def _features(events: list[Json]) -> tuple[list[list[float]], list[list[float]]]:
+    """Per transaction: fields of the transaction alone, and the same plus the cardholder's history."""
+    plain, aware = [], []
+    mean_log: dict[str, float] = {}
+    home: dict[str, tuple[float, float]] = {}
+    agents: dict[str, set[str]] = defaultdict(set)
+    networks: dict[str, set[str]] = defaultdict(set)
+    recent: dict[str, deque[float]] = defaultdict(deque)
+    for e in events:
+        user, t = e["user_id"], _time(e)
+        log_amount = math.log(float(e["amount"]) / _fx(e) + 1)
+        row = [
+            log_amount / 5,
+            float(not e["cvv_provided"]),
+            float(not e["billing_address_match"]),
+            float(e["channel"] == "online"),
+            float(e["product_category"] in ("electronics", "luxury_items", "digital_goods", "gambling")),
+            float(e["payment_method"] in ("paypal", "bank_transfer", "crypto")),
+            float(e["transaction_type"] != "purchase"),
+            float(int(e["account_age_days"]) < 7),
+        ]
+        plain.append(row)
+        lat, lon = e["location"]["lat"], e["location"]["lon"]
+        seen = user in home
+        h_lat, h_lon = home.get(user, (lat, lon))
+        network = e["ip_address"].rsplit(".", 1)[0]
+        window = recent[user]
+        while window and window[0] < t - HOUR:
+            window.popleft()
+        aware.append(
+            [
+                *row,
+                float(not seen),
+                (log_amount - mean_log.get(user, log_amount)) / 3,
+                min(1.0, (abs(lat - h_lat) + abs(lon - h_lon)) / 5),
+                float(seen and e["user_agent"] not in agents[user]),
+                float(seen and network not in networks[user]),
+                min(1.0, len(window) / 5),
+            ]
+        )
+        # The history a consumer could keep: moving averages, seen sets, a one-hour window.
+        mean_log[user] = 0.9 * mean_log.get(user, log_amount) + 0.1 * log_amount
+        home[user] = (0.95 * h_lat + 0.05 * lat, 0.95 * h_lon + 0.05 * lon) if seen else (lat, lon)
+        agents[user].add(e["user_agent"])
+        networks[user].add(network)
+        window.append(t)
+    return plain, aware
+
+
+def _fx(e: Json) -> float:
+    from streamsim.scenarios.fraud_world import FX
+
+    return FX[str(e["currency"])]
+
+
+def _train(rows: Sequence[list[float]], labels: Sequence[int], epochs: int = 4) -> list[float]:
+    """Logistic regression by SGD, positives reweighted to balance the classes."""
+    weights = [0.0] * (len(rows[0]) + 1)
+    positive_weight = (len(labels) - sum(labels)) / max(1, sum(labels))
+    order = list(range(len(rows)))
+    shuffle = random.Random(0).shuffle
+    for epoch in range(epochs):
+        shuffle(order)
+        rate = 0.05 / (1 + epoch)
+        for i in order:
+            x, y = rows[i], labels[i]
+            z = weights[-1] + sum(w * v for w, v in zip(weights, x, strict=False))
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            g = (p - y) * (positive_weight if y else 1.0) * rate
+            for j, v in enumerate(x):
+                weights[j] -= g * v
+            weights[-1] -= g
+    return weights
+
+
+def _score(weights: list[float], rows: Sequence[list[float]]) -> list[float]:
+    return [weights[-1] + sum(w * v for w, v in zip(weights, x, strict=False)) for x in rows]
+
+
+def _auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Probability that a random fraud scores above a random legitimate transaction (ties count half)."""
+    ranked = sorted(zip(scores, labels, strict=True))
+    positives = sum(labels)
+    negatives = len(labels) - positives
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        rank_sum += (i + j + 1) / 2 * sum(y for _, y in ranked[i:j])
+        i = j
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def _precision_at(scores: Sequence[float], labels: Sequence[int], k: int) -> float:
+    top = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+    return sum(labels[i] for i in top) / k
+
+
+def test_history_aware_features_clearly_help(history: list[Json]) -> None:
+    plain, aware = _features(history)
+    labels = [int(e["is_fraud"]) for e in history]
+    cut = int(len(history) * 0.6)
+    results = {}
+    for name, rows in (("plain", plain), ("aware", aware)):
+        weights = _train(rows[:cut], labels[:cut])
+        scores = _score(weights, rows[cut:])
+        positives = sum(labels[cut:])
+        results[name] = (_auc(scores, labels[cut:]), _precision_at(scores, labels[cut:], positives))
+    (auc_plain, precision_plain), (auc_aware, precision_aware) = results["plain"], results["aware"]
+    assert auc_aware > 0.95
+    assert 1 - auc_aware < 0.5 * (1 - auc_plain)  # half the misranked pairs, or fewer
+    assert precision_aware > precision_plain + 0.1
+
+
+def test_no_single_field_identifies_fraud(history: list[Json]) -> None:
+    cut = int(len(history) * 0.6)
+    train, test = history[:cut], history[cut:]
+    labels = [int(e["is_fraud"]) for e in test]
+
+    def field(name: str) -> Callable[[Json], object]:
+        return lambda e: e[name]
+
+    fields = {
+        name: field(name)
+        for name in (
+            "amount",
+            "currency",
+            "merchant_id",
+            "product_category",
+            "transaction_type",
+            "payment_method",
+            "user_agent",
+            "account_age_days",
+            "cvv_provided",
+            "billing_address_match",
+            "channel",
+        )
+    }
+    fields["location"] = lambda e: (round(e["location"]["lat"]), round(e["location"]["lon"]))
+    fields["ip_network"] = lambda e: e["ip_address"].rsplit(".", 1)[0]
+    fields["device_info"] = lambda e: (e["device_info"]["os"], e["device_info"]["browser"])
+    fields["utc_hour"] = lambda e: e["timestamp"][11:13]
+    prior = statistics.mean(int(e["is_fraud"]) for e in train)
+    for name, value in fields.items():
+        # Each field's best use on its own: the fraud rate of its value in the training part.
+        seen: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+        for e in train:
+            counts = seen[value(e)]
+            counts[0] += int(e["is_fraud"])
+            counts[1] += 1
+        rate = {k: (f + prior * 5) / (n + 5) for k, (f, n) in seen.items()}
+        scores = [rate.get(value(e), prior) for e in test]
+        assert _auc(scores, labels) < 0.9, name
+    for name in ("amount", "account_age_days"):  # numbers: any threshold, either direction
+        auc = _auc([float(e[name]) for e in test], labels)
+        assert 0.1 < auc < 0.9, name
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+LABEL_RUN = {
+    "seed": 4,
+    "rate": 0.05,
+    "users": 300,
+    "duration": "8d",
+    "fraud_probability": 0.05,
+    "dispute_window_days": 3,
+    "label_delay_median_days": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def label_runs() -> tuple[list[Json], ListSink]:
+    inline = run_in_memory("fraud", **LABEL_RUN).events
+    return inline, run_in_memory("fraud", label_mode="delayed", **LABEL_RUN)
+
+
+def test_delayed_mode_has_the_same_transactions_without_labels(
+    label_runs: tuple[list[Json], ListSink],
+) -> None:
+    inline, delayed = label_runs
+    topics = Counter(r.topic for r in delayed.records)
+    assert set(topics) == {"transaction_fraud_detection", "transaction_fraud_detection_labels"}
+    transactions = [r for r in delayed.records if r.topic == "transaction_fraud_detection"]
+    assert all(r.event.label is None for r in transactions)
+    assert [orjson.loads(r.value) for r in transactions] == [
+        {k: v for k, v in e.items() if k != "is_fraud"} for e in inline
+    ]
+
+
+def test_delayed_labels_arrive_after_their_transaction_and_agree(
+    label_runs: tuple[list[Json], ListSink],
+) -> None:
+    inline, delayed = label_runs
+    by_id = {e["transaction_id"]: e for e in inline}
+    window = 3 * DAY  # LABEL_RUN's dispute window
+    end = max(_time(e) for e in inline)
+    labels = [r.event for r in delayed.records if r.event.stream == "labels"]
+    times = [r.event.time for r in delayed.records]
+    assert times == sorted(times)
+    fraud_delays, confirmed = [], defaultdict(set)
+    for event in labels:
+        label = event.fields
+        transaction = by_id[label["transaction_id"]]
+        assert (label["user_id"], label["transaction_timestamp"]) == (
+            transaction["user_id"],
+            transaction["timestamp"],
+        )
+        assert label["is_fraud"] == transaction["is_fraud"] and event.label == str(label["is_fraud"])
+        delay = event.time - _time(transaction)
+        assert event.labeled_time == pytest.approx(_time(transaction), abs=1e-6)  # for the delay metric
+        assert datetime.fromisoformat(label["confirmed_at"]).timestamp() == pytest.approx(
+            event.time, abs=1e-6
+        )
+        if label["is_fraud"]:
+            assert 0 <= delay <= window + 1e-6
+            fraud_delays.append(delay / DAY)
+            confirmed[label["user_id"]].add(label["confirmed_at"])
+        else:
+            assert delay == pytest.approx(window, abs=1e-3) and label["fraud_type"] is None
+    # Every transaction whose label was due before the run ended got one.
+    labeled = {e.fields["transaction_id"] for e in labels}
+    legit_due = [e for e in inline if not e["is_fraud"] and _time(e) + window < end]
+    assert all(e["transaction_id"] in labeled for e in legit_due)
+    fraud_due = [e for e in inline if e["is_fraud"] and _time(e) + window < end]
+    assert sum(e["transaction_id"] in labeled for e in fraud_due) == len(fraud_due) > 100
+    assert 0.6 < statistics.median(fraud_delays) < 2.5  # the median delay runs from the victim's last fraud
+    assert statistics.mean(len(c) == 1 for c in confirmed.values()) > 0.5  # a victim disputes it all at once
+
+
+def test_delayed_mode_labels_are_counted_in_the_summary() -> None:
+    sink = ListSink()
+    summary = simulate(
+        "fraud",
+        sink=sink,
+        label_mode="delayed",
+        start=START,
+        seed=1,
+        rate=0.05,
+        users=200,
+        duration="2d",
+        fraud_probability=0.1,
+        dispute_window_days=1,
+        label_delay_median_days=0.2,
+    )
+    assert summary.labels["is_fraud=0"] > 1000 and summary.labels["is_fraud=1"] > 50
+    assert summary.by_type["label"] == sum(summary.labels.values())
+
+
+def test_classic_schema_is_unchanged_and_delayed_classic_drops_only_the_label() -> None:
+    inline = run_in_memory("fraud", seed=3, count=300, schema="classic").events
+    assert all(set(e) == ORIGINAL for e in inline)
+    delayed = run_in_memory("fraud", seed=3, count=300, schema="classic", label_mode="delayed").events
+    assert all(set(e) == ORIGINAL - {"is_fraud"} for e in delayed)
+    assert [{k: v for k, v in e.items() if k != "is_fraud"} for e in inline] == delayed
+
+
+def test_a_running_stream_exposes_cardholders_and_campaigns_under_way() -> None:
+    scenario = FraudScenario(FraudOptions(fraud_probability=0.05), seed=1, start=parse_time(START), rate=0.5)
+    assert scenario.gauges() == {}
+    stream = iter(scenario)
+    sizes = []
+    for _ in range(4):
+        list(itertools.islice(stream, 20_000))
+        sizes.append(scenario.gauges())
+    assert all(size["entities"] > 5000 for size in sizes)
+    campaigns = [size["campaigns"] for size in sizes]
+    assert min(campaigns) > 100 and max(campaigns) < 2 * min(campaigns)  # steady, not piling up
+
+
+# -- options and drift ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", list(FraudOptions.drift_presets))
+def test_drift_presets_change_the_fraud(preset: str) -> None:
+    # Presets set absolute rates; the holiday's effects need a broad population and two weeks.
+    users, duration, base = {
+        "card-testing-to-account-takeover": (300, "12d", 0.05),
+        "holiday-season": (2000, "14d", 0.01),
+        "merchant-breach": (300, "12d", 0.01),
+    }[preset]
+    events = run_in_memory(
+        "fraud",
+        seed=8,
+        rate=0.05,
+        users=users,
+        duration=duration,
+        fraud_probability=base,
+        drift=preset,
+        schema="full",
+    ).events
+    start = parse_time(START)
+
+    def days(first: float, last: float, fraud: bool = True) -> list[Json]:
+        return [e for e in events if e["is_fraud"] == fraud and first * DAY <= _time(e) - start < last * DAY]
+
+    def share(selected: list[Json], typology: str) -> float:
+        return sum(1 for e in selected if e["fraud_type"] == typology) / len(selected)
+
+    assert {e["drift_phase"] for e in events} >= {0, 1}
+    if preset == "card-testing-to-account-takeover":
+        # Campaigns under way when a phase starts finish in it: shares move, but not all at once.
+        assert share(days(1, 4), "card_testing") > share(days(0, 1), "card_testing") + 0.12
+        assert share(days(6, 12), "account_takeover") > 0.4
+        assert {e["drift_phase"] for e in events} == {0, 1, 2}
+    elif preset == "holiday-season":
+
+        def away(legit: list[Json]) -> float:
+            return statistics.mean(float(e["home_distance_km"] > 100) for e in legit)
+
+        assert away(days(10, 14, fraud=False)) > 1.3 * away(days(0, 7, fraud=False))  # trips last days
+        assert len(days(10, 14)) / 4 > 1.5 * len(days(0, 7)) / 7  # fraud doubles
+    else:
+        assert share(days(7, 12), "compromised_merchant") > share(days(0, 2), "compromised_merchant") + 0.2
+
+
+def test_typology_mix_errors_name_the_option() -> None:
+    for given, message in (
+        ("card_testing=1", "its share is 1 - high_value_fraud_probability"),
+        ("stolen_card", "TYPOLOGY=WEIGHT"),
+        ("stolen_card=-1", "typology-mix"),
+        ("stolen_card=0", "at least one positive weight"),
+    ):
+        result = CliRunner().invoke(cli, ["run", "fraud", "-n", "1", "--typology-mix", given])
+        assert result.exit_code == 2, given
+        assert "--typology-mix" in result.stderr and message in result.stderr, result.stderr
+    assert re.search(r"--typology-mix MIX", CliRunner().invoke(cli, ["run", "fraud", "--help"]).stdout)
