@@ -147,3 +147,40 @@ def test_unknown_preset_lists_the_choices() -> None:
     result = CliRunner().invoke(cli, ["run", "fraud", "--drift", "nope"])
     assert result.exit_code == 2
     assert "invalid value for --drift: 'nope'" in result.stderr
+
+
+def _presets() -> list[tuple[str, str]]:
+    from streamsim.registry import scenarios
+
+    return [(name, preset) for name, cls in scenarios().items() for preset in cls.Options.drift_presets]
+
+
+def test_every_scenario_has_at_least_two_documented_presets() -> None:
+    from streamsim.registry import scenarios
+
+    for cls in scenarios().values():
+        presets = cls.Options.drift_presets
+        assert len(presets) >= 2, cls.name
+        assert all(len(p.description) > 40 for p in presets.values())
+
+
+@pytest.mark.parametrize(("scenario", "preset"), _presets())
+def test_presets_cross_their_drift_points_in_order(scenario: str, preset: str) -> None:
+    from streamsim import simulate
+    from streamsim.drift import start_offset
+    from streamsim.registry import get_scenario
+    from streamsim.sinks.null import NullSink
+    from streamsim.timeutil import parse_duration
+
+    phases = [Phase.model_validate(p) for p in get_scenario(scenario).Options.drift_presets[preset].phases]
+    last_start = max(start_offset(p.at)[1] for p in phases if p.at is not None)
+    summary = simulate(
+        scenario, seed=1, start=START, rate=0.01, sink=NullSink(), drift=preset,
+        duration=last_start + parse_duration("1h"),
+    )  # fmt: skip
+    names = [p.name or f"phase-{i}" for i, p in enumerate(phases, 1)]
+    assert [point.name for point in summary.drift_points] == names
+    assert [point.phase for point in summary.drift_points] == list(range(1, len(phases) + 1))
+    times = [point.time for point in summary.drift_points]
+    assert times == sorted(times)
+    assert times[0] >= parse_time(START) + start_offset(phases[0].at or 0)[1]
