@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import generation, kafka
+from bench import generation, kafka, memory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,9 @@ def main() -> None:
     n, naive_n, repeats = (20_000, 2_000, 1) if args.quick else (200_000, 20_000, 3)
     print("generation ...", file=sys.stderr)
     rows = generation.run(n, naive_n, repeats)
+    print("memory ...", file=sys.stderr)
+    memory_events = 100_000 if args.quick else 1_000_000
+    memory_rows = memory.run(memory_events)
     print("kafka (assembles and starts a local broker) ...", file=sys.stderr)
     kafka_rows = kafka.run(n, repeats)
     text = f"""# Benchmarks
@@ -63,6 +66,16 @@ from the same Maven-assembled jars) sending the scenario's own JSON lines (`--pa
 so record size and compressibility match, without keys or headers (`bench/kafka.py`).
 
 {kafka.markdown(kafka_rows)}
+
+## Memory of long runs with large populations
+
+{memory_events:,} events per run at `--speed max` into the null sink, each run in a fresh
+interpreter; peak resident memory from the kernel (`ru_maxrss`). Entities are created on first
+use (a cardholder, customer or driver exists once it first appears), so memory grows with the
+entities actually seen, not with the population option; session and label stores are bounded
+(see each scenario's page). The naive producer keeps nothing between events (`bench/memory.py`).
+
+{memory.markdown(memory_rows)}
 """
     args.output.write_text(text)
     print(text)
