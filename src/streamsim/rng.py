@@ -143,14 +143,24 @@ class RngTree:
         return Rng(derive_seed(self.seed, "shared", *name))
 
 
+# Version 4 (random) and RFC 4122 variant bits, set on 128 random bits.
+_UUID4_KEEP = ((1 << 128) - 1) & ~((0xF << 76) | (0x3 << 62))
+_UUID4_SET = (0x4 << 76) | (0x2 << 62)
+
+
 def uuid4_str(rng: random.Random) -> str:
     """A version-4 UUID string drawn from ``rng`` (deterministic, unlike ``uuid.uuid4``).
 
-    >>> len(uuid4_str(random.Random(1)))
-    36
+    >>> import uuid
+    >>> uuid.UUID(uuid4_str(random.Random(1))).version
+    4
     """
-    h = f"{rng.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+    return _uuid_text(rng.getrandbits(128))
+
+
+def _uuid_text(bits: int) -> str:
+    h = "%032x" % (bits & _UUID4_KEEP | _UUID4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 # Multiplying by an odd constant is a bijection modulo 2**48.
@@ -170,6 +180,5 @@ def entity_uuid(rng: random.Random, shard: Shard, n: int) -> str:
     >>> a != b and a[:24] == b[:24]
     True
     """
-    h = f"{rng.getrandbits(80):020x}"
     tail = (shard.entity_number(n) * _SCRAMBLE) & _MASK48
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{tail:012x}"
+    return _uuid_text(rng.getrandbits(80) << 48 | tail)

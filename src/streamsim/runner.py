@@ -235,7 +235,7 @@ def _loop(
     end = engine.end if engine.end is not None else float("inf")
     count = engine.count or 0
     paced = engine.speed.mode != "max"
-    project, dumps, topics, write = p.projection, orjson.dumps, p.topics, p.sink.write
+    project, dumps, topics, write = p.projection.function, orjson.dumps, p.topics, p.sink.write
     tally = Tally()
     kinds, label_delay = tally.kinds, tally.label_delays.observe
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)

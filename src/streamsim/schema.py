@@ -94,12 +94,14 @@ class Projection:
         self.selected = tuple(spec for spec in self.specs if spec.path in wanted)
         self.paths = tuple(spec.path for spec in self.selected)
         self.is_identity = len(self.selected) == len(self.specs)
-        self._project = _compile(_tree(self.paths, self.specs))
+        top = tuple(dict.fromkeys(spec.path.split(".")[0] for spec in self.specs))
+        #: The projection as a plain function (the runner calls it once per event).
+        self.function: Callable[[dict[str, Any]], dict[str, Any]] = (
+            _identity if self.is_identity else _compile(_tree(self.paths, self.specs), top)
+        )
 
     def __call__(self, fields: dict[str, Any]) -> dict[str, Any]:
-        if self.is_identity:
-            return fields
-        return self._project(fields)
+        return self.function(fields)
 
     def json_schema(self, title: str, description: str = "") -> dict[str, Any]:
         """JSON Schema (2020-12) of the projected event."""
@@ -179,9 +181,30 @@ def _tree(paths: Sequence[str], specs: Sequence[FieldSpec]) -> Tree:
     return tree
 
 
-def _compile(tree: Tree) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _identity(fields: dict[str, Any]) -> dict[str, Any]:
+    return fields
+
+
+def _compile(tree: Tree, top: tuple[str, ...] = ()) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function building the selected part of an event dict.
+
+    ``top`` lists every top-level name the events have, in order: when whole
+    top-level fields are selected and only a few are dropped, copying the dict
+    and deleting those few is several times cheaper than building a new one
+    (and keeps the order).
+    """
     if all(child is None for child in tree.values()):
         keys = tuple(tree)
+        drop = tuple(key for key in top if key not in tree)
+        if top and len(drop) < len(keys):
+
+            def without(fields: dict[str, Any]) -> dict[str, Any]:
+                out = fields.copy()
+                for key in drop:
+                    del out[key]
+                return out
+
+            return without
         return lambda fields: {key: fields[key] for key in keys}
     parts = tuple((key, None if child is None else _compile(child)) for key, child in tree.items())
 
