@@ -21,7 +21,6 @@ from streamsim.api import Groups, resolve_for, run_groups, sample_groups, schema
 from streamsim.config import (
     ENV_PREFIX,
     EngineOptions,
-    FieldOptions,
     LogOptions,
     OptionSpec,
     Value,
@@ -229,23 +228,11 @@ def _run(cls: Any, resolved: Any) -> None:
 def _sample(cls: Any, resolved: Any) -> None:
     import orjson
 
-    from streamsim.runner import new_seed
-    from streamsim.schema import Projection
+    from streamsim.runner import build_projection, build_scenario
 
-    engine, fields = resolved.get(EngineOptions), resolved.get(FieldOptions)
-    scenario = cls(
-        resolved.get(cls.Options),
-        seed=engine.seed if engine.seed is not None else new_seed(),
-        start=engine.start,
-        shard=engine.shard,
-        rate=engine.rate,
-    )
-    project = Projection(
-        scenario.field_specs()[MAIN_STREAM],
-        fields.schema_preset,
-        fields=fields.fields,
-        exclude=fields.exclude_fields,
-    )
+    engine = resolved.get(EngineOptions)
+    scenario = build_scenario(resolved, cls)
+    project = build_projection(resolved, scenario)
     wanted = engine.count or SAMPLE_COUNT
     out = sys.stdout.buffer
     for event in scenario:
@@ -261,16 +248,9 @@ def _sample(cls: Any, resolved: Any) -> None:
 def _schema(cls: Any, resolved: Any) -> None:
     import orjson
 
-    from streamsim.schema import Projection
+    from streamsim.runner import build_projection
 
-    fields = resolved.get(FieldOptions)
-    scenario = cls(resolved.get(cls.Options), seed=0, start=0.0)
-    projection = Projection(
-        scenario.field_specs()[MAIN_STREAM],
-        fields.schema_preset,
-        fields=fields.fields,
-        exclude=fields.exclude_fields,
-    )
+    projection = build_projection(resolved, cls(resolved.get(cls.Options), seed=0, start=0.0))
     document = projection.json_schema(title=cls.topic, description=cls.description)
     sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
 

@@ -114,24 +114,35 @@ def new_seed() -> int:
     return secrets.randbits(48)
 
 
-def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | None = None) -> Plan:
-    """Build the scenario, projection, topics and sink of a run (seed chosen here if not given)."""
+def build_scenario(resolved: Resolved, scenario_cls: type[Scenario[Any]]) -> Scenario[Any]:
+    """The scenario of a run or sample, from validated options (a seed is chosen if not given)."""
     engine = resolved.get(EngineOptions)
-    fields = resolved.get(FieldOptions)
-    output = resolved.get(OutputOptions)
-    scenario = scenario_cls(
+    return scenario_cls(
         resolved.get(scenario_cls.Options),
         seed=engine.seed if engine.seed is not None else new_seed(),
         start=engine.start,
         shard=engine.shard,
         rate=engine.rate,
     )
-    projection = Projection(
+
+
+def build_projection(resolved: Resolved, scenario: Scenario[Any]) -> Projection:
+    """The main stream's field selection, from --schema, --fields and --exclude-fields."""
+    fields = resolved.get(FieldOptions)
+    return Projection(
         scenario.field_specs()[MAIN_STREAM],
         fields.schema_preset,
         fields=fields.fields,
         exclude=fields.exclude_fields,
     )
+
+
+def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | None = None) -> Plan:
+    """Build the scenario, projection, topics and sink of a run (seed chosen here if not given)."""
+    engine = resolved.get(EngineOptions)
+    output = resolved.get(OutputOptions)
+    scenario = build_scenario(resolved, scenario_cls)
+    projection = build_projection(resolved, scenario)
     topics = scenario.topics(output.topic)
     if sink is None:
         sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
