@@ -70,7 +70,7 @@ so record size and compressibility match, without keys or headers (`bench/kafka.
 ## Memory of long runs with large populations
 
 {memory_events:,} events per run at `--speed max` into the null sink, each run in a fresh
-interpreter; peak resident memory from the kernel (`ru_maxrss`). Entities are created on first
+interpreter; peak resident memory from the kernel (`VmHWM`). Entities are created on first
 use (a cardholder, customer or driver exists once it first appears), so memory grows with the
 entities actually seen, not with the population option; session and label stores are bounded
 (see each scenario's page). The naive producer keeps nothing between events (`bench/memory.py`).

@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 START = "2025-03-03T00:00:00Z"
@@ -34,7 +35,12 @@ class Row:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    """This process's peak resident memory. /proc's VmHWM starts afresh at exec, unlike ru_maxrss,
+    which a child inherits from the parent it was forked from."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no procfs: an upper bound
 
 
 def measure_here(what: str, events: int) -> dict[str, Any]:
