@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from streamsim import simulate
@@ -19,3 +21,13 @@ def run_in_memory(scenario: str, **options: Any) -> ListSink:
     sink = ListSink()
     simulate(scenario, sink=sink, **options)
     return sink
+
+
+def wait_until(condition: Callable[[], Any], what: str, timeout: float = 120.0) -> Any:
+    """Probe ``condition`` until it returns something truthy, and return that (no fixed sleeps:
+    a short pause between probes only)."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+    return found

@@ -20,11 +20,10 @@ from kafka_support import (
     read_topic,
     streamsim,
     unique_topic,
-    wait_until,
 )
 from streamsim.registry import get_scenario
 from streamsim.sinks.memory import ListSink
-from support import START, run_in_memory
+from support import START, run_in_memory, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
 

@@ -7,12 +7,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -25,7 +23,7 @@ from streamsim.metrics import METRICS, STALL_SECONDS, Health, MetricsServer
 from streamsim.observe import LABEL_DELAY_BOUNDS, Tally
 from streamsim.registry import get_scenario
 from streamsim.sinks.memory import ListSink
-from support import START
+from support import START, wait_until
 
 STREAMSIM = [sys.executable, "-m", "streamsim"]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -60,17 +58,6 @@ def total(samples: Samples, metric: str, /, **labels: str) -> float:
     return sum(value for (name, got), value in samples.items() if name == metric and wanted <= got)
 
 
-def probe(check: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
-    """Poll ``check`` until it returns something truthy (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
     """`streamsim run fraud` in real time into a file, with metrics on a free port."""
@@ -92,19 +79,19 @@ def scrape_when_up(port: int) -> Samples:
         except OSError:
             return None  # not listening yet
 
-    samples: Samples = probe(attempt, "the metrics endpoint")
+    samples: Samples = wait_until(attempt, "the metrics endpoint")
     return samples
 
 
 def test_counters_move_with_the_events(running: tuple[subprocess.Popen[str], int, Path]) -> None:
     proc, port, out = running
     scrape_when_up(port)
-    first = probe(
+    first = wait_until(
         lambda: (s := parse(get(port, "/metrics")[1])) and total(s, "streamsim_events_total") > 0 and s,
         "events to be counted",
     )
     events = total(first, "streamsim_events_total")
-    later = probe(
+    later = wait_until(
         lambda: (s := parse(get(port, "/metrics")[1])) and total(s, "streamsim_events_total") > events and s,
         "the event counter to move",
     )
@@ -116,7 +103,9 @@ def test_counters_move_with_the_events(running: tuple[subprocess.Popen[str], int
     # Delivery counters are read at each scrape, event counters as the loop last reported them
     # (about once a second): what was delivered shows up among the events at the next report.
     delivered = total(later, "streamsim_delivered_total")
-    probe(lambda: total(parse(get(port, "/metrics")[1]), "streamsim_events_total") >= delivered, "a report")
+    wait_until(
+        lambda: total(parse(get(port, "/metrics")[1]), "streamsim_events_total") >= delivered, "a report"
+    )
     assert total(later, "streamsim_ready") == 1
     assert get(port, "/healthz") == (200, "producing\n")
     assert get(port, "/readyz") == (200, "ready\n")

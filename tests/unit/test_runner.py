@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from streamsim.errors import RunFailure
 from streamsim.events import Record
 from streamsim.sinks.null import NullSink
 from streamsim.timeutil import parse_time
-from support import START, run_in_memory
+from support import START, run_in_memory, wait_until
 
 STREAMSIM = [sys.executable, "-m", "streamsim"]
 
@@ -78,15 +77,6 @@ def test_delivery_failure_exits_1_from_the_cli(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith("streamsim: error: cannot open output file")
 
 
-def _wait_for_lines(path: Path, n: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_bytes().count(b"\n") >= n:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{path} did not reach {n} lines")
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_flushes_and_exits_0(tmp_path: Path, sig: signal.Signals) -> None:
     out = tmp_path / "events.jsonl"
@@ -111,7 +101,7 @@ def test_signal_stops_flushes_and_exits_0(tmp_path: Path, sig: signal.Signals) -
     )
     try:
         # The file sink buffers 512 records; realtime pacing flushes before each wait.
-        _wait_for_lines(out, 20)
+        wait_until(lambda: out.exists() and out.read_bytes().count(b"\n") >= 20, "out to have 20 lines")
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
     finally:
