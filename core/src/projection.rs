@@ -1,0 +1,194 @@
+//! Field projection and JSON serialization of event rows.
+//!
+//! A stream declares its fields as dotted paths (`location.lat`) in emission order; a
+//! projection is the subset to emit. It compiles to a flat list of write operations, so
+//! serializing an event is one pass over its row.
+
+use crate::record::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Op {
+    /// `"key":{` (with a comma when not first in its object).
+    Open(Vec<u8>),
+    Close,
+    /// `"key":` followed by the value of this row index.
+    Field(Vec<u8>, usize),
+}
+
+/// The compiled selection of one stream's fields.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    ops: Vec<Op>,
+}
+
+impl Projection {
+    /// `paths` are the stream's fields in row order; `selected` the ones to emit (any order).
+    pub fn new(paths: &[&str], selected: &[String]) -> Result<Projection, String> {
+        for name in selected {
+            if !paths.contains(&name.as_str()) {
+                return Err(format!("unknown field {name:?}"));
+            }
+        }
+        let mut ops = Vec::new();
+        let mut open: Vec<&str> = Vec::new(); // parents currently open
+        let mut first = vec![true];
+        for (index, path) in paths.iter().enumerate() {
+            if !selected.iter().any(|s| s == path) {
+                continue;
+            }
+            let parts: Vec<&str> = path.split('.').collect();
+            let parents = &parts[..parts.len() - 1];
+            let common = open.iter().zip(parents).take_while(|(a, b)| a == b).count();
+            while open.len() > common {
+                open.pop();
+                first.pop();
+                ops.push(Op::Close);
+            }
+            for parent in &parents[common..] {
+                ops.push(Op::Open(key_bytes(parent, first.last_mut().expect("root"))));
+                open.push(parent);
+                first.push(true);
+            }
+            let leaf = parts[parts.len() - 1];
+            ops.push(Op::Field(
+                key_bytes(leaf, first.last_mut().expect("root")),
+                index,
+            ));
+        }
+        for _ in open {
+            ops.push(Op::Close);
+        }
+        Ok(Projection { ops })
+    }
+
+    /// Every field of the stream.
+    pub fn all(paths: &[&str]) -> Projection {
+        let selected: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        Projection::new(paths, &selected).expect("all paths are valid")
+    }
+
+    /// Appends the JSON object of `row` to `out`.
+    pub fn write(&self, row: &[Value], out: &mut Vec<u8>) {
+        out.push(b'{');
+        for op in &self.ops {
+            match op {
+                Op::Open(key) => {
+                    out.extend_from_slice(key);
+                    out.push(b'{');
+                }
+                Op::Close => out.push(b'}'),
+                Op::Field(key, index) => {
+                    out.extend_from_slice(key);
+                    write_value(&row[*index], out);
+                }
+            }
+        }
+        out.push(b'}');
+    }
+}
+
+fn key_bytes(name: &str, first: &mut bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    write_str(name, &mut out);
+    out.push(b':');
+    out
+}
+
+/// JSON text of one value (non-finite numbers become null, as JSON has no NaN).
+pub fn write_value(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Value::Float(f) => write_float(*f, out),
+        Value::Static(s) => write_str(s, out),
+        Value::Str(s) => write_str(s, out),
+    }
+}
+
+/// Shortest round-trip text of a float, always with a decimal point or exponent (`3.0`).
+pub fn write_float(f: f64, out: &mut Vec<u8>) {
+    if !f.is_finite() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
+}
+
+/// A JSON string with the escapes JSON requires.
+pub fn write_str(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1F => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(format!("\\u{:04x}", b).as_bytes());
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATHS: &[&str] = &["id", "loc.lat", "loc.lon", "dev.os", "secret"];
+
+    fn row() -> Vec<Value> {
+        vec![
+            Value::Static("a\"b"),
+            Value::Float(1.5),
+            Value::Float(2.0),
+            Value::Null,
+            Value::Int(1),
+        ]
+    }
+
+    fn json(p: &Projection) -> String {
+        let mut out = Vec::new();
+        p.write(&row(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn writes_nested_objects_in_order() {
+        assert_eq!(
+            json(&Projection::all(PATHS)),
+            r#"{"id":"a\"b","loc":{"lat":1.5,"lon":2.0},"dev":{"os":null},"secret":1}"#
+        );
+        let some = Projection::new(PATHS, &["secret".into(), "loc.lon".into()]).unwrap();
+        assert_eq!(json(&some), r#"{"loc":{"lon":2.0},"secret":1}"#);
+        assert!(Projection::new(PATHS, &["nope".into()]).is_err());
+    }
+
+    #[test]
+    fn output_is_valid_json() {
+        let text = json(&Projection::all(PATHS));
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["loc"]["lon"], 2.0);
+        let mut out = Vec::new();
+        write_str("tab\tctl\u{1}é", &mut out);
+        let back: String = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, "tab\tctl\u{1}é");
+    }
+}

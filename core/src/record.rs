@@ -1,0 +1,85 @@
+//! What a scenario produces: one event's values in its stream's field order, and its metadata.
+
+/// One field value. Strings known at compile time are borrowed, others owned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Static(&'static str),
+    Str(String),
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Float(v)
+    }
+}
+impl From<&'static str> for Value {
+    fn from(v: &'static str) -> Self {
+        Value::Static(v)
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Str(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One simulated event, reused from event to event to avoid allocations.
+///
+/// `row` holds the values of every field of the event's stream, in the order of that
+/// stream's field list (`Scenario::fields`); projection picks what is emitted.
+#[derive(Debug, Default)]
+pub struct Event {
+    /// Index of the output stream in `Scenario::streams()` (0 is the main stream).
+    pub stream: usize,
+    /// Event time, seconds since the epoch (UTC).
+    pub time: f64,
+    /// The Kafka message key: the entity whose order matters.
+    pub key: String,
+    pub event_type: &'static str,
+    /// The label value as text when the event carries one ("0"/"1"), for summaries and metrics.
+    pub label: Option<&'static str>,
+    /// On an event that delivers a label late: the event time of the event it labels.
+    pub labeled_time: Option<f64>,
+    /// Drift phase in effect (main-stream events; 0 before the first phase).
+    pub phase: u32,
+    pub row: Vec<Value>,
+}
+
+impl Event {
+    /// Starts a new event of `stream` (clears the row).
+    pub fn begin(&mut self, stream: usize, time: f64, event_type: &'static str) {
+        self.stream = stream;
+        self.time = time;
+        self.event_type = event_type;
+        self.key.clear();
+        self.label = None;
+        self.labeled_time = None;
+        self.phase = 0;
+        self.row.clear();
+    }
+
+    /// Appends the next field's value (fields in the stream's declared order).
+    #[inline]
+    pub fn push(&mut self, v: impl Into<Value>) {
+        self.row.push(v.into());
+    }
+}

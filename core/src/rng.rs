@@ -1,0 +1,368 @@
+//! Seeded randomness: one RNG tree per run, shard-aware, never global.
+//!
+//! Every random stream of a run is a node of one tree rooted at the run's seed. A node's
+//! seed is a hash of the root seed and the node's path, so adding a stream never shifts the
+//! numbers of another, and streams of different shards are independent. Streams shared by
+//! all shards (a catalogue, a merchant table, a region's weather) leave the shard out of
+//! their path.
+
+/// Shard `index` of `count` (`--shard i/N`); the default is the whole population.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard { index: 0, count: 1 }
+    }
+}
+
+impl Shard {
+    /// The global number of this shard's `n`-th entity: disjoint across shards.
+    pub fn entity_number(&self, n: u64) -> u64 {
+        n * self.count + self.index
+    }
+}
+
+/// SplitMix64 step: the mixer used to seed and to hash paths.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A 64-bit seed from a root seed and a path (stable across runs and platforms).
+pub fn derive_seed(seed: u64, path: &[&str]) -> u64 {
+    let mut h = seed ^ 0x5EED_5EED_5EED_5EED;
+    let mut state = h;
+    for part in path {
+        for chunk in part.as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h ^= u64::from_le_bytes(word);
+            state ^= h;
+            h = splitmix(&mut state);
+        }
+        h ^= 0x1F; // path separator
+        state ^= h;
+        h = splitmix(&mut state);
+    }
+    h
+}
+
+/// xoshiro256++: fast, small state, good statistical quality for simulation.
+#[derive(Clone, Debug)]
+pub struct Rng {
+    s: [u64; 4],
+    spare_gauss: Option<f64>,
+}
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        let mut state = seed;
+        let s = [
+            splitmix(&mut state),
+            splitmix(&mut state),
+            splitmix(&mut state),
+            splitmix(&mut state),
+        ];
+        Rng {
+            s,
+            spare_gauss: None,
+        }
+    }
+
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.s;
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    #[inline]
+    pub fn random(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform in [a, b).
+    #[inline]
+    pub fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.random()
+    }
+
+    /// Uniform index in 0..n (n > 0).
+    #[inline]
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+    }
+
+    /// Uniform integer in a..=b.
+    #[inline]
+    pub fn randint(&mut self, a: i64, b: i64) -> i64 {
+        a + self.below((b - a + 1) as usize) as i64
+    }
+
+    /// One element of a non-empty slice.
+    #[inline]
+    pub fn choice<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// True with probability `p`.
+    #[inline]
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.random() < p
+    }
+
+    /// Normal with mean `mu` and standard deviation `sigma` (polar Box-Muller, pairs cached).
+    pub fn gauss(&mut self, mu: f64, sigma: f64) -> f64 {
+        if let Some(z) = self.spare_gauss.take() {
+            return mu + sigma * z;
+        }
+        loop {
+            let u = 2.0 * self.random() - 1.0;
+            let v = 2.0 * self.random() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let m = (-2.0 * s.ln() / s).sqrt();
+                self.spare_gauss = Some(v * m);
+                return mu + sigma * u * m;
+            }
+        }
+    }
+
+    /// Exponential with rate `lambda` (mean 1 / lambda).
+    #[inline]
+    pub fn expovariate(&mut self, lambda: f64) -> f64 {
+        -(1.0 - self.random()).ln() / lambda
+    }
+
+    /// Log-normal: exp of a normal with mean `mu` and standard deviation `sigma`.
+    #[inline]
+    pub fn lognormvariate(&mut self, mu: f64, sigma: f64) -> f64 {
+        self.gauss(mu, sigma).exp()
+    }
+
+    /// Poisson-distributed count with mean `lambda` (inversion for small means, normal beyond).
+    pub fn poisson(&mut self, lambda: f64) -> u64 {
+        if lambda <= 0.0 {
+            return 0;
+        }
+        if lambda > 60.0 {
+            return self.gauss(lambda, lambda.sqrt()).round().max(0.0) as u64;
+        }
+        let limit = (-lambda).exp();
+        let mut k = 0u64;
+        let mut p = self.random();
+        while p > limit {
+            k += 1;
+            p *= self.random();
+        }
+        k
+    }
+
+    /// Gamma(shape, scale) (Marsaglia-Tsang).
+    pub fn gamma(&mut self, shape: f64, scale: f64) -> f64 {
+        if shape < 1.0 {
+            let u = self.random();
+            return self.gamma(shape + 1.0, scale) * u.powf(1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let x = self.gauss(0.0, 1.0);
+            let v = 1.0 + c * x;
+            if v <= 0.0 {
+                continue;
+            }
+            let v = v * v * v;
+            let u = self.random();
+            if u < 1.0 - 0.0331 * x * x * x * x || u.ln() < 0.5 * x * x + d * (1.0 - v + v.ln()) {
+                return d * v * scale;
+            }
+        }
+    }
+
+    /// Beta(a, b).
+    pub fn beta(&mut self, a: f64, b: f64) -> f64 {
+        let x = self.gamma(a, 1.0);
+        let y = self.gamma(b, 1.0);
+        x / (x + y)
+    }
+
+    /// 128 random bits.
+    #[inline]
+    pub fn bits128(&mut self) -> u128 {
+        ((self.next_u64() as u128) << 64) | self.next_u64() as u128
+    }
+}
+
+/// A node of the run's RNG tree.
+#[derive(Clone, Copy, Debug)]
+pub struct RngTree {
+    pub seed: u64,
+    pub shard: Shard,
+}
+
+impl RngTree {
+    pub fn new(seed: u64, shard: Shard) -> RngTree {
+        RngTree { seed, shard }
+    }
+
+    /// An independent stream private to this shard.
+    pub fn stream(&self, name: &str) -> Rng {
+        let index = self.shard.index.to_string();
+        let count = self.shard.count.to_string();
+        Rng::new(derive_seed(self.seed, &["shard", &index, &count, name]))
+    }
+
+    /// A stream that every shard of the run sees identically.
+    pub fn shared(&self, name: &str) -> Rng {
+        Rng::new(derive_seed(self.seed, &["shared", name]))
+    }
+}
+
+/// A fixed weighted choice of an index, drawn in O(log n).
+#[derive(Clone, Debug)]
+pub struct Weighted {
+    cum: Vec<f64>,
+    total: f64,
+}
+
+impl Weighted {
+    /// Panics on an empty or non-positive weight list (a programming error, not user input).
+    pub fn new(weights: &[f64]) -> Weighted {
+        assert!(!weights.is_empty(), "need at least one weight");
+        let mut cum = Vec::with_capacity(weights.len());
+        let mut total = 0.0;
+        for &w in weights {
+            assert!(w >= 0.0, "weights must be >= 0");
+            total += w;
+            cum.push(total);
+        }
+        assert!(total > 0.0, "weights need a positive sum");
+        Weighted { cum, total }
+    }
+
+    /// An index drawn with probability proportional to its weight.
+    #[inline]
+    pub fn draw(&self, rng: &mut Rng) -> usize {
+        let x = rng.random() * self.total;
+        // First index whose cumulative weight exceeds x (bisect_right).
+        let i = self.cum.partition_point(|&c| c <= x);
+        i.min(self.cum.len() - 1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.cum.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cum.is_empty()
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn uuid_text(bits: u128) -> String {
+    // Version 4 and RFC 4122 variant bits.
+    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
+    let set: u128 = (0x4u128 << 76) | (0x2u128 << 62);
+    let v = (bits & keep) | set;
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if i == 8 || i == 12 || i == 16 || i == 20 {
+            out.push('-');
+        }
+        let nibble = ((v >> (124 - 4 * i)) & 0xF) as usize;
+        out.push(HEX[nibble] as char);
+    }
+    out
+}
+
+/// A version-4 UUID string drawn from `rng`.
+pub fn uuid4(rng: &mut Rng) -> String {
+    uuid_text(rng.bits128())
+}
+
+/// A UUID-shaped id for this shard's `n`-th entity, disjoint across shards by construction.
+///
+/// The last group is a bijective scramble of the entity's global number (multiplying by
+/// an odd constant modulo 2^48 is a bijection), so no two entities share an id and no
+/// digit of the id follows the entity's number; the rest is random.
+pub fn entity_uuid(rng: &mut Rng, shard: Shard, n: u64) -> String {
+    const SCRAMBLE: u128 = 0x9E37_79B9_7F4B;
+    const MASK48: u128 = (1 << 48) - 1;
+    let tail = (shard.entity_number(n) as u128 * SCRAMBLE) & MASK48;
+    let high = rng.bits128() >> 48;
+    uuid_text((high << 48) | tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_reproducible_and_shard_private() {
+        let a = RngTree::new(42, Shard { index: 0, count: 2 });
+        let b = RngTree::new(42, Shard { index: 1, count: 2 });
+        assert_eq!(a.stream("x").next_u64(), a.stream("x").next_u64());
+        assert_ne!(a.stream("x").next_u64(), b.stream("x").next_u64());
+        assert_eq!(a.shared("x").next_u64(), b.shared("x").next_u64());
+        assert_ne!(a.stream("x").next_u64(), a.stream("y").next_u64());
+    }
+
+    #[test]
+    fn draws_have_the_right_moments() {
+        let mut r = Rng::new(1);
+        let n = 200_000;
+        let mean: f64 = (0..n).map(|_| r.random()).sum::<f64>() / n as f64;
+        assert!((mean - 0.5).abs() < 0.01);
+        let g: Vec<f64> = (0..n).map(|_| r.gauss(1.0, 2.0)).collect();
+        let m = g.iter().sum::<f64>() / n as f64;
+        let v = g.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
+        assert!((m - 1.0).abs() < 0.03 && (v.sqrt() - 2.0).abs() < 0.03);
+        let e: f64 = (0..n).map(|_| r.expovariate(4.0)).sum::<f64>() / n as f64;
+        assert!((e - 0.25).abs() < 0.01);
+        let p: f64 = (0..n).map(|_| r.poisson(3.0) as f64).sum::<f64>() / n as f64;
+        assert!((p - 3.0).abs() < 0.05);
+        let gm: f64 = (0..n).map(|_| r.gamma(2.0, 3.0)).sum::<f64>() / n as f64;
+        assert!((gm - 6.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn weighted_respects_zero_weights() {
+        let w = Weighted::new(&[0.0, 1.0, 0.0, 3.0]);
+        let mut r = Rng::new(3);
+        let mut counts = [0; 4];
+        for _ in 0..10_000 {
+            counts[w.draw(&mut r)] += 1;
+        }
+        assert_eq!(counts[0] + counts[2], 0);
+        assert!(counts[3] > 2 * counts[1]);
+    }
+
+    #[test]
+    fn uuids_are_version_4_and_entity_ids_disjoint() {
+        let mut r = Rng::new(5);
+        let u = uuid4(&mut r);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        let a = entity_uuid(&mut Rng::new(1), Shard { index: 0, count: 2 }, 5);
+        let b = entity_uuid(&mut Rng::new(1), Shard { index: 1, count: 2 }, 5);
+        assert_ne!(a, b);
+        assert_eq!(a[..24], b[..24]);
+    }
+}

@@ -1,0 +1,184 @@
+//! The per-event loop: pull events from a scenario, project and serialize them into batches.
+//!
+//! Python asks for batches (a record count, a main-event budget and an event-time horizon)
+//! and only touches batches; everything per event happens here.
+
+use crate::projection::Projection;
+use crate::record::Event;
+use crate::scenario::{Config, Scenario, Spec};
+
+/// Metadata of one serialized record of a batch; its value is `data[start..end]`.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub stream: usize,
+    pub start: usize,
+    pub end: usize,
+    pub time: f64,
+    pub key: String,
+    pub event_type: &'static str,
+    pub label: Option<&'static str>,
+    pub labeled_time: Option<f64>,
+    pub phase: u32,
+}
+
+/// Records in run order, their values serialized back to back.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub data: Vec<u8>,
+    pub records: Vec<Meta>,
+    pub main: u64,
+}
+
+impl Batch {
+    pub fn value(&self, i: usize) -> &[u8] {
+        let m = &self.records[i];
+        &self.data[m.start..m.end]
+    }
+
+    /// The values of one stream as JSON Lines (each followed by a newline).
+    pub fn lines(&self, stream: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.data.len() + self.records.len());
+        for m in self.records.iter().filter(|m| m.stream == stream) {
+            out.extend_from_slice(&self.data[m.start..m.end]);
+            out.push(b'\n');
+        }
+        out
+    }
+}
+
+/// A drift phase the run entered: its index, when, and after how many main-stream events.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhaseChange {
+    pub phase: u32,
+    pub time: f64,
+    pub main_events: u64,
+}
+
+/// A scenario with its projections, pulled event by event with one event of lookahead
+/// (so a caller can ask when the next event is due before taking it).
+pub struct Engine {
+    scenario: Box<dyn Scenario>,
+    projections: Vec<Projection>,
+    ahead: Event,
+    has_ahead: bool,
+    ended: bool,
+    phase: u32,
+    pub main_events: u64,
+    pub events: u64,
+    pub phase_changes: Vec<PhaseChange>,
+}
+
+impl Engine {
+    /// `selected[i]` lists the fields to emit on stream `i` (None: all of them).
+    pub fn new(
+        spec: &'static Spec,
+        config: &Config,
+        selected: &[Option<Vec<String>>],
+    ) -> Result<Engine, String> {
+        let mut projections = Vec::new();
+        for (i, fields) in spec.fields.iter().enumerate() {
+            let projection = match selected.get(i).and_then(Option::as_ref) {
+                None => Projection::all(fields),
+                Some(names) => Projection::new(fields, names)
+                    .map_err(|e| format!("stream {:?}: {e}", spec.streams[i]))?,
+            };
+            projections.push(projection);
+        }
+        Ok(Engine {
+            scenario: (spec.build)(config)?,
+            projections,
+            ahead: Event::default(),
+            has_ahead: false,
+            ended: false,
+            phase: 0,
+            main_events: 0,
+            events: 0,
+            phase_changes: Vec::new(),
+        })
+    }
+
+    fn look_ahead(&mut self) -> bool {
+        if !self.has_ahead && !self.ended {
+            self.has_ahead = self.scenario.next(&mut self.ahead);
+            self.ended = !self.has_ahead;
+        }
+        self.has_ahead
+    }
+
+    /// Event time of the next event (None once the scenario has ended).
+    pub fn peek_time(&mut self) -> Option<f64> {
+        if self.look_ahead() {
+            Some(self.ahead.time)
+        } else {
+            None
+        }
+    }
+
+    /// Takes the next event, counting it; the caller reads it from `self.ahead`.
+    fn take(&mut self) -> bool {
+        if !self.look_ahead() {
+            return false;
+        }
+        self.has_ahead = false;
+        self.events += 1;
+        if self.ahead.stream == 0 {
+            self.main_events += 1;
+            if self.ahead.phase != self.phase {
+                self.phase = self.ahead.phase;
+                self.phase_changes.push(PhaseChange {
+                    phase: self.phase,
+                    time: self.ahead.time,
+                    main_events: self.main_events,
+                });
+            }
+        }
+        true
+    }
+
+    /// Appends to `batch` up to `max_records` records with event time before `until`,
+    /// stopping after `max_main` main-stream events (0: no main-event budget).
+    pub fn fill(&mut self, batch: &mut Batch, max_records: usize, max_main: u64, until: f64) {
+        let mut taken = 0usize;
+        while taken < max_records {
+            if max_main > 0 && batch.main >= max_main {
+                break;
+            }
+            match self.peek_time() {
+                Some(t) if t < until => {}
+                _ => break,
+            }
+            self.take();
+            let e = &self.ahead;
+            let start = batch.data.len();
+            self.projections[e.stream].write(&e.row, &mut batch.data);
+            if e.stream == 0 {
+                batch.main += 1;
+            }
+            batch.records.push(Meta {
+                stream: e.stream,
+                start,
+                end: batch.data.len(),
+                time: e.time,
+                key: e.key.clone(),
+                event_type: e.event_type,
+                label: e.label,
+                labeled_time: e.labeled_time,
+                phase: e.phase,
+            });
+            taken += 1;
+        }
+    }
+
+    /// Generates and discards the next `n` records (fast-forward); returns how many existed.
+    pub fn skip(&mut self, n: u64) -> u64 {
+        let mut skipped = 0;
+        while skipped < n && self.take() {
+            skipped += 1;
+        }
+        skipped
+    }
+
+    pub fn gauges(&self) -> Vec<(&'static str, f64)> {
+        self.scenario.gauges()
+    }
+}

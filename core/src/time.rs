@@ -1,0 +1,236 @@
+//! Event time: ISO-8601 formatting, local weekday and hour in a time zone, hourly profiles.
+//!
+//! Event times are `f64` seconds since the Unix epoch, UTC. Nothing here reads the wall clock.
+
+use chrono::{Datelike, Offset, TimeZone, Timelike};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+pub const HOUR: f64 = 3600.0;
+pub const DAY: f64 = 86400.0;
+pub const WEEK: f64 = 7.0 * DAY;
+
+/// Microseconds since the epoch of an event time, rounded: the one instant both the JSON
+/// `timestamp` and the Kafka message time come from.
+#[inline]
+pub fn micros(t: f64) -> i64 {
+    (t * 1_000_000.0).round() as i64
+}
+
+/// (year, month, day) of a day number since 1970-01-01 (proleptic Gregorian).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Formats event times as `2025-01-01T00:00:00.250000+00:00` (the original producers'
+/// `datetime.isoformat()`), caching the whole-second part: consecutive events mostly share it.
+#[derive(Debug, Default)]
+pub struct IsoFormatter {
+    second: i64,
+    prefix: [u8; 19],
+    valid: bool,
+}
+
+impl IsoFormatter {
+    pub fn new() -> IsoFormatter {
+        IsoFormatter::default()
+    }
+
+    /// Appends the formatted time to `out`.
+    pub fn write(&mut self, t: f64, out: &mut Vec<u8>) {
+        let us = micros(t);
+        let second = us.div_euclid(1_000_000);
+        let micro = us.rem_euclid(1_000_000) as u32;
+        if !self.valid || second != self.second {
+            self.second = second;
+            self.valid = true;
+            let days = second.div_euclid(86_400);
+            let rest = second.rem_euclid(86_400);
+            let (y, m, d) = civil_from_days(days);
+            let text = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                y,
+                m,
+                d,
+                rest / 3600,
+                rest % 3600 / 60,
+                rest % 60
+            );
+            self.prefix.copy_from_slice(&text.as_bytes()[..19]);
+        }
+        out.extend_from_slice(&self.prefix);
+        out.push(b'.');
+        let mut digits = [b'0'; 6];
+        let mut v = micro;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.extend_from_slice(&digits);
+        out.extend_from_slice(b"+00:00");
+    }
+
+    /// The formatted time as a String.
+    pub fn format(&mut self, t: f64) -> String {
+        let mut out = Vec::with_capacity(32);
+        self.write(t, &mut out);
+        String::from_utf8(out).expect("ASCII")
+    }
+}
+
+/// Weekday (Monday = 0), hour of day and UTC offset in a time zone, cached per UTC hour.
+#[derive(Debug)]
+pub struct LocalTime {
+    zone: Option<Tz>,
+    cache: HashMap<i64, (u32, u32, i32)>,
+}
+
+impl LocalTime {
+    /// `tz` is an IANA name ("UTC", "America/Chicago"); daylight saving time is followed.
+    pub fn new(tz: &str) -> Result<LocalTime, String> {
+        let zone = if tz == "UTC" {
+            None
+        } else {
+            Some(
+                tz.parse::<Tz>()
+                    .map_err(|_| format!("unknown time zone {tz:?}"))?,
+            )
+        };
+        Ok(LocalTime {
+            zone,
+            cache: HashMap::new(),
+        })
+    }
+
+    fn compute(&self, hour: i64) -> (u32, u32, i32) {
+        let secs = hour * 3600;
+        match self.zone {
+            None => {
+                let days = secs.div_euclid(86_400);
+                // 1970-01-01 was a Thursday (Monday = 0 -> Thursday = 3).
+                let weekday = (days + 3).rem_euclid(7) as u32;
+                (weekday, (secs.rem_euclid(86_400) / 3600) as u32, 0)
+            }
+            Some(zone) => {
+                let local = zone
+                    .timestamp_opt(secs, 0)
+                    .single()
+                    .expect("a UTC instant is unambiguous");
+                let offset = local.offset().fix().local_minus_utc();
+                (local.weekday().num_days_from_monday(), local.hour(), offset)
+            }
+        }
+    }
+
+    fn lookup(&mut self, t: f64) -> (u32, u32, i32) {
+        let hour = (t / HOUR).floor() as i64;
+        if let Some(&v) = self.cache.get(&hour) {
+            return v;
+        }
+        if self.cache.len() > 4096 {
+            self.cache.clear();
+        }
+        let v = self.compute(hour);
+        self.cache.insert(hour, v);
+        v
+    }
+
+    /// (weekday with Monday = 0, local hour of day) at event time `t`.
+    pub fn weekday_hour(&mut self, t: f64) -> (u32, u32) {
+        let (w, h, _) = self.lookup(t);
+        (w, h)
+    }
+
+    /// Seconds east of UTC at event time `t` (whole hours and half hours alike).
+    pub fn offset_seconds(&mut self, t: f64) -> f64 {
+        self.lookup(t).2 as f64
+    }
+}
+
+/// An hourly intensity over the week in local time: 24 weights for weekdays and 24 for
+/// weekends, normalised to average 1 over a week.
+#[derive(Debug)]
+pub struct WeeklyProfile {
+    week: [f64; 168],
+    local: LocalTime,
+}
+
+impl WeeklyProfile {
+    pub fn new(
+        weekday: &[f64],
+        weekend: Option<&[f64]>,
+        tz: &str,
+    ) -> Result<WeeklyProfile, String> {
+        let weekend = weekend.unwrap_or(weekday);
+        if weekday.len() != 24 || weekend.len() != 24 {
+            return Err("profiles need 24 hourly weights".into());
+        }
+        let mean = (5.0 * weekday.iter().sum::<f64>() + 2.0 * weekend.iter().sum::<f64>()) / 168.0;
+        if mean <= 0.0 || weekday.iter().chain(weekend).any(|&w| w < 0.0) {
+            return Err("profile weights must be >= 0 with some positive".into());
+        }
+        let mut week = [0.0; 168];
+        for day in 0..7 {
+            let source = if day < 5 { weekday } else { weekend };
+            for h in 0..24 {
+                week[day * 24 + h] = source[h] / mean;
+            }
+        }
+        Ok(WeeklyProfile {
+            week,
+            local: LocalTime::new(tz)?,
+        })
+    }
+
+    /// The multiplier for the UTC hour with this index (`floor(t / 3600)`).
+    pub fn at_hour(&mut self, hour: i64) -> f64 {
+        let (w, h) = self.local.weekday_hour(hour as f64 * HOUR);
+        self.week[(w * 24 + h) as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_python_isoformat() {
+        let mut f = IsoFormatter::new();
+        assert_eq!(f.format(0.25), "1970-01-01T00:00:00.250000+00:00");
+        assert_eq!(
+            f.format(1_735_689_600.5),
+            "2025-01-01T00:00:00.500000+00:00"
+        );
+        assert_eq!(f.format(951_782_400.0), "2000-02-29T00:00:00.000000+00:00");
+        // Rounds to the microsecond, carrying into the second.
+        assert_eq!(f.format(1.999_999_9), "1970-01-01T00:00:02.000000+00:00");
+    }
+
+    #[test]
+    fn local_time_follows_the_zone() {
+        let mut chicago = LocalTime::new("America/Chicago").unwrap();
+        assert_eq!(chicago.weekday_hour(1_735_689_600.0), (1, 18)); // 2025-01-01T00:00Z
+        assert_eq!(chicago.offset_seconds(1_735_689_600.0), -6.0 * 3600.0);
+        let mut utc = LocalTime::new("UTC").unwrap();
+        assert_eq!(utc.weekday_hour(1_735_689_600.0), (2, 0)); // a Wednesday
+        assert!(LocalTime::new("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn weekly_profile_averages_one() {
+        let mut quiet: Vec<f64> = vec![0.0; 6];
+        quiet.extend([1.0; 18]);
+        let mut p = WeeklyProfile::new(&quiet, None, "UTC").unwrap();
+        let mean: f64 = (0..168).map(|h| p.at_hour(h)).sum::<f64>() / 168.0;
+        assert!((mean - 1.0).abs() < 1e-9);
+    }
+}
