@@ -259,6 +259,41 @@ class Drift(Generic[R]):
         return None
 
 
+def resolved_phases(options: ScenarioOptions, start: float) -> list[dict[str, Any]]:
+    """The schedule as the native core takes it: each phase with its start and complete options.
+
+    Each concept's options are the previous concept's with the phase's overrides, validated
+    (so the core never sees an invalid concept); relative starts (``+3d``) become event times.
+
+    >>> from streamsim.scenarios.eta import EtaOptions
+    >>> options = EtaOptions(drift=[{"name": "storms", "at": "+1h", "set": {"incident_probability": 0.5}}])
+    >>> [(p["name"], p["start"], p["options"]["incident_probability"]) for p in resolved_phases(options, 0.0)]
+    [('storms', 3600.0, 0.5)]
+    """
+    out: list[dict[str, Any]] = []
+    current = options.model_dump(mode="json", by_alias=True, exclude={"drift", "drift_preset"})
+    for number, phase in enumerate(options.schedule, 1):
+        merged = type(options).model_validate({**current, **phase.set})
+        current = merged.model_dump(mode="json", by_alias=True, exclude={"drift", "drift_preset"})
+        when = None
+        if phase.at is not None:
+            relative, value = start_offset(phase.at)
+            when = start + value if relative else value
+        out.append(
+            {
+                "name": phase.name or f"phase-{number}",
+                "start": when,
+                "after": phase.after,
+                "how": phase.how,
+                "width": phase.width,
+                "period": phase.period,
+                "duration": phase.duration,
+                "options": current,
+            }
+        )
+    return out
+
+
 def smoothstep(x: float) -> float:
     """Share of the new concept at progress ``x`` of a gradual phase: 0 -> 1, smooth at both ends.
 
