@@ -138,7 +138,8 @@ impl<R> Drift<R> {
             }
             how => {
                 let progress = elapsed / spec.width.unwrap_or(0.0);
-                if !(progress < 1.0) {
+                // A zero width gives NaN or infinity: the new concept at once.
+                if progress.is_nan() || progress >= 1.0 {
                     true
                 } else if how == "gradual" {
                     self.rng.random() < smoothstep(progress)

@@ -171,9 +171,20 @@ impl NativeBatch {
         PyList::new(py, items)
     }
 
-    /// The values of one stream as JSON Lines.
-    fn lines<'py>(&self, py: Python<'py>, stream: usize) -> Bound<'py, PyBytes> {
+    /// The values of one stream (None: every stream) as JSON Lines, in run order.
+    #[pyo3(signature = (stream=None))]
+    fn lines<'py>(&self, py: Python<'py>, stream: Option<usize>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.batch.lines(stream))
+    }
+
+    /// The value of the last record of a stream in this batch (for progress logs).
+    fn last_value<'py>(&self, py: Python<'py>, stream: usize) -> Option<Bound<'py, PyBytes>> {
+        let i = self
+            .batch
+            .records
+            .iter()
+            .rposition(|m| m.stream == stream)?;
+        Some(PyBytes::new(py, self.batch.value(i)))
     }
 
     /// Counts per (stream, event_type, label): (stream, event_type, label, records, bytes).
@@ -205,9 +216,12 @@ impl NativeBatch {
     }
 }
 
+/// Each stream of a scenario with its field paths in row order.
+type StreamFields = Vec<(&'static str, Vec<&'static str>)>;
+
 /// The built-in native scenarios: name -> [(stream, [field paths in row order])].
 #[pyfunction]
-fn native_scenarios() -> Vec<(&'static str, Vec<(&'static str, Vec<&'static str>)>)> {
+fn native_scenarios() -> Vec<(&'static str, StreamFields)> {
     scenario::registry()
         .into_iter()
         .map(|s| {

@@ -35,10 +35,14 @@ impl Batch {
         &self.data[m.start..m.end]
     }
 
-    /// The values of one stream as JSON Lines (each followed by a newline).
-    pub fn lines(&self, stream: usize) -> Vec<u8> {
+    /// The values of one stream (None: of every stream) as JSON Lines, in run order.
+    pub fn lines(&self, stream: Option<usize>) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.data.len() + self.records.len());
-        for m in self.records.iter().filter(|m| m.stream == stream) {
+        for m in self
+            .records
+            .iter()
+            .filter(|m| stream.is_none_or(|s| m.stream == s))
+        {
             out.extend_from_slice(&self.data[m.start..m.end]);
             out.push(b'\n');
         }
@@ -180,5 +184,100 @@ impl Engine {
 
     pub fn gauges(&self) -> Vec<(&'static str, f64)> {
         self.scenario.gauges()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// Main events at t = 1, 2, 3...; after every second one, a companion event.
+    struct Ticks {
+        n: u64,
+        companion_due: bool,
+    }
+
+    impl Scenario for Ticks {
+        fn next(&mut self, e: &mut Event) -> bool {
+            if self.companion_due {
+                self.companion_due = false;
+                e.begin(1, self.n as f64, "tock");
+                e.push(self.n as i64);
+                return true;
+            }
+            self.n += 1;
+            self.companion_due = self.n.is_multiple_of(2);
+            e.begin(0, self.n as f64, "tick");
+            e.key = format!("k{}", self.n);
+            e.phase = u32::from(self.n >= 4);
+            e.push(self.n as i64);
+            e.push("x");
+            true
+        }
+    }
+
+    static SPEC: Spec = Spec {
+        name: "ticks",
+        streams: &["", "tocks"],
+        fields: &[&["n", "s"], &["n"]],
+        build: |_| {
+            Ok(Box::new(Ticks {
+                n: 0,
+                companion_due: false,
+            }))
+        },
+    };
+
+    fn engine(selected: &[Option<Vec<String>>]) -> Engine {
+        let config: Config =
+            serde_json::from_str(r#"{"seed": 1, "start": 0.0, "rate": 1.0, "options": {}}"#)
+                .unwrap();
+        Engine::new(&SPEC, &config, selected).unwrap()
+    }
+
+    #[test]
+    fn budgets_horizon_and_projection() {
+        let mut e = engine(&[Some(vec!["n".into()]), None]);
+        let mut b = Batch::default();
+        e.fill(&mut b, 100, 3, f64::INFINITY);
+        assert_eq!(b.main, 3);
+        assert_eq!(
+            b.lines(None),
+            b"{\"n\":1}\n{\"n\":2}\n{\"n\":2}\n{\"n\":3}\n".to_vec()
+        );
+        assert_eq!(b.lines(Some(1)), b"{\"n\":2}\n".to_vec());
+        let mut b = Batch::default();
+        e.fill(&mut b, 100, 0, 5.0); // events before t = 5: 4, its companion
+        assert_eq!(
+            b.records.iter().map(|m| m.time).collect::<Vec<_>>(),
+            vec![4.0, 4.0]
+        );
+        assert_eq!(e.peek_time(), Some(5.0));
+        assert_eq!(
+            e.phase_changes,
+            vec![PhaseChange {
+                phase: 1,
+                time: 4.0,
+                main_events: 4
+            }]
+        );
+    }
+
+    #[test]
+    fn pausable_and_skippable() {
+        let mut whole = engine(&[]);
+        let mut b = Batch::default();
+        whole.fill(&mut b, 5, 0, f64::INFINITY);
+        let mut parts = engine(&[]);
+        let mut p = Batch::default();
+        parts.fill(&mut p, 3, 0, f64::INFINITY);
+        parts.fill(&mut p, 2, 0, f64::INFINITY);
+        assert_eq!(b.data, p.data);
+        let mut skipped = engine(&[]);
+        assert_eq!(skipped.skip(3), 3);
+        let mut rest = Batch::default();
+        skipped.fill(&mut rest, 2, 0, f64::INFINITY);
+        assert_eq!(rest.data, b.data[b.records[3].start..].to_vec());
     }
 }

@@ -169,6 +169,17 @@ class Pacer:
         self._wall0: float | None = None
         self.handed_over_at: float | None = None  # event time at which backfill ended
 
+    def due_until(self) -> float:
+        """The latest event time that is due now (everything up to it may go out at once)."""
+        if self.speed.mode == "max":
+            return float("inf")
+        now = self._now()
+        if self.speed.mode == "realtime":
+            return now
+        if self._wall0 is None:
+            return self.start
+        return self.start + (now - self._wall0) * self.speed.factor
+
     def pace(self, t: float) -> bool:
         """Wait until event time ``t`` is due; False if asked to stop meanwhile."""
         if self.speed.mode == "max":

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import orjson
+
 MAIN_STREAM = ""
 
 
 @dataclass(slots=True)
 class Event:
-    """One simulated event.
+    """One simulated event, as Python scenarios (plug-ins) yield it and iteration returns it.
 
     ``time`` is the event time (epoch seconds, UTC). ``stream`` names the output
     stream: ``""`` is the scenario's main topic; any other name is a companion
@@ -20,7 +22,8 @@ class Event:
     each becomes a metric series). ``labeled_time``, on an event that delivers
     a label later than the event it labels (a chargeback, a trip's end), is the
     event time of that labeled event; metrics report ``time - labeled_time`` as
-    the label delay.
+    the label delay. ``phase`` is the drift phase in effect for a main-stream
+    event (0 before the first phase): the runner reports drift points from it.
     """
 
     time: float
@@ -30,6 +33,7 @@ class Event:
     stream: str = MAIN_STREAM
     label: str | None = None
     labeled_time: float | None = None
+    phase: int = 0
 
 
 class Record(NamedTuple):
@@ -40,6 +44,24 @@ class Record(NamedTuple):
     """
 
     topic: str
+    key: str
     value: bytes
-    event: Event
+    time: float
+    event_type: str
     sequence: int
+    stream: str = MAIN_STREAM
+    label: str | None = None
+    labeled_time: float | None = None
+
+    @property
+    def event(self) -> Event:
+        """The record as an :class:`Event`, its fields decoded from the value (for tests and tools)."""
+        return Event(
+            self.time,
+            self.key,
+            self.event_type,
+            orjson.loads(self.value),
+            self.stream,
+            self.label,
+            self.labeled_time,
+        )

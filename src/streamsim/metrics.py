@@ -282,7 +282,7 @@ class MetricsServer:
             lag=None if tally.time is None else now - tally.time,
             drift_phase=tally.drift_phase,
             drift_name=tally.drift_name,
-            gauges=dict(self.scenario.gauges()),
+            gauges=dict(tally.gauges),
         )
         self.health.beat()
 

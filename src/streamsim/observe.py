@@ -95,6 +95,7 @@ class Tally:
     time: float | None = None  # event time of the latest event
     drift_phase: int = 0  # 0 until the first phase of a drift schedule begins
     drift_name: str = ""
+    gauges: dict[str, float] = field(default_factory=dict)  # live sizes of the stream (entities...)
 
 
 class RunObserver(Protocol):

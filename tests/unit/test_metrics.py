@@ -159,19 +159,17 @@ def test_final_counts_equal_what_the_sink_received() -> None:
     assert sink.health["/readyz"] == (503, "run finished\n")
 
 
-def _server(**gauges: float) -> tuple[MetricsServer, ListSink]:
-    base = get_scenario("ecommerce")
-    sized = type("Sized", (base,), {"gauges": lambda self: gauges})
+def _server() -> tuple[MetricsServer, ListSink]:
     sink = ListSink()
-    scenario = sized(seed=1, start=0.0)
+    scenario = get_scenario("ecommerce")(seed=1, start=0.0)
     server = MetricsServer(scenario, EngineOptions(), sink)
     server.started(scenario, sink, scenario.topics())
     return server, sink
 
 
 def test_label_delays_latencies_gauges_and_drift_are_exported() -> None:
-    server, sink = _server(entities=1200, sessions=37)
-    tally = Tally(time=1000.0, drift_phase=2, drift_name="holiday")
+    server, sink = _server()
+    tally = Tally(time=1000.0, drift_phase=2, drift_name="holiday", gauges={"entities": 1200, "sessions": 37})
     tally.kinds[("", "purchase", "1")] = [2, 300]
     for delay in (30.0, 3 * 86400.0, 400 * 86400.0):  # a minute, days, beyond the last bound
         tally.label_delays.observe(delay)

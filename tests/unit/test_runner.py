@@ -14,6 +14,7 @@ import pytest
 from streamsim import simulate
 from streamsim.errors import RunFailure
 from streamsim.events import Record
+from streamsim.sinks.base import Sink
 from streamsim.sinks.null import NullSink
 from streamsim.timeutil import parse_time
 from support import START, run_in_memory, wait_until
@@ -45,7 +46,9 @@ def test_summary_counts_types_and_labels() -> None:
 
 
 class _Discard(NullSink):
-    """Counts like the null sink (a subclass so tests can override write)."""
+    """Counts like the null sink, record by record (a subclass so tests can override write)."""
+
+    write_batch = Sink.write_batch
 
 
 class _Failing(_Discard):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from streamsim.events import Event, Record
+from streamsim.events import Record
 from streamsim.sinks.file import FileSink
 from streamsim.sinks.lines import BUFFER_RECORDS
 from streamsim.sinks.memory import ListSink
 
 
 def _records(n: int) -> list[Record]:
-    return [Record("t", b'{"i":%d}' % i, Event(float(i), "k", "e", {"i": i}), i) for i in range(n)]
+    return [Record("t", "k", b'{"i":%d}' % i, float(i), "e", i) for i in range(n)]
 
 
 def test_file_sink_buffers_then_delivers_everything_on_close(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from streamsim.registry import register_scenario
 from streamsim.rng import RngTree, Shard
 
 if TYPE_CHECKING:
-    from streamsim.schema import FieldSpec
+    from streamsim.schema import FieldSpec, Projection
+    from streamsim.source import Source
 
 OptionsT = TypeVar("OptionsT", bound=ScenarioOptions)
 WHOLE = Shard()  # the unsharded population
@@ -96,6 +97,16 @@ class Scenario(ABC, Generic[OptionsT]):
 
     def __iter__(self) -> Iterator[Event]:
         return self._generate(RngTree(self.seed, self.shard))
+
+    def stream_names(self) -> list[str]:
+        """Every output stream, the main stream (``""``) first."""
+        return [MAIN_STREAM, *(s for s in self.field_specs() if s != MAIN_STREAM)]
+
+    def source(self, projection: Projection) -> Source:
+        """A fresh run of this scenario as batches of serialized records (main stream projected)."""
+        from streamsim.source import PythonSource
+
+        return PythonSource(self, self.stream_names(), projection)
 
     def gauges(self) -> dict[str, float]:
         """Live sizes of the stream being iterated, for metrics: e.g. ``{"entities": 1200, "sessions": 37}``.

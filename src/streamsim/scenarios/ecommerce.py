@@ -314,7 +314,7 @@ class EcommerceScenario(Scenario[EcommerceOptions]):
             fields["drift_phase"] = drift.phase
             if gap is not None:
                 schedule(t + gap, session)
-            yield Event(t, session.session_id, event_type, fields)
+            yield Event(t, session.session_id, event_type, fields, phase=drift.phase)
 
 
 class _Shop:

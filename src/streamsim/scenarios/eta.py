@@ -492,9 +492,9 @@ class EtaScenario(Scenario[EtaOptions]):
                     end,
                     Event(end, driver.driver_id, "trip_completed", outcome, COMPLETED_STREAM, labeled_time=t),
                 )
-                yield Event(t, driver.driver_id, "trip_requested", fields)
+                yield Event(t, driver.driver_id, "trip_requested", fields, phase=fields["drift_phase"])
             else:
-                yield Event(t, driver.driver_id, "trip", fields)
+                yield Event(t, driver.driver_id, "trip", fields, phase=fields["drift_phase"])
 
 
 class _Drivers:

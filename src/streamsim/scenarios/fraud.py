@@ -318,7 +318,14 @@ class FraudScenario(Scenario[FraudOptions]):
             yield from self._with_delayed_labels(rng, stream)
             return
         for t, fields, attack, _ in stream:
-            yield Event(t, fields["user_id"], "transaction", fields, label="0" if attack is None else "1")
+            yield Event(
+                t,
+                fields["user_id"],
+                "transaction",
+                fields,
+                label="0" if attack is None else "1",
+                phase=fields["drift_phase"],
+            )
 
     def _with_delayed_labels(self, rng: RngTree, stream: Iterator[Transaction]) -> Iterator[Event]:
         """Transactions without labels, merged in time with their label events.
@@ -359,7 +366,7 @@ class FraudScenario(Scenario[FraudOptions]):
                     )
                 lag_t, lag_fields, lag_attack, _ = next(behind)
             del fields["is_fraud"]
-            yield Event(t, fields["user_id"], "transaction", fields)
+            yield Event(t, fields["user_id"], "transaction", fields, phase=fields["drift_phase"])
             if attack is not None:
                 if attack.confirmed is None:  # one confirmation per victim: the cardholder disputes it all
                     attack.confirmed = attack.last + delays.lognormvariate(

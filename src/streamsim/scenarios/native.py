@@ -9,7 +9,7 @@ from the core's JSON: convenient for tests and small samples, not for speed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import orjson
@@ -22,6 +22,8 @@ from streamsim.scenarios.base import Scenario
 
 if TYPE_CHECKING:
     from streamsim.rng import RngTree
+    from streamsim.schema import Projection
+    from streamsim.source import Source
 
 OptionsT = TypeVar("OptionsT", bound=ScenarioOptions)
 
@@ -62,24 +64,25 @@ class NativeScenario(Scenario[OptionsT]):
         """Every stream the core can emit, in its order (index 0 is the main stream)."""
         return list(native_fields(self.name))
 
-    def open(self, selected: Sequence[Sequence[str] | None] | None = None) -> NativeStream:
-        """A fresh native stream of this run; ``selected[i]`` lists the fields emitted on stream i.
+    def open(self, selected: Mapping[str, Sequence[str]] | None = None) -> NativeStream:
+        """A fresh native stream of this run; ``selected`` maps stream names to the fields they emit.
 
         Streams not given emit every field the scenario declares for them
-        (:meth:`field_specs`); streams the scenario does not declare emit nothing
-        of their own choosing (all fields).
+        (:meth:`field_specs`); streams it does not declare emit every native field.
         """
         specs = self.field_specs()
         chosen: list[list[str] | None] = []
-        for i, stream in enumerate(self.stream_names()):
-            given = selected[i] if selected is not None and i < len(selected) else None
-            if given is not None:
-                chosen.append(list(given))
+        for stream in self.stream_names():
+            if selected is not None and stream in selected:
+                chosen.append(list(selected[stream]))
             elif stream in specs:
                 chosen.append([spec.path for spec in specs[stream]])
             else:
                 chosen.append(None)
         return NativeStream(self.name, self.native_config().decode(), chosen)
+
+    def source(self, projection: Projection) -> Source:
+        return self.open({MAIN_STREAM: projection.paths})
 
     def _generate(self, rng: RngTree) -> Iterator[Event]:
         stream = self.open()
@@ -92,6 +95,6 @@ class NativeScenario(Scenario[OptionsT]):
             if not len(batch):
                 return
             gauges = dict(stream.gauges())
-            for index, key, event_type, label, t, labeled_time, value, _ in batch.records():
+            for index, key, event_type, label, t, labeled_time, value, phase in batch.records():
                 fields: dict[str, Any] = loads(value)
-                yield Event(t, key, event_type, fields, names[index] or MAIN_STREAM, label, labeled_time)
+                yield Event(t, key, event_type, fields, names[index], label, labeled_time, phase)

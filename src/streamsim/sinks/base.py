@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from streamsim.events import Record
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from streamsim.config import Resolved
-    from streamsim.events import Record
     from streamsim.scenarios.base import Scenario
+    from streamsim.source import Batch
 
 
 class SinkClosed(Exception):
@@ -33,6 +36,8 @@ class Sink(ABC):
     """
 
     name: ClassVar[str]
+    #: Stream names by index, for the records built by :meth:`write_batch` (set by the runner).
+    stream_names: Sequence[str] = ("",)
 
     def __init__(self) -> None:
         self.delivered = 0
@@ -56,6 +61,21 @@ class Sink(ABC):
     @abstractmethod
     def write(self, record: Record) -> None:
         """Accept one record."""
+
+    def write_batch(self, batch: Batch, topics: Sequence[str], sequence: int) -> None:
+        """Accept every record of a batch, numbered from ``sequence``; ``topics[i]`` is stream i's topic.
+
+        The runner hands sinks batches; this default writes them record by record.
+        Sinks that can take a batch whole (lines, null) override it.
+        """
+        write, names = self.write, self.stream_names
+        for stream, key, event_type, label, t, labeled_time, value, _ in batch.records():
+            write(
+                Record(
+                    topics[stream], key, value, t, event_type, sequence, names[stream], label, labeled_time
+                )
+            )
+            sequence += 1
 
     @abstractmethod
     def flush(self) -> None:

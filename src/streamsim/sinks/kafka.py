@@ -196,10 +196,9 @@ class KafkaSink(Sink):
         if self._problem is not None or producer is None:
             self.failed += 1
             raise RunFailure(self._problem or "the Kafka sink is not open")
-        event = record.event
         headers: list[tuple[str, str | bytes | None]] = [
             *self.headers,
-            ("event_type", event.event_type),
+            ("event_type", record.event_type),
             ("sequence", str(record.sequence)),
         ]
         while True:
@@ -207,8 +206,8 @@ class KafkaSink(Sink):
                 producer.produce(
                     record.topic,
                     record.value,
-                    event.key,
-                    timestamp=int(event.time * 1000),
+                    record.key,
+                    timestamp=int(record.time * 1000),
                     headers=headers,
                 )
                 break

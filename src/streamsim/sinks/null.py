@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from streamsim.config import Resolved
     from streamsim.events import Record
     from streamsim.scenarios.base import Scenario
+    from streamsim.source import Batch
 
 
 class NullSink(Sink):
@@ -24,6 +25,10 @@ class NullSink(Sink):
     def write(self, record: Record) -> None:
         self.accepted += 1
         self.delivered += 1
+
+    def write_batch(self, batch: Batch, topics: Sequence[str], sequence: int) -> None:
+        self.accepted += len(batch)
+        self.delivered += len(batch)
 
     def flush(self) -> None:
         pass
