@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from streamsim.api import simulate
-
-try:
-    __version__ = version("streamsim")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from streamsim.api import simulate
 
 __all__ = ["__version__", "simulate"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so that `streamsim` starts fast and imports only what a command needs.
+    if name == "simulate":
+        from streamsim.api import simulate
+
+        return simulate
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("streamsim")
+        except PackageNotFoundError:  # running from a source tree
+            return "0.0.0"
+    raise AttributeError(f"module 'streamsim' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from streamsim.config import (
     Value,
     resolve,
 )
-from streamsim.registry import SINKS, get_scenario, scenarios
+from streamsim.registry import SINKS, get_scenario, scenario_names
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -55,7 +55,8 @@ def resolve_for(
     config_file: Path | None = None,
 ) -> Resolved:
     """Validate one command's options for a scenario (its config-file section applies)."""
-    others = [name for name in scenarios() if name != scenario_cls.name]
+    # Other scenarios' sections of a config file are skipped (listing plug-ins costs: only with a file).
+    others = [name for name in scenario_names() if name != scenario_cls.name] if config_file else []
     return resolve(groups, given, config_file, section=scenario_cls.name, ignore_sections=others)
 
 

@@ -16,7 +16,6 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
-from streamsim import __version__
 from streamsim.api import Groups, resolve_for, run_groups, sample_groups, schema_groups
 from streamsim.config import (
     ENV_PREFIX,
@@ -31,7 +30,7 @@ from streamsim.config import (
 from streamsim.consume import ConsumeOptions, consume
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
-from streamsim.registry import get_scenario, scenarios
+from streamsim.registry import get_scenario, is_scenario, scenario_names, scenarios
 from streamsim.sinks.kafka_options import PRODUCER_ONLY, KafkaOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -70,15 +69,15 @@ class ScenarioGroup(click.Group):
         self._build = build
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(scenarios())
+        return scenario_names()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return self._build(cmd_name) if cmd_name in scenarios() else None
+        return self._build(cmd_name) if is_scenario(cmd_name) else None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] not in scenarios() and not args[0].startswith("-"):
+        if args and not is_scenario(args[0]) and not args[0].startswith("-"):
             get_scenario(args[0])  # raises the one-line usage error naming the valid scenarios
         return super().resolve_command(ctx, args)
 
@@ -262,7 +261,7 @@ def _config(cls: Any, resolved: Any) -> None:
 
 
 @click.group(cls=RootGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="streamsim")
+@click.version_option(None, "-V", "--version", package_name="streamsim", prog_name="streamsim")
 def cli() -> None:
     """Simulate realistic, labeled event streams for real-time machine learning.
 

@@ -11,20 +11,28 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from streamsim.errors import UsageError
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from streamsim.config import Options
     from streamsim.scenarios.base import Scenario
     from streamsim.sinks.base import Sink
 
 ENTRY_POINT_GROUP = "streamsim.scenarios"
 
+#: Built-in scenarios by name: the module that defines each (imported only when it is used).
+BUILTIN_SCENARIOS = {
+    "ecommerce": "streamsim.scenarios.ecommerce",
+    "eta": "streamsim.scenarios.eta",
+    "fraud": "streamsim.scenarios.fraud",
+}
+
 _scenarios: dict[str, type[Scenario[Any]]] = {}
-_plugins_loaded = False
 
 
 def register_scenario(cls: type[Scenario[Any]]) -> None:
@@ -33,25 +41,46 @@ def register_scenario(cls: type[Scenario[Any]]) -> None:
     _scenarios[cls.name] = cls
 
 
-def _load_scenarios() -> None:
-    global _plugins_loaded
-    importlib.import_module("streamsim.scenarios")
-    if not _plugins_loaded:
-        _plugins_loaded = True
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            ep.load()  # defining the class registers it
+@cache
+def _plugins() -> dict[str, EntryPoint]:
+    """Plug-in scenarios by entry-point name (the scenario's name), not loaded yet."""
+    from importlib.metadata import entry_points  # scanning installed packages costs: only when needed
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in BUILTIN_SCENARIOS}
+
+
+def scenario_names() -> list[str]:
+    """Names of every scenario, built-in and plug-in, sorted, without importing any."""
+    return sorted({*BUILTIN_SCENARIOS, *_plugins(), *_scenarios})
+
+
+def is_scenario(name: str) -> bool:
+    """Whether a scenario of this name exists (looks for plug-ins only if it is not built in)."""
+    return name in BUILTIN_SCENARIOS or name in _scenarios or name in _plugins()
+
+
+def _load(name: str) -> None:
+    if name in _scenarios:
+        return
+    if name in BUILTIN_SCENARIOS:
+        importlib.import_module(BUILTIN_SCENARIOS[name])
+    elif name in _plugins():
+        _plugins()[name].load()  # defining the class registers it
 
 
 def scenarios() -> dict[str, type[Scenario[Any]]]:
-    """Registered scenarios by name, sorted."""
-    _load_scenarios()
+    """Every scenario by name, sorted (imports them all: for listings and docs)."""
+    for name in scenario_names():
+        _load(name)
     return dict(sorted(_scenarios.items()))
 
 
 def get_scenario(name: str) -> type[Scenario[Any]]:
-    found = scenarios().get(name)
+    """One scenario's class, importing only its module."""
+    _load(name)
+    found = _scenarios.get(name)
     if found is None:
-        raise UsageError(f"unknown scenario {name!r}; choose from: {', '.join(scenarios())}")
+        raise UsageError(f"unknown scenario {name!r}; choose from: {', '.join(scenario_names())}")
     return found
 
 

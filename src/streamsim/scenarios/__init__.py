@@ -1,5 +1,1 @@
-"""Built-in scenarios; importing this package registers them."""
-
-from streamsim.scenarios import ecommerce, eta, fraud
-
-__all__ = ["ecommerce", "eta", "fraud"]
+"""Built-in scenarios, one package each; the registry imports a scenario's package when it is used."""
