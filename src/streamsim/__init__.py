@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from streamsim.api import simulate
+if TYPE_CHECKING:
+    from streamsim.api import simulate
 
 try:
     __version__ = version("streamsim")
@@ -12,3 +14,12 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 __all__ = ["__version__", "simulate"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: the `streamsim` command imports this package before it can handle Ctrl-C.
+    if name == "simulate":
+        from streamsim.api import simulate
+
+        return simulate
+    raise AttributeError(f"module 'streamsim' has no attribute {name!r}")
