@@ -125,7 +125,11 @@ def parse_time(text: str, now: float | None = None) -> float:
         return check_time(reference)
     if low.startswith(("now-", "now+")):
         sign = -1.0 if low[3] == "-" else 1.0
-        return check_time(reference + sign * parse_duration(low[4:]))
+        try:
+            offset = parse_duration(low[4:])
+        except ValueError:
+            raise ValueError(f"expected {TIME_HELP}") from None
+        return check_time(reference + sign * offset)
     try:
         parsed = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:

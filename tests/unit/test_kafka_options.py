@@ -80,7 +80,7 @@ def test_sasl_password_is_masked_in_dumps_and_read_from_a_file(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--partitions", "0"], "invalid value for --partitions: '0' (allowed: an integer >= 1)"),
+        (["--partitions", "0"], "invalid value for --partitions: '0' (allowed: an integer from 1 to 1000000)"),
         (["--bootstrap-servers", "host:port"], "invalid value for --bootstrap-servers: 'host:port'"),
         (["--kafka-config", "linger.ms"], "invalid value for --kafka-config: expected key=value"),
         (["--kafka-config", "sasl.password=x"], "give sasl.password with --sasl-password(-file)"),
