@@ -372,7 +372,8 @@ class OptionSpec:
         """``value`` as dumps show it: secrets masked (whole, or the secret keys of a mapping)."""
         if isinstance(value, SecretStr):
             return "***" if value else _plain(value)
-        masked = [m.is_secret for m in _metadata(self.info.annotation) if isinstance(m, SecretKeys)]
+        metadata = [*self.info.metadata, *_metadata(self.info.annotation)]
+        masked = [m.is_secret for m in metadata if isinstance(m, SecretKeys)]
         if masked and isinstance(value, Mapping):
             return {k: "***" if masked[0](str(k)) else _plain(v) for k, v in value.items()}
         return _plain(value)
