@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -292,3 +297,44 @@ def test_bad_config_files(
 def test_missing_config_file(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = invoke(runner, "run", "fraud", "--config", str(tmp_path / "absent.yaml"))
     assert code == 2 and "cannot read config file" in err
+
+
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130() -> None:
+    """Ctrl-C while the Kafka sink is still connecting (nothing listens on the port)."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    command = [sys.executable, "-m", "streamsim", "run", "fraud", "--sink", "kafka"]
+    command += ["--bootstrap-servers", f"127.0.0.1:{port}", "--connect-timeout", "5m"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        lines: list[str] = []
+        while not any("not reachable" in line for line in lines):  # it is retrying: still starting up
+            line = proc.stderr.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert out == "" and err == "streamsim: interrupted\n"
+
+
+def test_ctrl_c_before_the_cli_is_loaded_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from streamsim.__main__ import main
+
+    real_import = builtins.__import__
+
+    def interrupted_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "streamsim.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted_import)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 130
