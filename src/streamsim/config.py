@@ -77,9 +77,7 @@ class Speed:
 
 #: Bounds of a --speed factor: slower than real time by at most 1000, faster by at most 10^9.
 MIN_SPEED, MAX_SPEED = 1e-3, 1e9
-SPEED_HELP = (
-    "realtime, max, or a factor from 0.001 to 1e9 such as 10 or 10x (10 times faster than real time)"
-)
+SPEED_HELP = "realtime, max, or a factor from 0.001 to 1e9 such as 10 or 10x (10 times faster than real time)"
 #: Bounds of --rate, in events per second of event time.
 MIN_RATE, MAX_RATE = 1e-6, 1e7
 

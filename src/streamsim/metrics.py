@@ -365,8 +365,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
 
     def setup(self) -> None:
-        self.timeout = REQUEST_TIMEOUT  # of each read from the client
         super().setup()
+        self.connection.settimeout(REQUEST_TIMEOUT)  # each read from the client
         # A deadline on the whole exchange: a client sending a byte every few seconds is cut off too.
         self._deadline = threading.Timer(REQUEST_TIMEOUT, self._expire)
         self._deadline.daemon = True

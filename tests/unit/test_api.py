@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from streamsim import simulate
@@ -26,9 +28,9 @@ def test_simulate_runs_with_the_clis_option_names() -> None:
     ],
 )
 def test_unknown_or_misspelled_keywords_are_errors_naming_close_matches(keyword: str, expected: str) -> None:
-    sink = ListSink()
+    sink, options = ListSink(), dict[str, Any]({keyword: 5})
     with pytest.raises(UsageError, match=expected):
-        simulate("fraud", seed=1, start=START, count=3, sink=sink, **{keyword: 5})
+        simulate("fraud", seed=1, start=START, count=3, sink=sink, **options)
     assert sink.events == []  # nothing was produced
 
 
@@ -51,6 +53,6 @@ def test_an_option_of_another_scenario_is_unknown() -> None:
         {"users": 10**20},
     ],
 )
-def test_non_finite_or_huge_numbers_are_usage_errors(options: dict[str, float]) -> None:
+def test_non_finite_or_huge_numbers_are_usage_errors(options: dict[str, Any]) -> None:
     with pytest.raises(UsageError, match=r"^invalid value for argument "):
         simulate("fraud", count=1, sink=ListSink(), **options)

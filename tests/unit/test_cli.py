@@ -197,7 +197,11 @@ BAD_INPUTS = [
     (["run", "fraud", "--sink", "kafka", "--connect-timeout", "inf"], "--connect-timeout", "up to 100"),
     (["run", "fraud", "--sink", "kafka", "--flush-timeout", "nan"], "--flush-timeout", "up to 100"),
     (["run", "fraud", "--sink", "kafka", "--partitions", "1" + "0" * 20], "--partitions", "1 to 1000000"),
-    (["run", "fraud", "--sink", "kafka", "--bootstrap-servers", "a b:1"], "--bootstrap-servers", "1 to 65535"),
+    (
+        ["run", "fraud", "--sink", "kafka", "--bootstrap-servers", "a b:1"],
+        "--bootstrap-servers",
+        "1 to 65535",
+    ),
     (["run", "fraud", "--sink", "kafka", "--bootstrap-servers", "a:0"], "--bootstrap-servers", "1 to 65535"),
     (["consume", "--topic", "t", "--idle-timeout", "nan"], "--idle-timeout", "up to 100 years"),
     (["consume", "--topic", "tøpic✓"], "--topic", "a-z A-Z 0-9 . _ -"),

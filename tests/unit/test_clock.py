@@ -117,9 +117,12 @@ def test_a_long_wait_is_taken_in_slices_and_a_stop_ends_it() -> None:
     assert wall.now == pytest.approx(MONDAY + 10_000 * HOUR)
 
     slices: list[float] = []
-    stopping = Pacer(
-        Speed("realtime"), MONDAY, wait=lambda s: slices.append(s) or len(slices) == 3, now=lambda: MONDAY
-    )
+
+    def wait(seconds: float) -> bool:
+        slices.append(seconds)
+        return len(slices) == 3  # a stop request arrives during the third slice
+
+    stopping = Pacer(Speed("realtime"), MONDAY, wait=wait, now=lambda: MONDAY)
     assert stopping.pace(MONDAY + WEEK) is False  # stopped during the third slice
     assert slices == [MAX_WAIT_SECONDS] * 3
 
@@ -130,5 +133,7 @@ def test_the_lowest_rate_runs_without_spinning(scenario: str) -> None:
     from streamsim.config import MIN_RATE
     from streamsim.sinks.memory import ListSink
 
-    summary = simulate(scenario, seed=1, start="2025-03-03T00:00:00Z", rate=MIN_RATE, count=3, sink=ListSink())
+    summary = simulate(
+        scenario, seed=1, start="2025-03-03T00:00:00Z", rate=MIN_RATE, count=3, sink=ListSink()
+    )
     assert summary.main_events == 3

@@ -10,6 +10,7 @@ import json
 import math
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -120,5 +121,6 @@ def test_every_numeric_option_refuses_nan_inf_and_huge(
 def test_unknown_option_names_are_errors_from_python(name: str) -> None:
     from streamsim import simulate
 
+    options: dict[str, Any] = {name: 1}
     with pytest.raises(UsageError, match=r"^unknown option "):
-        simulate("fraud", count=1, **{name: 1})
+        simulate("fraud", count=1, **options)

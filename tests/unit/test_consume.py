@@ -101,8 +101,13 @@ def test_tombstones_and_non_json_values_do_not_stop_the_copy() -> None:
 
 def test_a_stop_request_ends_the_copy_with_what_was_read() -> None:
     out, stop = io.BytesIO(), threading.Event()
+
+    def signal_at_second_poll(polls: int) -> None:
+        if polls == 2:
+            stop.set()  # what the SIGINT handler does
+
     consumer = FakeConsumer(
-        [[Message(b"1")], [Message(b"2")], [Message(b"3")]], on_poll=lambda polls: polls == 2 and stop.set()
+        [[Message(b"1")], [Message(b"2")], [Message(b"3")]], on_poll=signal_at_second_poll
     )
     seen, reason = _copy(consumer, ConsumeOptions(topic="t"), out, stop)
     assert (seen, reason) == (2, "stopped by signal")
@@ -125,7 +130,9 @@ def test_the_first_ctrl_c_asks_to_stop_and_the_second_aborts() -> None:
             signal.raise_signal(signal.SIGINT)
 
 
-def test_consume_stopped_by_ctrl_c_reports_what_it_printed_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_consume_stopped_by_ctrl_c_reports_what_it_printed_and_exits_0(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def consume(kafka: Any, options: ConsumeOptions, out: Any) -> tuple[int, str]:
         out.write(b"1\n2\n")
         return 2, "stopped by signal"

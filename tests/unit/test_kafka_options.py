@@ -107,12 +107,18 @@ def test_secret_client_properties_in_a_config_file_are_masked(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--partitions", "0"], "invalid value for --partitions: '0' (allowed: an integer from 1 to 1000000)"),
+        (
+            ["--partitions", "0"],
+            "invalid value for --partitions: '0' (allowed: an integer from 1 to 1000000)",
+        ),
         (["--bootstrap-servers", "host:port"], "invalid value for --bootstrap-servers: 'host:port'"),
         (["--kafka-config", "linger.ms"], "invalid value for --kafka-config: expected key=value"),
         (["--kafka-config", "sasl.password=x"], "give sasl.password with --sasl-password(-file)"),
         (["--kafka-config", "ssl.key.password=x"], "give ssl.key.password with --ssl-key-password"),
-        (["--partitions", "100000000000000000000"], "invalid value for --partitions: '100000000000000000000'"),
+        (
+            ["--partitions", "100000000000000000000"],
+            "invalid value for --partitions: '100000000000000000000'",
+        ),
         (["--replication-factor", "40000"], "an integer from 1 to 32767"),
         (["--bootstrap-servers", "a b:1"], "invalid value for --bootstrap-servers: 'a b:1'"),
         (["--bootstrap-servers", "a:1,b:99999"], "got 'b:99999'"),

@@ -155,7 +155,9 @@ class KafkaOptions(Options):
         description="Partitions of each topic streamsim creates when it is missing "
         "(an existing topic is used as it is).",
     )
-    replication_factor: int = Field(1, ge=1, le=MAX_REPLICATION_FACTOR, description="Replication factor of topics streamsim creates.")
+    replication_factor: int = Field(
+        1, ge=1, le=MAX_REPLICATION_FACTOR, description="Replication factor of topics streamsim creates."
+    )
     kafka_config: Properties = Field(
         default_factory=dict,
         description="Any librdkafka property, e.g. linger.ms=50 (repeatable). It overrides streamsim's "
