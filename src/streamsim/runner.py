@@ -17,8 +17,15 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from streamsim.clock import Pacer
-from streamsim.config import EngineOptions, FieldOptions, LogOptions, OutputOptions, Resolved
-from streamsim.errors import RunFailure
+from streamsim.config import (
+    EngineOptions,
+    FieldOptions,
+    LogOptions,
+    OutputOptions,
+    Resolved,
+    check_topic,
+)
+from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM, Record
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
@@ -144,6 +151,14 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     scenario = build_scenario(resolved, scenario_cls)
     projection = build_projection(resolved, scenario)
     topics = scenario.topics(output.topic)
+    for topic in topics.values():
+        try:
+            check_topic(topic)
+        except ValueError:
+            raise UsageError(
+                f"invalid value for {resolved.sources.get('topic', '--topic')}: {output.topic!r} "
+                f"(its companion topic {topic[:20]}...{topic[-20:]} is longer than 249 characters)"
+            ) from None
     if sink is None:
         sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
     return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))

@@ -193,6 +193,11 @@ BAD_INPUTS = [
     (["run", "fraud", "--topic", "tøpic✓"], "--topic", "a-z A-Z 0-9 . _ -"),
     (["run", "fraud", "--topic", "t" * 300], "--topic", "1 to 249"),
     (["run", "fraud", "--topic", ".."], "--topic", "not '.' or '..'"),
+    (
+        ["run", "fraud", "--topic", "t" * 245, "--label-mode", "delayed"],
+        "--topic",
+        "companion topic " + "t" * 20 + "..." + "t" * 13 + "_labels is longer than 249 characters",
+    ),
     (["run", "fraud", "--sink", "kafka", "--connect-timeout", "nan"], "--connect-timeout", "up to 100"),
     (["run", "fraud", "--sink", "kafka", "--connect-timeout", "inf"], "--connect-timeout", "up to 100"),
     (["run", "fraud", "--sink", "kafka", "--flush-timeout", "nan"], "--flush-timeout", "up to 100"),
