@@ -601,9 +601,9 @@ def resolve(
     other scenarios) are skipped so one file can configure every scenario.
     """
     specs = {spec.name: spec for model, exclude in groups for spec in option_specs(model, exclude)}
-    for name, given_value in given.items():
-        if name not in specs:
-            raise UsageError(unknown_name(f"unknown option {name!r} ({given_value.source})", name, specs))
+    for name in given:
+        if name not in specs:  # a keyword of simulate() (the CLI only passes its own options)
+            raise UsageError(unknown_name(f"unknown option {name!r}", name, specs))
     values: dict[str, Value] = {}
     if config_file is not None:
         values.update(_file_values(config_file, specs, section, set(ignore_sections)))
