@@ -11,7 +11,8 @@ __all__ = ["__version__", "simulate"]
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use, so that `streamsim` starts fast and imports only what a command needs.
+    # Loaded on first use: `streamsim` starts fast, imports only what a command needs, and can
+    # handle Ctrl-C before the rest is imported.
     if name == "simulate":
         from streamsim.api import simulate
 

@@ -43,8 +43,20 @@ def _fail(exc: UsageError | RunFailure | click.ClickException) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
+def interrupted() -> NoReturn:
+    """Ctrl-C before a run or `consume` got going: one line, exit status 130."""
+    click.echo("streamsim: interrupted", err=True)
+    sys.exit(130)
+
+
 class RootGroup(click.Group):
     """Turns every user mistake into one line on stderr and exit status 2 (1 for run failures)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before Click turns it into Abort with a blank line
+            interrupted()
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
@@ -56,8 +68,7 @@ class RootGroup(click.Group):
             click.echo("streamsim: aborted", err=True)
             sys.exit(130)
         except KeyboardInterrupt:
-            click.echo("streamsim: interrupted", err=True)
-            sys.exit(130)
+            interrupted()
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -303,7 +314,9 @@ def _consume_command() -> click.Command:
     def callback(**values: Any) -> None:
         resolved = resolve(groups, _given(specs, values))
         _setup_logging("warning")
-        consume(resolved.get(KafkaOptions), resolved.get(ConsumeOptions), sys.stdout.buffer)
+        options = resolved.get(ConsumeOptions)
+        seen, reason = consume(resolved.get(KafkaOptions), options, sys.stdout.buffer)
+        click.echo(f"streamsim: consumed {seen:,} messages from {options.topic} ({reason})", err=True)
 
     return SectionedCommand(
         "consume",

@@ -24,6 +24,10 @@ HOUR = 3600.0
 DAY = 86400.0
 WEEK = 7 * DAY
 
+#: Longest single sleep of the pacer: a long wait is taken in slices, so that it stays within
+#: what the platform can sleep and a stop request always ends it.
+MAX_WAIT_SECONDS = 3600.0
+
 #: An intensity profile: rate multiplier for the UTC hour with this index (floor(t / 3600)).
 Intensity = Callable[[int], float]
 
@@ -204,4 +208,8 @@ class Pacer:
                     format_duration(t - self.start),
                 )
         self._on_idle()
-        return not self._wait(delay)
+        while delay > 0:
+            if self._wait(min(delay, MAX_WAIT_SECONDS)):
+                return False
+            delay = due - self._now()
+        return True

@@ -10,17 +10,20 @@ defaults) and validates them once, turning every mistake into a
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
+import re
 import time
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 import annotated_types
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -35,7 +38,14 @@ from streamsim.errors import UsageError
 from streamsim.registry import SINKS
 from streamsim.rng import Shard
 from streamsim.schema import SCHEMA_PRESETS
-from streamsim.timeutil import DURATION_HELP, TIME_HELP, parse_duration, parse_time
+from streamsim.timeutil import (
+    DURATION_HELP,
+    TIME_HELP,
+    check_duration,
+    check_time,
+    parse_duration,
+    parse_time,
+)
 
 ENV_PREFIX = "STREAMSIM_"
 
@@ -45,6 +55,13 @@ class Allowed:
     """Annotation metadata: how to describe a custom type's valid values in help and errors."""
 
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecretKeys:
+    """Annotation metadata of a mapping option: which of its keys hold secrets (masked in dumps)."""
+
+    is_secret: Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +75,11 @@ class Speed:
         return f"{self.factor:g}x" if self.mode == "factor" else self.mode
 
 
-SPEED_HELP = "realtime, max, or a factor such as 10 or 10x (10 times faster than real time)"
+#: Bounds of a --speed factor: slower than real time by at most 1000, faster by at most 10^9.
+MIN_SPEED, MAX_SPEED = 1e-3, 1e9
+SPEED_HELP = "realtime, max, or a factor from 0.001 to 1e9 such as 10 or 10x (10 times faster than real time)"
+#: Bounds of --rate, in events per second of event time.
+MIN_RATE, MAX_RATE = 1e-6, 1e7
 
 
 def _parse_speed(value: object) -> Speed:
@@ -71,23 +92,21 @@ def _parse_speed(value: object) -> Speed:
         factor = float(text.removesuffix("x").removeprefix("x"))
     except ValueError:
         raise ValueError(f"expected {SPEED_HELP}") from None
-    if not (factor > 0 and math.isfinite(factor)):
+    if not (math.isfinite(factor) and MIN_SPEED <= factor <= MAX_SPEED):
         raise ValueError(f"expected {SPEED_HELP}")
     return Speed("factor", factor)
 
 
 def _parse_time(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return check_time(value)
     # "now" resolves to the whole second so that the logged start replays exactly.
     return parse_time(str(value), now=float(int(time.time())))
 
 
 def _parse_duration(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value <= 0:
-            raise ValueError(f"expected a positive duration, {DURATION_HELP}")
-        return float(value)
+        return check_duration(value)
     return parse_duration(str(value))
 
 
@@ -108,6 +127,23 @@ ShardValue = Annotated[Shard, BeforeValidator(_parse_shard), Allowed("i/N with 0
 NameList = Annotated[list[str], BeforeValidator(_parse_names), Allowed("comma-separated names")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
+TOPIC_HELP = "a Kafka topic name: 1 to 249 of the characters a-z A-Z 0-9 . _ -, but not '.' or '..'"
+_TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
+
+
+def check_topic(name: str) -> str:
+    """``name`` if Kafka accepts it as a topic name.
+
+    >>> check_topic("transaction_fraud_detection")
+    'transaction_fraud_detection'
+    """
+    if not _TOPIC_NAME.fullmatch(name) or name in (".", ".."):
+        raise ValueError(f"expected {TOPIC_HELP}")
+    return name
+
+
+TopicName = Annotated[str, AfterValidator(check_topic), Allowed(TOPIC_HELP)]
+
 
 OptionsT = TypeVar("OptionsT", bound="Options")
 
@@ -115,7 +151,8 @@ OptionsT = TypeVar("OptionsT", bound="Options")
 class Options(BaseModel):
     """Base of every options model: frozen, strict about unknown names."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # NaN and infinities are never valid values (NaN compares false with every bound).
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     #: Heading of this group in ``--help``.
     group_title: ClassVar[str] = "Options"
@@ -129,6 +166,7 @@ class EngineOptions(Options):
     seed: int | None = Field(
         None,
         ge=0,
+        le=2**64 - 1,
         description="Seed of the run's random numbers; the start log prints the one "
         "chosen when omitted, so any run can be replayed.",
         json_schema_extra={"metavar": "INT"},
@@ -147,7 +185,8 @@ class EngineOptions(Options):
     )
     rate: float | None = Field(
         None,
-        gt=0,
+        ge=MIN_RATE,
+        le=MAX_RATE,
         description="Mean events per second of event time (a Poisson process shaped "
         "by the scenario's daily profile). Default: the scenario's original pacing.",
         json_schema_extra={"metavar": "EPS"},
@@ -155,6 +194,7 @@ class EngineOptions(Options):
     count: int | None = Field(
         None,
         ge=1,
+        le=2**63 - 1,
         description="Stop after this many main-stream events.",
         json_schema_extra={"metavar": "N", "short": "-n"},
     )
@@ -227,9 +267,8 @@ class OutputOptions(Options):
         description="File for --sink file (JSON Lines; gzip-compressed when the name ends in .gz).",
         json_schema_extra={"metavar": "PATH", "short": "-o"},
     )
-    topic: str | None = Field(
+    topic: TopicName | None = Field(
         None,
-        min_length=1,
         description="Main topic name. Default: the scenario's original topic. "
         "Companion streams go to <topic>_<stream>.",
         json_schema_extra={"metavar": "NAME"},
@@ -255,6 +294,7 @@ class LogOptions(Options):
     log_interval: float = Field(
         60.0,
         gt=0,
+        le=86400,
         description="Seconds between progress log lines (with one sample event) when "
         "stderr is not a terminal.",
         json_schema_extra={"metavar": "SECONDS"},
@@ -271,9 +311,10 @@ class LogOptions(Options):
         json_schema_extra={"metavar": "PORT"},
     )
     metrics_host: str = Field(
-        "0.0.0.0",
+        "127.0.0.1",
         min_length=1,
-        description="Address the metrics server listens on (127.0.0.1: this machine only).",
+        description="Address the metrics server listens on: 127.0.0.1 serves this machine only; "
+        "0.0.0.0 (or ::) every interface, as a container or pod needs for scrapes and probes.",
         json_schema_extra={"metavar": "ADDRESS"},
     )
 
@@ -324,6 +365,16 @@ class OptionSpec:
     def secret(self) -> bool:
         """Never shown: a SecretStr, or marked ``"secret": True`` (values that may hold credentials)."""
         return _base_type(self.info.annotation) is SecretStr or bool(self.extra.get("secret", False))
+
+    def shown(self, value: Any) -> Any:
+        """``value`` as dumps show it: secrets masked (whole, or the secret keys of a mapping)."""
+        if isinstance(value, SecretStr):
+            return "***" if value else _plain(value)
+        metadata = [*self.info.metadata, *_metadata(self.info.annotation)]
+        masked = [m.is_secret for m in metadata if isinstance(m, SecretKeys)]
+        if masked and isinstance(value, Mapping):
+            return {k: "***" if masked[0](str(k)) else _plain(v) for k, v in value.items()}
+        return _plain(value)
 
     def allowed(self) -> str:
         """What values are valid, in words."""
@@ -396,7 +447,7 @@ def describe_allowed(info: FieldInfo) -> str:
     """Valid values of a field in words, from its type and constraints.
 
     >>> describe_allowed(EngineOptions.model_fields["rate"])
-    'a number > 0'
+    'a number from 1e-06 to 1e+07'
     >>> describe_allowed(FieldOptions.model_fields["schema_preset"])
     'one of classic, standard, full'
     """
@@ -422,10 +473,15 @@ def describe_allowed(info: FieldInfo) -> str:
                 bounds.append((symbol, getattr(item, attr)))
         if isinstance(item, annotated_types.MinLen) and item.min_length == 1 and base is str:
             noun = "non-empty text"
-    symbols = dict(bounds)
+    symbols = {symbol: _number(value) for symbol, value in bounds}
     if ">=" in symbols and "<=" in symbols:
-        return f"{noun} from {symbols['>=']:g} to {symbols['<=']:g}"
-    return " ".join([noun, *(f"{s} {v:g}" for s, v in bounds)]).strip()
+        return f"{noun} from {symbols['>=']} to {symbols['<=']}"
+    return " ".join([noun, *(f"{s} {symbols[s]}" for s, _ in bounds)]).strip()
+
+
+def _number(value: Any) -> str:
+    """A bound in words: integers exactly, other numbers short (1e-06, 0.5)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else f"{value:g}"
 
 
 # ---------------------------------------------------------------------------
@@ -446,6 +502,13 @@ def load_config_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read config file {str(path)!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"invalid config file {str(path)!r}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+            f"at offset {exc.start})"
+        ) from None
+    if "\x00" in text:
+        raise UsageError(f"invalid config file {str(path)!r}: not a text file (it holds NUL bytes)")
     try:
         if path.suffix.lower() == ".toml":
             data: Any = tomllib.loads(text)
@@ -506,8 +569,7 @@ class Resolved:
         out: dict[str, Any] = {}
         for options in self.models.values():
             for spec in option_specs(type(options)):
-                value = getattr(options, spec.attr)
-                out[spec.name] = "***" if isinstance(value, SecretStr) and value else _plain(value)
+                out[spec.name] = spec.shown(getattr(options, spec.attr))
         return out
 
 
@@ -539,6 +601,9 @@ def resolve(
     other scenarios) are skipped so one file can configure every scenario.
     """
     specs = {spec.name: spec for model, exclude in groups for spec in option_specs(model, exclude)}
+    for name in given:
+        if name not in specs:  # a keyword of simulate() (the CLI only passes its own options)
+            raise UsageError(unknown_name(f"unknown option {name!r}", name, specs))
     values: dict[str, Value] = {}
     if config_file is not None:
         values.update(_file_values(config_file, specs, section, set(ignore_sections)))
@@ -571,11 +636,22 @@ def _file_values(
         for key, value in _normalise_keys(mapping).items():
             if key not in specs:
                 where = f"section {scope!r} of " if scope else ""
-                raise UsageError(
-                    f"unknown key {key!r} in {where}{source}; valid keys: {', '.join(sorted(specs))}"
-                )
+                raise UsageError(unknown_name(f"unknown key {key!r} in {where}{source}", key, specs))
             out[key] = Value(value, f"{key} in {source}")
     return out
+
+
+def unknown_name(problem: str, name: str, valid: Iterable[str]) -> str:
+    """One line for a name that is not an option: the close matches, else every valid name.
+
+    >>> unknown_name("unknown option 'sed'", "sed", ["seed", "speed", "start"])
+    "unknown option 'sed'; did you mean seed, speed?"
+    """
+    names = sorted(valid)
+    close = difflib.get_close_matches(name, names, n=3)
+    if close:
+        return f"{problem}; did you mean {', '.join(close)}?"
+    return f"{problem}; valid names: {', '.join(names)}"
 
 
 def _explain(exc: ValidationError, model: type[Options], values: Mapping[str, Value]) -> str:

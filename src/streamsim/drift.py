@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from streamsim.config import DurationValue, describe_allowed
 from streamsim.schema import FieldSpec, Level
-from streamsim.timeutil import TIME_HELP, parse_duration, parse_time
+from streamsim.timeutil import DURATION_HELP, TIME_HELP, check_time, parse_duration, parse_time
 
 if TYPE_CHECKING:
     from streamsim.parameters import ScenarioOptions
@@ -59,7 +59,7 @@ DRIFT_FIELDS = [
 class Phase(BaseModel):
     """One entry of a drift schedule."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str | None = Field(None, min_length=1, description="Concept id of the new concept.")
     at: str | float | None = Field(
@@ -94,15 +94,17 @@ class Phase(BaseModel):
 
 def start_offset(at: str | float) -> tuple[bool, float]:
     """(relative, value): '+3d' is relative to the run start, anything else an absolute time."""
-    if isinstance(at, int | float) and not isinstance(at, bool):
-        return False, float(at)
-    text = str(at).strip()
-    if text.startswith("+"):
-        return True, parse_duration(text[1:], allow_zero=True)
     try:
+        if isinstance(at, int | float) and not isinstance(at, bool):
+            return False, check_time(at)
+        text = str(at).strip()
+        if text.startswith("+"):
+            return True, parse_duration(text[1:], allow_zero=True)
         return False, parse_time(text)
     except ValueError:
-        raise ValueError(f"'at' expects {TIME_HELP}, or +DURATION after the start such as +3d") from None
+        raise ValueError(
+            f"'at' expects {TIME_HELP}, or +DURATION after the start such as +3d ({DURATION_HELP})"
+        ) from None
 
 
 def drifting_parameters(model: type[ScenarioOptions]) -> list[str]:

@@ -1,6 +1,6 @@
 """Prometheus metrics and health checks of a run, served over HTTP (``--metrics-port``).
 
-One HTTP server thread answers ``/metrics`` (Prometheus text or OpenMetrics),
+An HTTP server answers ``/metrics`` (Prometheus text or OpenMetrics),
 ``/healthz`` (liveness: the process is up and its loop is not stuck) and
 ``/readyz`` (readiness: the sink is open and connected). The run loop never
 touches a Prometheus object: it hands its :class:`~streamsim.observe.Tally` to
@@ -17,9 +17,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Literal
 
 from streamsim import __version__
@@ -48,8 +48,9 @@ log = logging.getLogger("streamsim")
 
 #: A loop that neither produced nor waited for a due event this long is reported not alive.
 STALL_SECONDS = 300.0
-#: Seconds a client may take to send its request before the server gives up on it.
-REQUEST_TIMEOUT = 10.0
+#: Seconds a client may take for its whole request and the response (an idle or slow client is cut
+#: off then); each client has a thread of its own, so it never delays the others.
+REQUEST_TIMEOUT = 5.0
 #: How often the idle server checks whether to stop (the delay it adds to the end of a run).
 SHUTDOWN_POLL_SECONDS = 0.01
 
@@ -362,7 +363,22 @@ def _observe(
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
-    timeout = REQUEST_TIMEOUT
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(REQUEST_TIMEOUT)  # each read from the client
+        # A deadline on the whole exchange: a client sending a byte every few seconds is cut off too.
+        self._deadline = threading.Timer(REQUEST_TIMEOUT, self._expire)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _expire(self) -> None:
+        with suppress(OSError):  # the client may be gone already
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
 
     def do_GET(self) -> None:
         status, content_type, body = self.server.metrics.respond(
@@ -378,8 +394,12 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("metrics server: " + format, *args)
 
 
-class _HTTPServer(HTTPServer):
-    """One thread, one request at a time (probes and scrapes are small); IPv6 when the host is one."""
+class _HTTPServer(ThreadingHTTPServer):
+    """A daemon thread per connection, so a slow client never delays a probe; IPv6 when the host is one."""
+
+    daemon_threads = True
+    block_on_close = False  # closing never waits for clients (they are cut off by REQUEST_TIMEOUT)
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], metrics: MetricsServer) -> None:
         self.metrics = metrics

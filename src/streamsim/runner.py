@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from streamsim.clock import Pacer
-from streamsim.config import EngineOptions, FieldOptions, LogOptions, OutputOptions, Resolved
-from streamsim.errors import RunFailure
+from streamsim.config import (
+    EngineOptions,
+    FieldOptions,
+    LogOptions,
+    OutputOptions,
+    Resolved,
+    check_topic,
+)
+from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
@@ -143,6 +150,14 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     scenario = build_scenario(resolved, scenario_cls)
     projection = build_projection(resolved, scenario)
     topics = scenario.topics(output.topic)
+    for topic in topics.values():
+        try:
+            check_topic(topic)
+        except ValueError:
+            raise UsageError(
+                f"invalid value for {resolved.sources.get('topic', '--topic')}: {output.topic!r} "
+                f"(its companion topic {topic[:20]}...{topic[-20:]} is longer than 249 characters)"
+            ) from None
     if sink is None:
         sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
     return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
@@ -181,24 +196,27 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
     )
     summary = Summary(s.name, s.seed)
     wall0 = time.monotonic()
-    guard = _signals_stop(stop) if install_signals else _nothing()
-    with guard, _observing(p) as observer:
+    guard = stop_on_signals(stop) if install_signals else _nothing()
+    with _observing(p) as observer:
         pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
+        # Ctrl-C while the sink opens (connecting to a broker) interrupts the start-up (exit 130);
+        # from here on it stops the run cleanly.
         p.sink.open()
-        try:
-            if observer is not None:
-                observer.started(s, p.sink, p.topics)
-            _loop(p, pacer, reporter, summary, stop, observer)
-        finally:
-            reporter.finish()
-            if observer is not None:
-                observer.finished()
+        with guard:
             try:
-                p.sink.close()
+                if observer is not None:
+                    observer.started(s, p.sink, p.topics)
+                _loop(p, pacer, reporter, summary, stop, observer)
             finally:
-                summary.wall_seconds = time.monotonic() - wall0
-                summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
-                summary.undelivered = p.sink.undelivered
+                reporter.finish()
+                if observer is not None:
+                    observer.finished()
+                try:
+                    p.sink.close()
+                finally:
+                    summary.wall_seconds = time.monotonic() - wall0
+                    summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
+                    summary.undelivered = p.sink.undelivered
     log.info("done: %s", summary.line())
     if not summary.complete and not summary.output_closed:
         raise RunFailure(
@@ -338,8 +356,8 @@ def _loop(
 
 
 @contextmanager
-def _signals_stop(stop: threading.Event) -> Iterator[None]:
-    """SIGINT/SIGTERM ask the run to stop (flush, summary, exit 0); a second one aborts."""
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM set ``stop`` (the run or `consume` ends cleanly, exit 0); a second one aborts."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

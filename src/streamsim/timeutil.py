@@ -5,14 +5,24 @@ Event times are floats: seconds since the Unix epoch, UTC.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from datetime import UTC, datetime, timedelta
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
-DURATION_HELP = "a duration such as 90s, 15m, 2h, 7d, 1w or 1d12h"
-TIME_HELP = "an ISO-8601 time such as 2025-01-31T08:00:00Z, 'now', or 'now-7d' / 'now+1h'"
+#: Longest duration accepted anywhere (limits, timeouts, drift phases): 100 years.
+MAX_DURATION = 100 * 365.25 * 86400.0
+#: Event times are between these (Kafka message timestamps are milliseconds from 1970 on; the
+#: upper end leaves a run centuries to go before dates stop being printable).
+MIN_TIME = 0.0  # 1970-01-01T00:00:00Z
+MAX_TIME = 32503680000.0  # 3000-01-01T00:00:00Z
+DURATION_HELP = "a duration such as 90s, 15m, 2h, 7d, 1w or 1d12h, up to 100 years"
+TIME_HELP = (
+    "an ISO-8601 time such as 2025-01-31T08:00:00Z, 'now', or 'now-7d' / 'now+1h', "
+    "from 1970-01-01 to 3000-01-01"
+)
 
 
 class IsoFormatter:
@@ -71,9 +81,33 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> float:
             pos = match.end()
         if pos != len(s):
             raise ValueError(f"expected {DURATION_HELP}") from None
-    if seconds < 0 or (seconds == 0 and not allow_zero):
+    return check_duration(seconds, allow_zero=allow_zero)
+
+
+def check_duration(seconds: float, *, allow_zero: bool = False) -> float:
+    """``seconds`` if it is a valid duration (finite, positive, at most :data:`MAX_DURATION`).
+
+    >>> check_duration(float("nan"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: expected a positive duration, ...
+    """
+    if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"expected a positive duration, {DURATION_HELP}")
-    return seconds
+    if seconds > MAX_DURATION:
+        raise ValueError(f"expected {DURATION_HELP}")
+    return float(seconds)
+
+
+def check_time(t: float) -> float:
+    """``t`` if it is a valid event time (between :data:`MIN_TIME` and :data:`MAX_TIME`).
+
+    >>> check_time(-1.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: expected an ISO-8601 time ...
+    """
+    if not (math.isfinite(t) and MIN_TIME <= t <= MAX_TIME):
+        raise ValueError(f"expected {TIME_HELP}")
+    return float(t)
 
 
 def parse_time(text: str, now: float | None = None) -> float:
@@ -88,17 +122,24 @@ def parse_time(text: str, now: float | None = None) -> float:
     reference = time.time() if now is None else now
     low = s.lower()
     if low == "now":
-        return reference
+        return check_time(reference)
     if low.startswith(("now-", "now+")):
         sign = -1.0 if low[3] == "-" else 1.0
-        return reference + sign * parse_duration(low[4:])
+        try:
+            offset = parse_duration(low[4:])
+        except ValueError:
+            raise ValueError(f"expected {TIME_HELP}") from None
+        return check_time(reference + sign * offset)
     try:
         parsed = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"expected {TIME_HELP}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    try:
+        return check_time(parsed.timestamp())
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00
+        raise ValueError(f"expected {TIME_HELP}") from None
 
 
 def format_duration(seconds: float) -> str:

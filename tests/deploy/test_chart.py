@@ -232,6 +232,8 @@ def test_shard_expression_gives_every_pod_its_own_valid_shard() -> None:
 @pytest.mark.parametrize("name", VALUES)
 def test_probes_ports_and_security(rendered: dict[str, list[Manifest]], name: str) -> None:
     port = config_file(rendered[name])["metrics_port"]
+    # The probes and Prometheus connect from outside the pod: not to the default 127.0.0.1.
+    assert config_file(rendered[name])["metrics_host"] == "0.0.0.0"
     for statefulset in of_kind(rendered[name], "StatefulSet"):
         c = container(statefulset)
         assert c["ports"] == [{"name": "metrics", "containerPort": port, "protocol": "TCP"}]

@@ -97,3 +97,4 @@ def test_producer_settings_are_valid_streamsim_options(services: dict[str, Any],
     assert result.exit_code == 0, result.output
     effective = yaml.safe_load(result.output)
     assert effective["metrics_port"] == 9100 and effective["speed"] == "realtime"
+    assert effective["metrics_host"] == "0.0.0.0"  # scraped from other containers

@@ -104,3 +104,36 @@ def test_max_speed_never_waits() -> None:
 def test_pace_reports_a_stop_during_the_wait() -> None:
     pacer = Pacer(Speed("realtime"), MONDAY, wait=lambda s: True, now=lambda: MONDAY)
     assert pacer.pace(MONDAY + 1) is False
+
+
+def test_a_long_wait_is_taken_in_slices_and_a_stop_ends_it() -> None:
+    from streamsim.clock import MAX_WAIT_SECONDS
+
+    wall = FakeWall(now=MONDAY)
+    pacer = Pacer(Speed("factor", 0.001), MONDAY, wait=wall.wait, now=lambda: wall.now)
+    assert pacer.pace(MONDAY)
+    assert pacer.pace(MONDAY + 10 * HOUR)  # 10 hours of event time: 10,000 hours of wall time
+    assert max(wall.sleeps) <= MAX_WAIT_SECONDS
+    assert wall.now == pytest.approx(MONDAY + 10_000 * HOUR)
+
+    slices: list[float] = []
+
+    def wait(seconds: float) -> bool:
+        slices.append(seconds)
+        return len(slices) == 3  # a stop request arrives during the third slice
+
+    stopping = Pacer(Speed("realtime"), MONDAY, wait=wait, now=lambda: MONDAY)
+    assert stopping.pace(MONDAY + WEEK) is False  # stopped during the third slice
+    assert slices == [MAX_WAIT_SECONDS] * 3
+
+
+@pytest.mark.parametrize("scenario", ["fraud", "eta", "ecommerce"])
+def test_the_lowest_rate_runs_without_spinning(scenario: str) -> None:
+    from streamsim import simulate
+    from streamsim.config import MIN_RATE
+    from streamsim.sinks.memory import ListSink
+
+    summary = simulate(
+        scenario, seed=1, start="2025-03-03T00:00:00Z", rate=MIN_RATE, count=3, sink=ListSink()
+    )
+    assert summary.main_events == 3

@@ -78,12 +78,54 @@ def test_sasl_password_is_masked_in_dumps_and_read_from_a_file(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
+    "prop",
+    [
+        "sasl.oauthbearer.config",
+        "sasl.oauthbearer.client.secret",
+        "ssl.keystore.password",
+        "ssl.truststore.password",
+        "ssl.key.pem",
+        "SASL.OAUTHBEARER.CONFIG",
+    ],
+)
+def test_every_secret_client_property_is_masked_in_dumps(prop: str) -> None:
+    code, data, err = dump("--kafka-config", f"{prop}=clientSecret=hunter2", "--kafka-config", "linger.ms=20")
+    assert code == 0, err
+    assert data["kafka_config"] == {prop: "***", "linger.ms": "20"}
+    assert "hunter2" not in str(data)
+    assert options(kafka_config=[f"{prop}=hunter2"]).client_config()[prop] == "hunter2"
+
+
+def test_secret_client_properties_in_a_config_file_are_masked(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("kafka_config:\n  sasl.oauthbearer.config: clientSecret=hunter2\n  acks: '1'\n")
+    code, data, err = dump("--config", str(path))
+    assert code == 0, err
+    assert data["kafka_config"] == {"sasl.oauthbearer.config": "***", "acks": "1"}
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--partitions", "0"], "invalid value for --partitions: '0' (allowed: an integer >= 1)"),
+        (
+            ["--partitions", "0"],
+            "invalid value for --partitions: '0' (allowed: an integer from 1 to 1000000)",
+        ),
         (["--bootstrap-servers", "host:port"], "invalid value for --bootstrap-servers: 'host:port'"),
         (["--kafka-config", "linger.ms"], "invalid value for --kafka-config: expected key=value"),
         (["--kafka-config", "sasl.password=x"], "give sasl.password with --sasl-password(-file)"),
+        (["--kafka-config", "ssl.key.password=x"], "give ssl.key.password with --ssl-key-password"),
+        (
+            ["--partitions", "100000000000000000000"],
+            "invalid value for --partitions: '100000000000000000000'",
+        ),
+        (["--replication-factor", "40000"], "an integer from 1 to 32767"),
+        (["--bootstrap-servers", "a b:1"], "invalid value for --bootstrap-servers: 'a b:1'"),
+        (["--bootstrap-servers", "a:1,b:99999"], "got 'b:99999'"),
+        (["--bootstrap-servers", "a:١٢"], "port from 1 to 65535"),
+        (["--connect-timeout", "nan"], "invalid value for --connect-timeout: 'nan'"),
+        (["--connect-timeout", "inf"], "invalid value for --connect-timeout: 'inf'"),
+        (["--flush-timeout", "nan"], "invalid value for --flush-timeout: 'nan'"),
         (["--security-protocol", "TLS"], "allowed: one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
         (["--security-protocol", "SASL_SSL"], "--security-protocol SASL_SSL needs --sasl-username"),
         (["--sasl-username", "me"], "--sasl-username needs --security-protocol SASL_PLAINTEXT or SASL_SSL"),

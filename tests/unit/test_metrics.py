@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from streamsim import simulate
-from streamsim.config import EngineOptions
+from streamsim.config import EngineOptions, LogOptions
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import Record
 from streamsim.metrics import METRICS, STALL_SECONDS, Health, MetricsServer
@@ -357,3 +358,49 @@ def test_companion_label_events_carry_the_time_of_what_they_label() -> None:
         assert event.labeled_time == pytest.approx(
             datetime.fromisoformat(event.fields["session_start"]).timestamp(), abs=1e-6
         )
+
+
+def test_slow_and_idle_clients_do_not_delay_a_probe() -> None:
+    """50 clients that connect and send nothing, or a byte now and then, while a probe comes in."""
+    scenario, port = get_scenario("eta")(seed=1, start=0.0), free_port()
+    with MetricsServer.serve("127.0.0.1", port, scenario, EngineOptions(), ListSink()):
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(50)]
+        try:
+            for client in clients[::2]:
+                client.sendall(b"G")  # a request line that never ends
+            began = time.monotonic()
+            status, body = get(port, "/healthz")
+            latency = time.monotonic() - began
+            for client in clients[1::2]:
+                client.sendall(b"G")
+        finally:
+            for client in clients:
+                client.close()
+    assert (status, body) == (200, "starting: opening the sink\n")
+    assert latency < 1.0  # generous: an unloaded server answers in a few milliseconds
+
+
+def test_a_client_that_trickles_its_request_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import streamsim.metrics
+
+    monkeypatch.setattr(streamsim.metrics, "REQUEST_TIMEOUT", 0.5)
+    scenario, port = get_scenario("eta")(seed=1, start=0.0), free_port()
+    with MetricsServer.serve("127.0.0.1", port, scenario, EngineOptions(), ListSink()):
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            client.settimeout(0.1)
+
+            def closed_by_server() -> bool:
+                try:
+                    client.sendall(b"G")  # a byte at a time: each read alone is quick enough
+                    return client.recv(1) == b""
+                except TimeoutError:
+                    return False
+                except OSError:  # reset: the server shut the connection
+                    return True
+
+            wait_until(closed_by_server, "the server to cut the slow client off", timeout=30)
+        assert get(port, "/healthz")[0] == 200
+
+
+def test_metrics_listen_on_this_machine_only_by_default() -> None:
+    assert LogOptions().metrics_host == "127.0.0.1"

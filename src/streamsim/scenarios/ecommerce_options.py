@@ -226,7 +226,8 @@ class EcommerceOptions(ScenarioOptions):
 
     event_rate_per_minute: float = Field(
         600,
-        gt=0,
+        ge=6e-5,
+        le=6e8,
         description="Mean events per minute over ordinary weeks (sets the rate unless --rate is given); "
         "the session start rate is calibrated so that sessions produce this many events.",
         json_schema_extra={"metavar": "N", "drift": False},
@@ -234,6 +235,7 @@ class EcommerceOptions(ScenarioOptions):
     max_active_sessions: int = Field(
         50_000,
         ge=1,
+        le=100_000_000,
         description="Hard cap on open sessions; starting one more first closes the least recently "
         "active one (ended_reason 'cap').",
         json_schema_extra={"metavar": "N", "drift": False},
@@ -241,12 +243,14 @@ class EcommerceOptions(ScenarioOptions):
     session_timeout_minutes: float = Field(
         30,
         gt=0,
+        le=10080,
         description="A session ends after this much inactivity (event time); no event of it comes later.",
         json_schema_extra={"metavar": "MINUTES", "drift": False},
     )
     customers: int = Field(
         50_000,
         ge=1,
+        le=1_000_000_000,
         description="Customer base: returning customers keep their id, devices, location and tastes; "
         "sign-ups replace churned customers, so the size stays constant.",
         json_schema_extra={"metavar": "N", "drift": False},

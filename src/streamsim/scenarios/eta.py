@@ -155,6 +155,7 @@ class EtaOptions(ScenarioOptions):
     drivers: int | None = Field(
         None,
         ge=1,
+        le=100_000_000,
         description="Number of drivers (each keeps a vehicle, works shifts and builds a rating). "
         f"Default: enough for --rate in the region, drivers on shift being busy about "
         f"{TARGET_UTILIZATION:.0%} of the time (about 10 trips a shift), at most {MAX_DEFAULT_DRIVERS:,}.",
@@ -163,6 +164,7 @@ class EtaOptions(ScenarioOptions):
     riders: int | None = Field(
         None,
         ge=1,
+        le=1_000_000_000,
         description=f"Number of riders (each with a home and a workplace). Default: {RIDERS_PER_DRIVER} "
         "per driver.",
         json_schema_extra={"metavar": "N", "drift": False},

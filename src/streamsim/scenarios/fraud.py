@@ -182,6 +182,7 @@ class FraudOptions(ScenarioOptions):
     account_age_days_limit: int = Field(
         5,
         ge=0,
+        le=100,
         description="Age of the oldest accounts at the start, in years (the original option's name); "
         "accounts are opened uniformly over that span.",
         json_schema_extra={"metavar": "YEARS", "drift": False},
@@ -189,6 +190,7 @@ class FraudOptions(ScenarioOptions):
     merchant_id_limit: int = Field(
         200,
         ge=1,
+        le=100_000_000,
         description="Number of distinct merchants (merchant_1 .. merchant_N).",
         json_schema_extra={"metavar": "N", "drift": False},
     )
@@ -211,6 +213,7 @@ class FraudOptions(ScenarioOptions):
     users: int | None = Field(
         None,
         ge=1,
+        le=1_000_000_000,
         description="Cardholders at the start (new accounts open over time). Default: rate x 86,400 / 2, "
         "so that a cardholder makes two transactions a day on average.",
         json_schema_extra={"metavar": "N", "drift": False},
@@ -226,6 +229,7 @@ class FraudOptions(ScenarioOptions):
     trips_per_year: float = Field(
         3.0,
         ge=0,
+        le=365,
         description="Trips per cardholder per year: 2 to 10 days of purchases in another city, from "
         "another network.",
         json_schema_extra={"metavar": "N"},
@@ -233,6 +237,7 @@ class FraudOptions(ScenarioOptions):
     device_changes_per_year: float = Field(
         0.7,
         ge=0,
+        le=365,
         description="New devices per cardholder per year that replace one of its usual devices.",
         json_schema_extra={"metavar": "N"},
     )
@@ -244,6 +249,7 @@ class FraudOptions(ScenarioOptions):
     account_growth_per_year: float = Field(
         0.1,
         ge=0,
+        le=100,
         description="New accounts opened per year, as a share of the cardholders.",
         json_schema_extra={"metavar": "SHARE"},
     )
@@ -257,6 +263,7 @@ class FraudOptions(ScenarioOptions):
     label_delay_median_days: float = Field(
         7.0,
         gt=0,
+        le=3650,
         description="Median days from a victim's last fraudulent transaction to the confirmation of the "
         "fraud (log-normal, bounded by the dispute window).",
         json_schema_extra={"metavar": "DAYS"},
@@ -271,6 +278,7 @@ class FraudOptions(ScenarioOptions):
     dispute_window_days: float = Field(
         120.0,
         gt=0,
+        le=3650,
         description="Days a cardholder has to dispute a transaction: the latest a fraud is confirmed, and "
         "when a legitimate transaction gets its label.",
         json_schema_extra={"metavar": "DAYS", "drift": False},

@@ -6,12 +6,13 @@ config dumps and docs work without the ``kafka`` extra.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
 
-from streamsim.config import Allowed, DurationValue, Options
+from streamsim.config import Allowed, DurationValue, Options, SecretKeys
 from streamsim.errors import UsageError
 
 DEFAULT_PORT = 9092
@@ -30,8 +31,37 @@ PRODUCER_DEFAULTS: dict[str, str | int | float | bool] = {
     "client.id": "streamsim",
 }
 
-#: librdkafka properties that hold secrets: they have options of their own, never shown.
-SECRET_PROPERTIES = ("password", "secret", "ssl.key.pem", "ssl_key")
+#: Parts of the names of librdkafka properties that hold secrets (sasl.password,
+#: sasl.oauthbearer.config, sasl.oauthbearer.client.secret, ssl.key.password, ssl.key.pem,
+#: ssl.keystore.password, ssl.truststore.password...): masked wherever options are shown.
+SECRET_PROPERTY_PARTS = (
+    "password",
+    "secret",
+    "passphrase",
+    "private.key",
+    "ssl.key.pem",
+    "ssl_key",
+    "oauthbearer.config",
+    "jaas.config",
+)
+#: Secret properties that have options of their own: --kafka-config refuses them.
+OWN_SECRET_OPTIONS = {
+    "sasl.password": "--sasl-password(-file)",
+    "ssl.key.password": "--ssl-key-password",
+}
+#: Kafka's limits on what streamsim creates (a partition count is an int32, a replication factor an int16).
+MAX_PARTITIONS, MAX_REPLICATION_FACTOR = 1_000_000, 32767
+_HOST = re.compile(r"\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9._-]+")
+
+
+def is_secret_property(key: str) -> bool:
+    """Whether a librdkafka property holds a secret (its value is never shown).
+
+    >>> is_secret_property("sasl.oauthbearer.config"), is_secret_property("linger.ms")
+    (True, False)
+    """
+    key = key.strip().lower()
+    return any(part in key for part in SECRET_PROPERTY_PARTS)
 
 
 def _parse_servers(value: object) -> str:
@@ -44,8 +74,12 @@ def _parse_servers(value: object) -> str:
         host, colon, port = part.rpartition(":")
         if not colon or "]" in port:  # no port (or an IPv6 address without one)
             host, port = part, str(DEFAULT_PORT)
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"expected host:port[,host:port...], got {part!r}")
+        valid_port = port.isascii() and port.isdigit() and 0 < int(port) < 65536
+        if not _HOST.fullmatch(host) or not valid_port:
+            raise ValueError(
+                f"expected host:port[,host:port...] with a host name or address and a port "
+                f"from 1 to 65535, got {part!r}"
+            )
         servers.append(f"{host}:{port}")
     if not servers:
         raise ValueError("expected host:port[,host:port...]")
@@ -66,10 +100,10 @@ def _parse_properties(value: object) -> dict[str, str]:
     out = {}
     for key, val in items:
         key = key.strip()
-        if any(word in key for word in SECRET_PROPERTIES):
+        if key.lower() in OWN_SECRET_OPTIONS:
             raise ValueError(
-                f"expected no secret here: give {key} with --sasl-password(-file) or "
-                "--ssl-key-password, which are never shown"
+                f"expected no secret here: give {key} with {OWN_SECRET_OPTIONS[key.lower()]}, "
+                "which is never shown"
             )
         out[key] = str(val).lower() if isinstance(val, bool) else str(val)
     return out
@@ -88,7 +122,10 @@ def _upper(value: object) -> object:
 
 Servers = Annotated[str, BeforeValidator(_parse_servers), Allowed("host:port[,host:port...]")]
 Properties = Annotated[
-    dict[str, str], BeforeValidator(_parse_properties), Allowed("key=value, a librdkafka property")
+    dict[str, str],
+    BeforeValidator(_parse_properties),
+    Allowed("key=value, a librdkafka property"),
+    SecretKeys(is_secret_property),
 ]
 ExistingFile = Annotated[Path, BeforeValidator(_existing_file), Allowed("a path to an existing file")]
 SecurityProtocol = Annotated[
@@ -114,10 +151,13 @@ class KafkaOptions(Options):
     partitions: int = Field(
         3,
         ge=1,
+        le=MAX_PARTITIONS,
         description="Partitions of each topic streamsim creates when it is missing "
         "(an existing topic is used as it is).",
     )
-    replication_factor: int = Field(1, ge=1, description="Replication factor of topics streamsim creates.")
+    replication_factor: int = Field(
+        1, ge=1, le=MAX_REPLICATION_FACTOR, description="Replication factor of topics streamsim creates."
+    )
     kafka_config: Properties = Field(
         default_factory=dict,
         description="Any librdkafka property, e.g. linger.ms=50 (repeatable). It overrides streamsim's "
