@@ -15,7 +15,7 @@ from streamsim.config import (
     Value,
     resolve,
 )
-from streamsim.registry import SINKS, get_scenario, scenario_names
+from streamsim.registry import SINKS, get_scenario, get_sink, scenario_names
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,7 +57,11 @@ def resolve_for(
     """Validate one command's options for a scenario (its config-file section applies)."""
     # Other scenarios' sections of a config file are skipped (listing plug-ins costs: only with a file).
     others = [name for name in scenario_names() if name != scenario_cls.name] if config_file else []
-    return resolve(groups, given, config_file, section=scenario_cls.name, ignore_sections=others)
+    resolved = resolve(groups, given, config_file, section=scenario_cls.name, ignore_sections=others)
+    if any(model is OutputOptions for model, _ in groups):
+        # A usage error naming the sinks if unknown (sinks can be plug-ins: checked here, not in config).
+        get_sink(resolved.get(OutputOptions).sink, resolved.sources.get("sink", "--sink"))
+    return resolved
 
 
 def simulate(

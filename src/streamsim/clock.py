@@ -8,17 +8,52 @@ output depends only on seed, start, options and shard, never on pacing.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from streamsim.config import Speed
 from streamsim.timeutil import format_duration, iso_utc
 
 log = logging.getLogger("streamsim")
+
+
+@dataclass(frozen=True, slots=True)
+class Speed:
+    """Pacing: ``realtime`` (event time follows the wall clock), ``max``, or a factor."""
+
+    mode: Literal["realtime", "max", "factor"]
+    factor: float = 1.0
+
+    def __str__(self) -> str:
+        return f"{self.factor:g}x" if self.mode == "factor" else self.mode
+
+
+#: Bounds of a --speed factor: slower than real time by at most 1000, faster by at most 10^9.
+MIN_SPEED, MAX_SPEED = 1e-3, 1e9
+SPEED_HELP = "realtime, max, or a factor from 0.001 to 1e9 such as 10 or 10x (10 times faster than real time)"
+
+
+def parse_speed(value: object) -> Speed:
+    """A --speed value: realtime, max, or a factor such as 10 or 10x (ValueError otherwise)."""
+    if isinstance(value, Speed):
+        return value
+    text = str(value).strip().lower()
+    if text in ("realtime", "max"):
+        return Speed(text)  # type: ignore[arg-type]
+    try:
+        factor = float(text.removesuffix("x").removeprefix("x"))
+    except ValueError:
+        raise ValueError(f"expected {SPEED_HELP}") from None
+    if not (math.isfinite(factor) and MIN_SPEED <= factor <= MAX_SPEED):
+        raise ValueError(f"expected {SPEED_HELP}")
+    return Speed("factor", factor)
+
 
 HOUR = 3600.0
 DAY = 86400.0

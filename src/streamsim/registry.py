@@ -4,7 +4,8 @@ Scenarios register themselves when their class is defined (see
 :class:`streamsim.scenarios.base.Scenario`); built-ins live in
 ``streamsim.scenarios`` and third-party packages add theirs through the
 ``streamsim.scenarios`` entry-point group. Sinks are listed here by import path
-so that a sink's dependencies (librdkafka for Kafka) load only when it is used.
+so that a sink's dependencies (librdkafka for Kafka) load only when it is used;
+plug-in sinks come from the ``streamsim.sinks`` entry-point group.
 """
 
 from __future__ import annotations
@@ -112,6 +113,33 @@ SINKS: dict[str, SinkEntry] = {
         ),
     )
 }
+
+SINK_ENTRY_POINT_GROUP = "streamsim.sinks"
+
+
+@cache
+def _plugin_sinks() -> dict[str, SinkEntry]:
+    """Plug-in sinks by entry-point name (``name = "module:SinkClass"``), not loaded yet."""
+    from importlib.metadata import entry_points
+
+    return {
+        ep.name: SinkEntry(ep.name, ep.value, "plug-in sink")
+        for ep in entry_points(group=SINK_ENTRY_POINT_GROUP)
+        if ep.name not in SINKS
+    }
+
+
+def sink_names() -> list[str]:
+    """Every sink's name: the built-in ones, then plug-ins."""
+    return [*SINKS, *sorted(_plugin_sinks())]
+
+
+def get_sink(name: str, where: str = "--sink") -> SinkEntry:
+    """A sink's entry by name (a usage error naming ``where`` the name came from and the valid sinks)."""
+    entry = SINKS.get(name) or _plugin_sinks().get(name)
+    if entry is None:
+        raise UsageError(f"invalid value for {where}: {name!r} (allowed: one of {', '.join(sink_names())})")
+    return entry
 
 
 def _import(target: str) -> Any:

@@ -28,7 +28,7 @@ from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
-from streamsim.registry import SINKS
+from streamsim.registry import get_sink
 from streamsim.schema import Projection
 from streamsim.sinks.base import SinkClosed
 from streamsim.timeutil import format_duration, iso_utc
@@ -159,7 +159,7 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
                 f"(its companion topic {topic[:20]}...{topic[-20:]} is longer than 249 characters)"
             ) from None
     if sink is None:
-        sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
+        sink = get_sink(output.sink).load().from_config(resolved, list(topics.values()), scenario)
     return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
 
 

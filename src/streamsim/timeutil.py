@@ -110,6 +110,10 @@ def check_time(t: float) -> float:
     return float(t)
 
 
+#: The extended ISO-8601 date (2025-01-31) every accepted time starts with.
+_EXTENDED_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
+
+
 def parse_time(text: str, now: float | None = None) -> float:
     """Parse a user-given time into epoch seconds (UTC; naive times are UTC).
 
@@ -117,6 +121,9 @@ def parse_time(text: str, now: float | None = None) -> float:
     1735689600.0
     >>> parse_time("now-1d", now=86400.0)
     0.0
+    >>> parse_time("20390404409010000")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: expected an ISO-8601 time ...
     """
     s = text.strip()
     reference = time.time() if now is None else now
@@ -130,6 +137,8 @@ def parse_time(text: str, now: float | None = None) -> float:
         except ValueError:
             raise ValueError(f"expected {TIME_HELP}") from None
         return check_time(reference + sign * offset)
+    if not _EXTENDED_DATE.match(s):  # Python also reads basic forms, where a typo can still parse
+        raise ValueError(f"expected {TIME_HELP}")
     try:
         parsed = datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:

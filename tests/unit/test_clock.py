@@ -9,8 +9,7 @@ from collections import Counter
 
 import pytest
 
-from streamsim.clock import HOUR, WEEK, LocalTime, Pacer, PoissonArrivals, weekly_profile
-from streamsim.config import Speed
+from streamsim.clock import HOUR, WEEK, LocalTime, Pacer, PoissonArrivals, Speed, weekly_profile
 from streamsim.timeutil import parse_time
 
 MONDAY = parse_time("2025-03-03T00:00:00Z")

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from streamsim.api import Groups, run_groups
 from streamsim.cli import cli
-from streamsim.config import OptionSpec, Speed, _base_type, option_specs
+from streamsim.clock import Speed
+from streamsim.config import OptionSpec, _base_type, option_specs
 from streamsim.consume import ConsumeOptions
 from streamsim.errors import UsageError
 from streamsim.registry import get_scenario, scenarios
