@@ -186,6 +186,20 @@ def common_blocks() -> dict[str, Callable[..., str]]:
     return blocks
 
 
+def example_source(name: str) -> str:
+    """The source of ``docs/examples/NAME.py``, as a fenced block."""
+    return f"```python\n{(DOCS / 'examples' / f'{name}.py').read_text().rstrip()}\n```"
+
+
+def example_output(name: str) -> str:
+    """What ``python docs/examples/NAME.py`` prints (its standard output), as a fenced block."""
+    import subprocess
+
+    script = DOCS / "examples" / f"{name}.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
+    return f"```console\n$ python docs/examples/{name}.py\n{out.rstrip()}\n```"
+
+
 def render(path: Path, blocks: dict[str, Callable[..., str]]) -> str:
     text = path.read_text()
 
@@ -207,6 +221,7 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
+    out[DOCS / "extending.md"] = {"example-source": example_source, "example-output": example_output}
     return out
 
 

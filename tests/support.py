@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,8 @@ from streamsim.sinks.memory import ListSink
 Json = dict[str, Any]  # a decoded event
 START = "2025-03-03T00:00:00Z"  # a Monday
 SCENARIOS = list(scenarios())
+#: The command line of a real `streamsim` process.
+STREAMSIM = [sys.executable, "-m", "streamsim"]
 
 
 def run_in_memory(scenario: str, **options: Any) -> ListSink:

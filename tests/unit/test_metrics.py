@@ -24,9 +24,8 @@ from streamsim.metrics import METRICS, STALL_SECONDS, Health, MetricsServer
 from streamsim.observe import LABEL_DELAY_BOUNDS, Tally
 from streamsim.registry import get_scenario
 from streamsim.sinks.memory import ListSink
-from support import START, wait_until
+from support import START, STREAMSIM, wait_until
 
-STREAMSIM = [sys.executable, "-m", "streamsim"]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from streamsim.events import Record
 from streamsim.sinks.base import Sink
 from streamsim.sinks.null import NullSink
 from streamsim.timeutil import parse_time
-from support import START, run_in_memory, wait_until
-
-STREAMSIM = [sys.executable, "-m", "streamsim"]
+from support import START, STREAMSIM, run_in_memory, wait_until
 
 
 def test_count_limits_main_events() -> None:
