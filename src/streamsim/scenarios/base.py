@@ -40,7 +40,8 @@ class Scenario(ABC, Generic[OptionsT]):
     description: ClassVar[str]  # one line, for `streamsim list`
     topic: ClassVar[str]  # default main topic (the original producer's)
     key_doc: ClassVar[str]  # which entity keys the messages, for docs and `list`
-    schema_version: ClassVar[int] = 1
+    #: Version of what a seed produces (Kafka header `schema_version`): 2 since the native engine.
+    schema_version: ClassVar[int] = 2
     label_name: ClassVar[str] = "label"  # what Event.label values mean, for summaries
     Options: ClassVar[type[ScenarioOptions]]
 
