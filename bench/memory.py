@@ -34,6 +34,23 @@ class Row:
     entities: float  # the scenario's `entities` gauge at the end of the run
 
 
+def bytes_per_entity(rows: list[Row], row: Row) -> float | None:
+    """Resident memory above `import streamsim` per entity alive at the end (None without entities)."""
+    baseline = next(r.peak_mb for r in rows if r.what == "import")
+    if not row.entities:
+        return None
+    return (row.peak_mb - baseline) * 1024 * 1024 / row.entities
+
+
+def projected_mb(rows: list[Row], row: Row, entities: int = 1_000_000) -> float | None:
+    """Peak RSS for ``entities`` entities at the row's bytes per entity, above `import streamsim`."""
+    per = bytes_per_entity(rows, row)
+    if per is None:
+        return None
+    baseline = next(r.peak_mb for r in rows if r.what == "import")
+    return baseline + per * entities / (1024 * 1024)
+
+
 def _peak_mb() -> float:
     """This process's peak resident memory. /proc's VmHWM starts afresh at exec, unlike ru_maxrss,
     which a child inherits from the parent it was forked from."""
@@ -87,16 +104,21 @@ def run(events: int = 1_000_000) -> list[Row]:
 def markdown(rows: list[Row]) -> str:
     baseline = next(r.peak_mb for r in rows if r.what == "import")
     lines = [
-        "| run | events | options | peak RSS (MB) | above `import streamsim` (MB) | entities at the end |",
-        "|---|---:|---|---:|---:|---:|",
+        "| run | events | options | peak RSS (MB) | above `import streamsim` (MB) | entities at the end "
+        "| bytes per entity | peak RSS at 1,000,000 entities (MB, projected) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         population = ", ".join(f"{k}={v:,}" for k, v in POPULATIONS.get(r.what, {}).items()) or "-"
         label = {"import": "`import streamsim` only", "naive": "naive producer (fraud)"}.get(r.what, r.what)
         entities = f"{r.entities:,.0f}" if r.entities else "-"
         above = r.peak_mb - baseline
+        per, projected = bytes_per_entity(rows, r), projected_mb(rows, r)
+        per_text = f"{per:,.0f}" if per is not None else "-"
+        projected_text = f"{projected:,.0f}" if projected is not None else "-"
         lines.append(
-            f"| {label} | {r.events:,} | {population} | {r.peak_mb:,.0f} | {above:,.0f} | {entities} |"
+            f"| {label} | {r.events:,} | {population} | {r.peak_mb:,.0f} | {above:,.0f} | {entities} "
+            f"| {per_text} | {projected_text} |"
         )
     return "\n".join(lines)
 
