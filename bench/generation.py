@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench import anchor, naive
+from bench.runs import START, open_source
 from streamsim import simulate
-from streamsim.api import resolve_for, run_groups
-from streamsim.config import Value
-from streamsim.registry import get_scenario, scenarios
-from streamsim.runner import BATCH_RECORDS, build_projection, build_scenario
+from streamsim.registry import scenarios
+from streamsim.runner import BATCH_RECORDS
 from streamsim.sinks.null import NullSink
-from streamsim.source import PythonSource, Source
+from streamsim.source import PythonSource
 
-START = 1_740_960_000.0  # 2025-03-03T00:00:00Z
 #: Events of the warm-up run before each measurement (imports, caches, pools).
 WARM_UP = 1000
 
@@ -81,15 +79,6 @@ def timed(run: Callable[[int], int], n: int, repeats: int) -> Measure:
         rate = max(rate, made / wall)
         cpu = min(cpu, used / made * 1e6)
     return Measure(rate, cpu)
-
-
-def open_source(scenario: str, **options: Any) -> Source:
-    """A fresh run of the scenario as the runner would build it (defaults, --speed max), no sink."""
-    cls = get_scenario(scenario)
-    given = {"seed": 1, "start": START, "speed": "max", **options}
-    resolved = resolve_for(cls, run_groups(cls), {k: Value(v, "bench") for k, v in given.items()})
-    built = build_scenario(resolved, cls)
-    return built.source(build_projection(resolved, built))
 
 
 def core(scenario: str, count: int) -> int:
