@@ -108,16 +108,16 @@ def verdict(
     parts = []
     ok = bool(scenario_rows)
     for r in scenario_rows:
-        projected = memory.projected_mb(r, ENTITIES_TARGET)
-        ok = ok and projected is not None and projected <= MEMORY_TARGET
-        if projected is None:
-            at_target = "no second-half growth in entities to project from"
-        elif r.entities >= ENTITIES_TARGET:
+        projected = memory.projected_mb(memory_rows, r, ENTITIES_TARGET)
+        assert projected is not None  # the row has entities
+        ok = ok and projected <= MEMORY_TARGET
+        if r.entities >= ENTITIES_TARGET:
             at_target = "measured"
         else:
             at_target = f"{projected:,.0f} MB projected at {ENTITIES_TARGET:,}"
-        added = r.marginal_bytes
-        per = "" if added is None else f", {added:,.0f} bytes per entity added"
+        average, added = memory.bytes_per_entity(memory_rows, r), r.marginal_bytes
+        per = f", {average:,.0f} bytes per entity on average" if average is not None else ""
+        per += f", {added:,.0f} per entity added in the second half" if added is not None else ""
         parts.append(f"{r.what} {r.entities:,.0f} entities in {r.peak_mb:,.0f} MB{per} ({at_target})")
     lines.append(
         f"- **{ENTITIES_TARGET:,} persistent entities in at most {MEMORY_TARGET:.0f} MB RSS**: "
@@ -267,7 +267,9 @@ option; session and label stores are bounded. Bytes per entity: the peak above `
 over the entities alive at the end, and the resident memory added over the second half of the run
 over the entities added then (the run's fixed costs paid). The last column is the peak measured
 when a run reached {ENTITIES_TARGET:,} entities, else projected: the resident memory at the end plus
-the missing entities at the second half's cost (or the peak, if higher) (`bench/memory.py`).
+the missing entities at the smaller of the two costs (both are upper bounds: the first includes
+the run's fixed costs, the second what grows besides entities), or the peak if higher
+(`bench/memory.py`).
 
 {memory.markdown(memory_rows)}
 

@@ -60,18 +60,17 @@ def bytes_per_entity(rows: list[Row], row: Row) -> float | None:
     return (row.peak_mb - _baseline(rows)) * MIB / row.entities
 
 
-def projected_mb(row: Row, entities: int = 1_000_000) -> float | None:
+def projected_mb(rows: list[Row], row: Row, entities: int = 1_000_000) -> float | None:
     """Peak RSS with ``entities`` entities alive: measured when the run reached them, else the RSS at
-    the end plus the second half's cost per entity for the ones missing, or the run's peak if higher
-    (None without entities)."""
+    the end plus the missing entities at the smaller of the two costs per entity (or the run's
+    peak, if higher). Both costs are upper bounds: the average above `import streamsim` includes
+    the run's fixed costs, the second half's includes what grows besides entities."""
     if not row.entities:
         return None
     if row.entities >= entities:
         return row.peak_mb
-    per = row.marginal_bytes
-    if per is None:
-        return None
-    return max(row.peak_mb, row.end_rss_mb + per * (entities - row.entities) / MIB)
+    costs = [c for c in (bytes_per_entity(rows, row), row.marginal_bytes) if c is not None]
+    return max(row.peak_mb, row.end_rss_mb + min(costs) * (entities - row.entities) / MIB)
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -139,7 +138,7 @@ def markdown(rows: list[Row]) -> str:
         population = ", ".join(f"{k}={v:,}" for k, v in POPULATIONS.get(r.what, {}).items()) or "-"
         label = {"import": "`import streamsim` only", "naive": "naive producer (fraud)"}.get(r.what, r.what)
         entities = f"{r.entities:,.0f}" if r.entities else "-"
-        projected = projected_mb(r)
+        projected = projected_mb(rows, r)
         at_target = (
             "-"
             if projected is None

@@ -118,3 +118,41 @@ def test_anchor_ids_are_unique_and_timestamps_iso() -> None:
 def test_produce_counts_json_bytes(scenario: str) -> None:
     assert anchor.produce(scenario, 10) > 10 * 100
     assert orjson.loads(orjson.dumps(anchor.maker(scenario)()))
+
+
+def test_targets_are_computed_from_the_figures() -> None:
+    from bench import __main__ as report
+    from bench import generation, memory, soak, startup
+
+    fast = generation.Measure(400_000.0, 2.0)
+    row = generation.Row(
+        "fraud",
+        core=fast,
+        pipeline=fast,
+        metrics=fast,
+        anchor=generation.Measure(100_000.0, 8.0),
+        naive=generation.Measure(5_000.0, 150.0),
+        bytes_per_event=700,
+        anchor_bytes=600,
+        naive_bytes=650,
+        engine="native",
+    )
+    memory_rows = [
+        memory.Row("import", 0, 30.0, 0),
+        memory.Row("fraud", 1_000_000, 200.0, 400_000, 120.0, 200_000, 180.0),
+    ]
+    soak_rows = [
+        soak.Row("fraud", 600.0, 10**8, 500.0, [(10.0 * i, 100.0 + min(i, 30)) for i in range(61)], 1)
+    ]
+    startup_rows = [startup.Row("python", 0.02, 0.02, 0.03, 0.02), startup.Row("fraud", 0.25, 0.2, 0.3, 0.2)]
+    text = report.verdict([row], None, memory_rows, soak_rows, startup_rows)
+    lines = text.splitlines()
+    assert "**met**. fraud 400,000/s" in lines[2]
+    assert "**met**. fraud 80.0x" in lines[3]
+    assert "**met**. fraud 4.0x" in lines[4]
+    assert "not measured in this run" in lines[5]
+    # 180 MB at 400,000 entities, then 600,000 more at 60 MB per 200,000 (the smaller cost): 360 MB.
+    assert "**not met**" in lines[6] and "360 MB projected" in lines[6]
+    assert "**met**" in lines[7] and "indicative" not in lines[7]
+    assert "**met**. fraud 0.250 s" in lines[8]
+    assert memory.projected_mb(memory_rows, memory_rows[1]) == pytest.approx(360.0)
