@@ -67,18 +67,22 @@ class Row:
         return self.anchor.cpu_us / self.pipeline.cpu_us
 
 
-def timed(run: Callable[[int], int], n: int, repeats: int) -> Measure:
-    """Best wall rate and best CPU time per event over ``repeats`` runs of ``n`` events, after a
-    warm-up; ``run`` returns how many events it made."""
-    run(min(n, WARM_UP))
-    rate, cpu = 0.0, float("inf")
+def timed(runs: dict[str, tuple[Callable[[int], int], int]], repeats: int) -> dict[str, Measure]:
+    """Best wall rate and best CPU time per event of each run (a function making ``n`` events and
+    returning how many it made, and that ``n``) over ``repeats`` rounds, after a warm-up. Each
+    round runs every one once, in turn, so that all see the same machine conditions."""
+    rates = dict.fromkeys(runs, 0.0)
+    cpus = dict.fromkeys(runs, float("inf"))
+    for run, n in runs.values():
+        run(min(n, WARM_UP))
     for _ in range(repeats):
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        made = run(n)
-        wall, used = time.perf_counter() - wall0, time.process_time() - cpu0
-        rate = max(rate, made / wall)
-        cpu = min(cpu, used / made * 1e6)
-    return Measure(rate, cpu)
+        for name, (run, n) in runs.items():
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            made = run(n)
+            wall, used = time.perf_counter() - wall0, time.process_time() - cpu0
+            rates[name] = max(rates[name], made / wall)
+            cpus[name] = min(cpus[name], used / made * 1e6)
+    return {name: Measure(rates[name], cpus[name]) for name in runs}
 
 
 def core(scenario: str, count: int) -> int:
@@ -133,13 +137,19 @@ def _counted(produce: Callable[[str, int], int], scenario: str) -> Callable[[int
 
 def measure(scenario: str, n: int, baseline_n: int, repeats: int) -> Row:
     naive_n = max(baseline_n // 10, 1000)  # the naive producer is the slowest by far
+    found = timed(
+        {
+            "core": (lambda count: core(scenario, count), n),
+            "pipeline": (lambda count: pipeline(scenario, count), n),
+            "metrics": (lambda count: pipeline(scenario, count, metrics=True), n),
+            "anchor": (_counted(anchor.produce, scenario), baseline_n),
+            "naive": (_counted(naive.produce, scenario), naive_n),
+        },
+        repeats,
+    )
     return Row(
         scenario,
-        core=timed(lambda count: core(scenario, count), n, repeats),
-        pipeline=timed(lambda count: pipeline(scenario, count), n, repeats),
-        metrics=timed(lambda count: pipeline(scenario, count, metrics=True), n, repeats),
-        anchor=timed(_counted(anchor.produce, scenario), baseline_n, repeats),
-        naive=timed(_counted(naive.produce, scenario), naive_n, repeats),
+        **found,
         bytes_per_event=main_bytes(scenario),
         anchor_bytes=anchor.produce(scenario, 2000) / 2000,
         naive_bytes=naive.produce(scenario, 2000) / 2000,
