@@ -3,7 +3,8 @@
 Each scenario runs in its own interpreter (``python -m bench.soak SCENARIO SECONDS``) at
 ``--speed max`` into the null sink, with default options, and stops itself after the given
 wall-clock seconds (as on a signal: the run loop finishes its batch and closes the sink).
-The parent samples the child's resident memory (``VmRSS``) at a fixed interval and
+From the moment the run starts (imports and setup done), the parent samples the child's
+resident memory (``VmRSS``) at a fixed interval and
 reports how much it grew over the first and over the last window (5 minutes, or half
 the run when shorter): a flat run grows early (entities appear as they are first met,
 buffers reach their size) and not at the end.
@@ -32,7 +33,7 @@ class Row:
     seconds: float  # wall time of the run
     events: int  # main-stream events
     cpu_seconds: float  # the child's own CPU time
-    samples: list[tuple[float, float]]  # (seconds since spawn, RSS in MB)
+    samples: list[tuple[float, float]]  # (seconds since the run started, RSS in MB)
     entities: float
 
     @property
@@ -40,9 +41,8 @@ class Row:
         return min(WINDOW, self.seconds / 2)
 
     def _at(self, t: float) -> float:
-        """RSS of the last sample taken at or before ``t`` (the first sample before that)."""
-        before = [rss for when, rss in self.samples if when <= t]
-        return before[-1] if before else self.samples[0][1]
+        """RSS of the sample taken nearest to ``t``."""
+        return min(self.samples, key=lambda sample: abs(sample[0] - t))[1]
 
     @property
     def first_growth(self) -> float:
@@ -79,6 +79,7 @@ def child(scenario: str, seconds: float) -> dict[str, float]:
     )
     stop = threading.Event()
     timer = threading.Timer(seconds, stop.set)
+    print("started", flush=True)  # the parent samples from here: imports and setup are not the run
     timer.start()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     summary = execute(p, stop=stop, install_signals=False)
@@ -108,11 +109,16 @@ def measure(scenario: str, seconds: float, interval: float) -> Row:
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    assert proc.stdout is not None
+    proc.stdout.readline()  # "started"
     t0 = time.perf_counter()
     samples: list[tuple[float, float]] = []
     tick = t0 + interval
     while proc.poll() is None:
-        time.sleep(max(0.0, min(tick, t0 + seconds + 60) - time.perf_counter()))
+        if time.perf_counter() > t0 + seconds + 120:  # it should have stopped itself long ago
+            proc.kill()
+            break
+        time.sleep(max(0.05, tick - time.perf_counter()))
         rss = _rss_mb(proc.pid)
         if rss is not None and proc.poll() is None:
             samples.append((time.perf_counter() - t0, rss))
