@@ -1,79 +1,123 @@
-"""Events per second per scenario: streamsim (generation only, full pipeline) vs the naive baseline."""
+"""Generation speed per scenario: streamsim (core only, full pipeline, with metrics) against two
+pure-Python baselines, the naive Faker producer and the tuned anchor, in the same process run.
+
+Every measurement reports wall-clock events/s and CPU time per event (``time.process_time``:
+this process, all its threads), each the best of the repetitions. On a shared, noisy machine
+the CPU time is the steadier figure; the ratios are given for both.
+"""
 
 from __future__ import annotations
 
-import itertools
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from bench import naive
+from bench import anchor, naive
+from bench.runs import START, open_source
 from streamsim import simulate
-from streamsim.registry import get_scenario, scenarios
-from streamsim.sinks.memory import ListSink
+from streamsim.registry import scenarios
+from streamsim.runner import BATCH_RECORDS
 from streamsim.sinks.null import NullSink
+from streamsim.source import PythonSource
 
-START = 1_740_960_000.0  # 2025-03-03T00:00:00Z
+#: Events of the warm-up run before each measurement (imports, caches, pools).
+WARM_UP = 1000
+
+
+@dataclass(frozen=True)
+class Measure:
+    rate: float  # events/s, wall clock (best of the repetitions)
+    cpu_us: float  # CPU microseconds per event (best of the repetitions)
+
+    @property
+    def cpu_rate(self) -> float:
+        """Events per CPU second: the rate on one core to itself."""
+        return 1e6 / self.cpu_us if self.cpu_us > 0 else float("inf")
 
 
 @dataclass
 class Row:
     scenario: str
-    generate: float  # events/s, scenario iteration only
-    pipeline: float  # events/s, generation + projection + JSON + null sink
-    metrics: float  # events/s, the same with the metrics server on (--metrics-port)
-    naive: float  # events/s, the originals' style
-    bytes_per_event: float
+    core: Measure  # the scenario's source only: batches of JSON records, no sink
+    pipeline: Measure  # simulate(..., sink=NullSink()): the whole run loop at --speed max
+    metrics: Measure  # the same with --metrics-port
+    anchor: Measure  # tuned pure Python (bench/anchor.py)
+    naive: Measure  # the originals' style (bench/naive.py)
+    bytes_per_event: float  # streamsim's main-stream JSON
+    anchor_bytes: float
+    naive_bytes: float
+    engine: str  # what the scenario's source is: "native" (the Rust core) or "Python"
 
     @property
-    def ratio(self) -> float:
-        return self.pipeline / self.naive
+    def vs_naive(self) -> float:
+        return self.pipeline.rate / self.naive.rate
+
+    @property
+    def vs_anchor(self) -> float:
+        return self.pipeline.rate / self.anchor.rate
+
+    @property
+    def cpu_vs_naive(self) -> float:
+        return self.naive.cpu_us / self.pipeline.cpu_us
+
+    @property
+    def cpu_vs_anchor(self) -> float:
+        return self.anchor.cpu_us / self.pipeline.cpu_us
 
 
-def best_rate(run: Callable[[int], object], n: int, repeats: int) -> float:
-    """Best events/s over ``repeats`` runs of ``n`` events (the least disturbed by a noisy machine)."""
-    best = 0.0
+def timed(runs: dict[str, tuple[Callable[[int], int], int]], repeats: int) -> dict[str, Measure]:
+    """Best wall rate and best CPU time per event of each run (a function making ``n`` events and
+    returning how many it made, and that ``n``) over ``repeats`` rounds, after a warm-up. Each
+    round runs every one once, in turn, so that all see the same machine conditions."""
+    rates = dict.fromkeys(runs, 0.0)
+    cpus = dict.fromkeys(runs, float("inf"))
+    for run, n in runs.values():
+        run(min(n, WARM_UP))
     for _ in range(repeats):
-        t = time.perf_counter()
-        run(n)
-        best = max(best, n / (time.perf_counter() - t))
-    return best
+        for name, (run, n) in runs.items():
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            made = run(n)
+            wall, used = time.perf_counter() - wall0, time.process_time() - cpu0
+            rates[name] = max(rates[name], made / wall)
+            cpus[name] = min(cpus[name], used / made * 1e6)
+    return {name: Measure(rates[name], cpus[name]) for name in runs}
 
 
-def measure(scenario: str, n: int, naive_n: int, repeats: int) -> Row:
-    cls = get_scenario(scenario)
+def core(scenario: str, count: int) -> int:
+    """Pull batches from the scenario's source until ``count`` main-stream events; returns them."""
+    source = open_source(scenario)
+    main = 0
+    while main < count:
+        batch = source.next_batch(BATCH_RECORDS, count - main)
+        if not len(batch):
+            break
+        main += batch.main
+    return main
 
-    def generate(count: int) -> None:
-        for _ in itertools.islice(cls(seed=1, start=START), count):
-            pass
 
-    def pipeline(count: int) -> None:
-        simulate(scenario, seed=1, start=START, count=count, sink=NullSink())
+def pipeline(scenario: str, count: int, metrics: bool = False) -> int:
+    options: dict[str, Any] = {"metrics_port": free_port(), "metrics_host": "127.0.0.1"} if metrics else {}
+    summary = simulate(scenario, seed=1, start=START, count=count, sink=NullSink(), **options)
+    return summary.main_events
 
-    def with_metrics(count: int) -> None:
-        port = free_port()
-        simulate(
-            scenario,
-            seed=1,
-            start=START,
-            count=count,
-            sink=NullSink(),
-            metrics_port=port,
-            metrics_host="127.0.0.1",
-        )
 
-    memory = ListSink()
-    simulate(scenario, seed=1, start=START, count=2000, sink=memory)
-    sizes = [len(r.value) for r in memory.records]
-    return Row(
-        scenario,
-        generate=best_rate(generate, n, repeats),
-        pipeline=best_rate(pipeline, n, repeats),
-        metrics=best_rate(with_metrics, n, repeats),
-        naive=best_rate(lambda count: naive.produce(scenario, count), naive_n, repeats),
-        bytes_per_event=sum(sizes) / len(sizes),
-    )
+def engine(scenario: str) -> str:
+    """``native`` when the scenario's source is the core's stream, else ``Python``."""
+    return "Python" if isinstance(open_source(scenario), PythonSource) else "native"
+
+
+def main_bytes(scenario: str, n: int = 2000) -> float:
+    """Mean size of a main-stream JSON record."""
+    sizes: list[int] = []
+    source = open_source(scenario)
+    while len(sizes) < n:
+        batch = source.next_batch(BATCH_RECORDS, n - len(sizes))
+        if not len(batch):
+            break
+        sizes += [len(r[6]) for r in batch.records() if r[0] == 0]
+    return sum(sizes) / len(sizes)
 
 
 def free_port() -> int:
@@ -83,20 +127,84 @@ def free_port() -> int:
         return port
 
 
-def run(n: int = 200_000, naive_n: int = 20_000, repeats: int = 3) -> list[Row]:
-    return [measure(name, n, naive_n, repeats) for name in scenarios()]
+def _counted(produce: Callable[[str, int], int], scenario: str) -> Callable[[int], int]:
+    def run(count: int) -> int:
+        produce(scenario, count)
+        return count
+
+    return run
+
+
+def measure(scenario: str, n: int, baseline_n: int, repeats: int) -> Row:
+    naive_n = max(baseline_n // 10, 1000)  # the naive producer is the slowest by far
+    found = timed(
+        {
+            "core": (lambda count: core(scenario, count), n),
+            "pipeline": (lambda count: pipeline(scenario, count), n),
+            "metrics": (lambda count: pipeline(scenario, count, metrics=True), n),
+            "anchor": (_counted(anchor.produce, scenario), baseline_n),
+            "naive": (_counted(naive.produce, scenario), naive_n),
+        },
+        repeats,
+    )
+    return Row(
+        scenario,
+        **found,
+        bytes_per_event=main_bytes(scenario),
+        anchor_bytes=anchor.produce(scenario, 2000) / 2000,
+        naive_bytes=naive.produce(scenario, 2000) / 2000,
+        engine=engine(scenario),
+    )
+
+
+def run(n: int = 300_000, baseline_n: int = 200_000, repeats: int = 3) -> list[Row]:
+    return [measure(name, n, baseline_n, repeats) for name in scenarios()]
 
 
 def markdown(rows: list[Row]) -> str:
     lines = [
-        "| scenario | streamsim generation only (events/s) | streamsim to JSON bytes, null sink (events/s) "
-        "| the same with --metrics-port (events/s) "
-        "| naive Faker + json.dumps (events/s) | speed-up (JSON vs naive) | bytes/event |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| scenario | engine | streamsim core only | streamsim full pipeline, null sink "
+        "| the same with --metrics-port | tuned pure-Python anchor | naive Faker producer "
+        "| full pipeline / anchor | full pipeline / naive |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r.scenario} | {r.generate:,.0f} | {r.pipeline:,.0f} | {r.metrics:,.0f} | {r.naive:,.0f} | "
-            f"{r.ratio:.1f}x | {r.bytes_per_event:.0f} |"
+            f"| {r.scenario} | {r.engine} | {r.core.rate:,.0f} | {r.pipeline.rate:,.0f} "
+            f"| {r.metrics.rate:,.0f} "
+            f"| {r.anchor.rate:,.0f} | {r.naive.rate:,.0f} | {r.vs_anchor:.1f}x | {r.vs_naive:.1f}x |"
         )
     return "\n".join(lines)
+
+
+def cpu_markdown(rows: list[Row]) -> str:
+    lines = [
+        "| scenario | streamsim core only | streamsim full pipeline, null sink "
+        "| the same with --metrics-port | tuned pure-Python anchor | naive Faker producer "
+        "| full pipeline / anchor | full pipeline / naive | full pipeline, events per CPU second |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.scenario} | {r.core.cpu_us:.2f} | {r.pipeline.cpu_us:.2f} | {r.metrics.cpu_us:.2f} "
+            f"| {r.anchor.cpu_us:.2f} | {r.naive.cpu_us:.2f} | {r.cpu_vs_anchor:.1f}x "
+            f"| {r.cpu_vs_naive:.1f}x | {r.pipeline.cpu_rate:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def sizes_markdown(rows: list[Row]) -> str:
+    lines = [
+        "| scenario | streamsim (main stream) | tuned anchor | naive producer |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.scenario} | {r.bytes_per_event:.0f} | {r.anchor_bytes:.0f} | {r.naive_bytes:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    found = run(20_000, 20_000, 1)
+    print(markdown(found), cpu_markdown(found), sizes_markdown(found), sep="\n\n")

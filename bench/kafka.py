@@ -10,6 +10,7 @@ headers; streamsim generates, serializes, keys and heads every event as it goes.
 from __future__ import annotations
 
 import re
+import resource
 import subprocess
 import tempfile
 import time
@@ -41,6 +42,8 @@ class Row:
     streamsim: float  # events/s into the broker
     kafka_tool: float  # records/s of ProducerPerformance
     bytes_per_event: float
+    streamsim_cpu_us: float = 0.0  # CPU µs per event of the streamsim process (librdkafka's threads too)
+    kafka_tool_cpu_us: float = 0.0  # CPU µs per record of the Java tool's process
 
     @property
     def ratio(self) -> float:
@@ -53,18 +56,25 @@ def _create_topic(admin: AdminClient, prefix: str) -> str:
     return topic
 
 
-def _streamsim_rate(admin: AdminClient, bootstrap: str, scenario: str, n: int) -> float:
+def _streamsim_rate(admin: AdminClient, bootstrap: str, scenario: str, n: int) -> tuple[float, float]:
+    """(events/s, CPU µs per event)."""
     topic = _create_topic(admin, scenario)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     summary = simulate(
         scenario, seed=1, start=START, count=n, sink="kafka", bootstrap_servers=bootstrap, topic=topic
     )
-    elapsed = time.perf_counter() - t
+    elapsed, used = time.perf_counter() - t, time.process_time() - cpu
     assert summary.delivered == summary.events
-    return summary.events / elapsed
+    return summary.events / elapsed, used / summary.events * 1e6
 
 
-def _tool_rate(admin: AdminClient, bootstrap: str, payloads: Path, n: int) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _tool_rate(admin: AdminClient, bootstrap: str, payloads: Path, n: int) -> tuple[float, float]:
+    """(records/s as the tool reports it, CPU µs per record of its process)."""
     topic = _create_topic(admin, "tool")
     props = [f"bootstrap.servers={bootstrap}", *(f"{k}={str(v).lower()}" for k, v in SHARED.items())]
     command = broker.java_command(
@@ -73,10 +83,13 @@ def _tool_rate(admin: AdminClient, bootstrap: str, payloads: Path, n: int) -> fl
         "--payload-file", str(payloads), "--producer-props", *props,
         heap="-Xmx512m",
     )  # fmt: skip
+    cpu = _children_cpu()
     result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=True)
-    found = re.search(r"records sent, ([\d.]+) records/sec", result.stdout)
-    assert found, result.stdout + result.stderr
-    return float(found.group(1))
+    used = _children_cpu() - cpu
+    # A line per 5-second window while it runs, then the whole run's line: the last one counts.
+    found = re.findall(r"(\d+) records sent, ([\d.]+) records/sec", result.stdout)
+    assert found and int(found[-1][0]) == n, result.stdout + result.stderr
+    return float(found[-1][1]), used / n * 1e6
 
 
 def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
@@ -93,10 +106,13 @@ def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
                 payloads.write_bytes(b"\n".join(r.value for r in memory.records))
                 sizes = [len(r.value) for r in memory.records]
                 ours = tool = 0.0
+                ours_cpu = tool_cpu = float("inf")
                 for _ in range(repeats):  # alternated, so both see the same machine conditions
-                    ours = max(ours, _streamsim_rate(admin, local.bootstrap, scenario, n))
-                    tool = max(tool, _tool_rate(admin, local.bootstrap, payloads, n))
-                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes)))
+                    rate, cpu = _streamsim_rate(admin, local.bootstrap, scenario, n)
+                    ours, ours_cpu = max(ours, rate), min(ours_cpu, cpu)
+                    rate, cpu = _tool_rate(admin, local.bootstrap, payloads, n)
+                    tool, tool_cpu = max(tool, rate), min(tool_cpu, cpu)
+                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes), ours_cpu, tool_cpu))
         finally:
             broker.stop(home)
     return rows
@@ -105,13 +121,14 @@ def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
 def markdown(rows: list[Row]) -> str:
     lines = [
         "| scenario | streamsim into Kafka (events/s) | Kafka ProducerPerformance (records/s) "
-        "| streamsim / Kafka's tool | bytes/event |",
-        "|---|---:|---:|---:|---:|",
+        "| streamsim / Kafka's tool | streamsim CPU µs/event | the tool's CPU µs/record (JVM start included) "
+        "| bytes/event |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} "
-            f"| {r.bytes_per_event:.0f} |"
+            f"| {r.streamsim_cpu_us:.2f} | {r.kafka_tool_cpu_us:.2f} | {r.bytes_per_event:.0f} |"
         )
     return "\n".join(lines)
 

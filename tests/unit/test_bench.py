@@ -1,0 +1,158 @@
+"""The benchmark baselines make the original producers' events (fields only; no timing here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import pytest
+from bench import anchor, naive
+
+#: The original producers' fields: top-level names, and the names inside nested objects.
+ORIGINAL_FIELDS: dict[str, dict[str, set[str] | None]] = {
+    "fraud": {
+        "transaction_id": None,
+        "user_id": None,
+        "timestamp": None,
+        "amount": None,
+        "currency": None,
+        "merchant_id": None,
+        "product_category": None,
+        "transaction_type": None,
+        "payment_method": None,
+        "location": {"lat", "lon"},
+        "ip_address": None,
+        "device_info": {"os", "browser"},
+        "user_agent": None,
+        "account_age_days": None,
+        "cvv_provided": None,
+        "billing_address_match": None,
+        "is_fraud": None,
+    },
+    "eta": {
+        "trip_id": None,
+        "driver_id": None,
+        "vehicle_id": None,
+        "timestamp": None,
+        "origin": {"lat", "lon"},
+        "destination": {"lat", "lon"},
+        "estimated_distance_km": None,
+        "weather": None,
+        "temperature_celsius": None,
+        "day_of_week": None,
+        "hour_of_day": None,
+        "driver_rating": None,
+        "vehicle_type": None,
+        "initial_estimated_travel_time_seconds": None,
+        "simulated_actual_travel_time_seconds": None,
+        "debug_traffic_factor": None,
+        "debug_weather_factor": None,
+        "debug_incident_delay_seconds": None,
+        "debug_driver_factor": None,
+    },
+    "ecommerce": {
+        "event_id": None,
+        "customer_id": None,
+        "session_id": None,
+        "timestamp": None,
+        "event_type": None,
+        "product_id": None,
+        "product_category": None,
+        "price": None,
+        "quantity": None,
+        "page_url": None,
+        "referrer_url": None,
+        "device_info": {"device_type", "browser", "os"},
+        "location": {"lat", "lon"},
+        "time_on_page_seconds": None,
+        "search_query": None,
+        "session_event_sequence": None,
+    },
+}
+
+Make = Callable[[], dict[str, Any]]
+
+
+def _makers(scenario: str) -> list[Make]:
+    return [naive.NAIVE[scenario], anchor.ANCHOR[scenario](1)]
+
+
+def _shape(event: dict[str, Any]) -> dict[str, set[str] | None]:
+    return {k: set(v) if isinstance(v, dict) else None for k, v in event.items()}
+
+
+@pytest.mark.parametrize("scenario", sorted(ORIGINAL_FIELDS))
+def test_baselines_make_the_original_fields(scenario: str) -> None:
+    for make in _makers(scenario):
+        for _ in range(300):
+            event = make()
+            assert list(event) == list(ORIGINAL_FIELDS[scenario])
+            assert _shape(event) == ORIGINAL_FIELDS[scenario]
+
+
+@pytest.mark.parametrize("scenario", sorted(ORIGINAL_FIELDS))
+def test_anchor_values_look_like_the_naive_ones(scenario: str) -> None:
+    """Same JSON types per field (null where the original may leave a field empty)."""
+
+    def types(make: Make) -> dict[str, set[str]]:
+        seen: dict[str, set[str]] = {}
+        for _ in range(2000):
+            for k, v in json.loads(json.dumps(make())).items():
+                seen.setdefault(k, set()).add(type(v).__name__)
+        return seen
+
+    assert types(anchor.ANCHOR[scenario](1)) == types(naive.NAIVE[scenario])
+
+
+def test_anchor_ids_are_unique_and_timestamps_iso() -> None:
+    make = anchor.ANCHOR["fraud"](2)
+    events = [make() for _ in range(1000)]
+    assert len({e["transaction_id"] for e in events}) == 1000
+    naive_stamp = naive.fraud_event()["timestamp"]
+    assert all(len(e["timestamp"]) == len(naive_stamp) and e["timestamp"].endswith("+00:00") for e in events)
+
+
+@pytest.mark.parametrize("scenario", sorted(ORIGINAL_FIELDS))
+def test_produce_counts_json_bytes(scenario: str) -> None:
+    assert anchor.produce(scenario, 10) > 10 * 100
+    assert orjson.loads(orjson.dumps(anchor.maker(scenario)()))
+
+
+def test_targets_are_computed_from_the_figures() -> None:
+    from bench import __main__ as report
+    from bench import generation, memory, soak, startup
+
+    fast = generation.Measure(400_000.0, 2.0)
+    row = generation.Row(
+        "fraud",
+        core=fast,
+        pipeline=fast,
+        metrics=fast,
+        anchor=generation.Measure(100_000.0, 8.0),
+        naive=generation.Measure(5_000.0, 150.0),
+        bytes_per_event=700,
+        anchor_bytes=600,
+        naive_bytes=650,
+        engine="native",
+    )
+    memory_rows = [
+        memory.Row("import", 0, 30.0, 0),
+        memory.Row("fraud", 1_000_000, 200.0, 400_000, 120.0, 200_000, 180.0),
+    ]
+    soak_rows = [
+        soak.Row("fraud", 600.0, 10**8, 500.0, [(10.0 * i, 100.0 + min(i, 30)) for i in range(61)], 1)
+    ]
+    startup_rows = [startup.Row("python", 0.02, 0.02, 0.03, 0.02), startup.Row("fraud", 0.25, 0.2, 0.3, 0.2)]
+    text = report.verdict([row], None, memory_rows, soak_rows, startup_rows)
+    lines = text.splitlines()
+    assert "**met**. fraud 400,000/s" in lines[2]
+    assert "**met**. fraud 80.0x" in lines[3]
+    assert "**met**. fraud 4.0x" in lines[4]
+    assert "not measured in this run" in lines[5]
+    # 180 MB at 400,000 entities, then 600,000 more at 60 MB per 200,000 (the smaller cost): 360 MB.
+    assert "**not met**" in lines[6] and "360 MB projected" in lines[6]
+    assert "**met**" in lines[7] and "indicative" not in lines[7]
+    assert "**met**. fraud 0.250 s" in lines[8]
+    assert memory.projected_mb(memory_rows, memory_rows[1]) == pytest.approx(360.0)
