@@ -24,7 +24,7 @@ from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import SINKS
 from streamsim.schema import Projection
-from streamsim.sinks.base import SinkClosed
+from streamsim.sinks.base import SinkClosed, WriteInterrupted
 from streamsim.timeutil import format_duration, iso_utc
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class Summary:
     stop_reason: str = ""
     by_type: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0  # records a resumed run did not write again (a previous run delivered them)
     delivered: int = 0
     failed: int = 0
     undelivered: int = 0
@@ -79,6 +80,8 @@ class Summary:
     def line(self) -> str:
         span = 0.0 if self.first_time is None or self.last_time is None else self.last_time - self.first_time
         parts = [f"{self.scenario}: {self.events:,} events ({self.stop_reason})"]
+        if self.skipped:
+            parts.append(f"resumed after {self.skipped:,} events delivered before")
         if self.first_time is not None and self.last_time is not None:
             parts.append(
                 f"event time {iso_utc(self.first_time)} .. {iso_utc(self.last_time)} "
@@ -181,7 +184,9 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
         count=engine.count,
     )
     summary = Summary(s.name, s.seed)
+    failure: RunFailure | None = None
     wall0 = time.monotonic()
+    p.sink.stopping = stop
     guard = _signals_stop(stop) if install_signals else _nothing()
     with guard, _observing(p) as observer:
         pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
@@ -190,6 +195,8 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
             if observer is not None:
                 observer.started(s, p.sink, p.topics)
             _loop(p, pacer, reporter, summary, stop, observer)
+        except RunFailure as exc:  # a delivery failure mid-run: still close, count and summarise
+            failure = exc
         finally:
             reporter.finish()
             if observer is not None:
@@ -201,10 +208,12 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
                 summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
                 summary.undelivered = p.sink.undelivered
     log.info("done: %s", summary.line())
-    if not summary.complete and not summary.output_closed:
+    written = summary.events - summary.skipped
+    if (not summary.complete and not summary.output_closed) or failure is not None:
         raise RunFailure(
-            f"{summary.failed + summary.undelivered:,} of {summary.events:,} events were "
+            f"{summary.failed + summary.undelivered:,} of {written:,} events were "
             f"not delivered ({summary.failed:,} failed, {summary.undelivered:,} undelivered)"
+            + (f"; {failure}" if failure is not None and summary.complete else "")
         )
     return summary
 
@@ -253,6 +262,7 @@ def _loop(
     phase_names = [phase.name or f"phase-{i}" for i, phase in enumerate(p.scenario.options.schedule, 1)]
     phase = 0
     seq = main = 0
+    skip = summary.skipped = p.sink.resume_from  # fast-forward: records a previous run delivered
     sample: bytes | None = None
     t = p.scenario.start
     reason = "stopped"
@@ -269,19 +279,33 @@ def _loop(
                 reason = "stopped by signal"
                 break
             if event.stream == MAIN_STREAM:
-                value = dumps(project(event.fields))
                 main += 1
-                sample = value
                 if event.fields["drift_phase"] != phase:
                     phase = event.fields["drift_phase"]
                     point = DriftPoint(phase, phase_names[phase - 1], t, main)
                     summary.drift_points.append(point)
                     tally.drift_phase, tally.drift_name = point.phase, point.name
                     log.info("drift: entered %s", point)
+                if seq < skip:
+                    seq += 1
+                    if main == count:
+                        reason = "reached --count"
+                        break
+                    continue
+                value = dumps(project(event.fields))
+                sample = value
             else:
+                if seq < skip:
+                    seq += 1
+                    continue
                 value = dumps(event.fields)
             seq += 1  # counted before writing: a write that raises has still accepted it
-            write(Record(topics[event.stream], value, event, seq - 1))
+            try:
+                write(Record(topics[event.stream], value, event, seq - 1))
+            except WriteInterrupted:  # a signal while the sink waited for room: not accepted
+                seq -= 1
+                reason = "stopped by signal"
+                break
             if summary.first_time is None:
                 summary.first_time = t
             key = (event.stream, event.event_type, event.label)
@@ -307,8 +331,12 @@ def _loop(
     except SinkClosed as exc:
         reason = str(exc)
         summary.output_closed = True
+    except RunFailure:
+        reason = "delivery failed"
+        raise
     finally:
         summary.events, summary.main_events = seq, main
+        summary.skipped = min(skip, seq)
         summary.last_time = t if seq else None
         summary.stop_reason = reason
         label_name = p.scenario.label_name
