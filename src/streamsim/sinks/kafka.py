@@ -501,8 +501,8 @@ class KafkaSink(Sink):
                 continue
             setting, consequence = problem
             line = (
-                f"topic {topic!r} has {setting}, which would {consequence} of this run "
-                f"(oldest event time {iso_utc(self.start)})"
+                f"topic {topic!r} has {setting}: it would {consequence}, and the oldest event "
+                f"time of this run is {iso_utc(self.start)}"
             )
             if self.options.ignore_topic_limits:
                 log.warning("%s; writing anyway (--ignore-topic-limits)", line)
@@ -596,9 +596,9 @@ def topic_limit_problem(
 def last_committed_sequence(config: dict[str, Any], topics: Sequence[str], shard: str) -> int:
     """The highest ``sequence`` header of ``shard`` committed in ``topics``; -1 when there is none.
 
-    Reads each partition backwards in growing windows from its end with a read_committed
-    consumer, until it finds a message of the shard (a producer writes a partition in order,
-    so the last one of the shard there has its highest sequence).
+    Reads every partition backwards from its end, in windows growing fourfold, with a
+    read_committed consumer, until it finds a message of the shard (a producer writes a
+    partition in order, so the last message of the shard there has its highest sequence).
     """
     consumer = new_client(
         Consumer,
@@ -608,28 +608,32 @@ def last_committed_sequence(config: dict[str, Any], topics: Sequence[str], shard
             "enable.auto.commit": False,
             "enable.partition.eof": True,
             "isolation.level": "read_committed",
+            "fetch.wait.max.ms": 10,
         },
     )
     wanted = shard.encode()
     best = -1
     try:
         metadata = consumer.list_topics(timeout=30)
+        # (topic, partition) -> [low, end of the window still to read]
+        left: dict[tuple[str, int], list[int]] = {}
         for topic in topics:
             info = metadata.topics.get(topic)
-            if info is None:
-                continue
-            for partition in sorted(info.partitions):
+            for partition in sorted(info.partitions) if info is not None else ():
                 low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=30)
-                window = 1000
-                stop_at = high
-                while stop_at > low:
-                    begin = max(low, stop_at - window)
-                    where = TopicPartition(topic, partition, begin)
-                    found = _highest_sequence(consumer, where, stop_at, wanted)
-                    if found is not None:
-                        best = max(best, found)
-                        break
-                    stop_at, window = begin, window * 4
+                if high > low:
+                    left[topic, partition] = [low, high]
+        window = 1000
+        while left:
+            found = _read_windows(consumer, left, window, wanted)
+            for where, sequence in found.items():
+                best = max(best, sequence)
+                del left[where]
+            for where, bounds in list(left.items()):
+                bounds[1] = max(bounds[0], bounds[1] - window)
+                if bounds[1] == bounds[0]:
+                    del left[where]
+            window *= 4
     except KafkaException as exc:
         raise RunFailure(
             f"cannot read back the last committed sequence (--resume): {describe(exc)}"
@@ -639,24 +643,32 @@ def last_committed_sequence(config: dict[str, Any], topics: Sequence[str], shard
     return best
 
 
-def _highest_sequence(consumer: Consumer, start: TopicPartition, stop_at: int, shard: bytes) -> int | None:
-    """The highest sequence of ``shard`` in one partition from ``start`` until offset ``stop_at``."""
-    consumer.assign([start])
-    best: int | None = None
+def _read_windows(
+    consumer: Consumer, left: dict[tuple[str, int], list[int]], window: int, shard: bytes
+) -> dict[tuple[str, int], int]:
+    """The highest sequence of ``shard`` in the last ``window`` offsets before each partition's bound."""
+    consumer.assign([TopicPartition(t, p, max(low, stop - window)) for (t, p), (low, stop) in left.items()])
+    found: dict[tuple[str, int], int] = {}
+    pending = set(left)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        for msg in consumer.consume(1000, timeout=1.0):
+    while pending:
+        if time.monotonic() > deadline:
+            raise RunFailure("cannot read back the last committed sequence (--resume): timed out")
+        for msg in consumer.consume(1000, timeout=0.1):  # returns early only at the timeout
+            where = (msg.topic() or "", msg.partition() or 0)
             err = msg.error()
             if err is not None:
-                if err.code() == KafkaError._PARTITION_EOF:
-                    return best
-                raise KafkaException(err)
+                if err.code() != KafkaError._PARTITION_EOF:
+                    raise KafkaException(err)
+                pending.discard(where)
+                continue
             offset = msg.offset()
-            if offset is not None and offset >= stop_at:
-                return best
+            if where not in pending or offset is None or offset >= left[where][1]:
+                pending.discard(where)  # past the window (read in an earlier one)
+                continue
             headers = dict(msg.headers() or [])
-            if headers.get("shard") == shard:
-                sequence = headers.get("sequence")
-                if sequence is not None:
-                    best = max(best if best is not None else -1, int(sequence))
-    raise RunFailure(f"cannot read back {start.topic} partition {start.partition} (--resume): timed out")
+            sequence = headers.get("sequence")
+            if headers.get("shard") == shard and sequence is not None:
+                found[where] = max(found.get(where, -1), int(sequence))
+    consumer.unassign()
+    return found
