@@ -343,8 +343,13 @@ class KafkaSink(Sink):
         fatal ones (fenced by a newer run with the same transactional.id) stop the run.
         """
         while True:
+            if deadline is None and self.stopping.is_set():  # a signal: give up after --flush-timeout
+                deadline = time.monotonic() + self.options.flush_timeout
+            attempt = TXN_ATTEMPT_TIMEOUT
+            if deadline is not None:
+                attempt = max(0.1, min(attempt, deadline - time.monotonic()))
             try:
-                call(TXN_ATTEMPT_TIMEOUT)
+                call(attempt)
                 return True
             except KafkaException as exc:
                 err = exc.args[0]
