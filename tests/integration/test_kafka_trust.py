@@ -87,7 +87,7 @@ def _metric(port: int, name: str) -> float:
             text = response.read().decode()
     except (urllib.error.URLError, ConnectionError):
         return -1.0
-    found = re.search(rf"^{name} ([\d.e+]+)$", text, re.M)
+    found = re.search(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M)
     return float(found.group(1)) if found else -1.0
 
 
