@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
+
+#: The SCRAM-SHA-512 user of the secured test broker (a test credential).
+SCRAM_USER, SCRAM_PASSWORD = "streamsim", "pw-4b1d7e9a-never-shown"
 
 READ_TIMEOUT = 120.0  # generous: the machine is shared and slow at times
 
@@ -135,13 +139,14 @@ def _message(msg: Any) -> Message:
     )
 
 
-def streamsim(*args: str) -> subprocess.Popen[str]:
-    """The CLI in a child process (so signals and exit statuses are real)."""
+def streamsim(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """The CLI in a child process (so signals and exit statuses are real); ``env`` adds variables."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamsim", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
 
 
