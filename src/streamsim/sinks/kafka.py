@@ -62,6 +62,9 @@ __all__ = [
 
 log = logging.getLogger("streamsim.kafka")
 
+#: What the sink hands librdkafka for one record: topic, value, key, timestamp (ms), headers.
+Outgoing = tuple[str, bytes, str, int, list[tuple[str, str | bytes | None]]]
+
 #: Seconds one metadata request may take while connecting; backoff between attempts.
 ATTEMPT_TIMEOUT = 2.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
@@ -203,8 +206,9 @@ class KafkaSink(Sink):
         self._outage_since = 0.0
         # --exactly-once: the records of the open transaction (sent again if it is aborted)
         self._transactional = options.exactly_once
-        self._pending: list[tuple[str, bytes, str, int, list[tuple[str, str | bytes | None]]]] = []
+        self._pending: list[Outgoing] = []
         self._commit_due = 0.0
+        self._closing = False  # the last commit: no transaction after it
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
@@ -302,7 +306,7 @@ class KafkaSink(Sink):
             ("event_type", event.event_type),
             ("sequence", str(sequence)),
         ]
-        self._produce(producer, topic, value, key, timestamp, headers)
+        self._produce(producer, (topic, value, key, timestamp, headers))
         if self._transactional:
             self._pending.append((topic, value, key, timestamp, headers))
             if len(self._pending) >= self.options.transaction_events or (
@@ -312,22 +316,18 @@ class KafkaSink(Sink):
         elif not sequence & 63:  # serve delivery reports; every write would cost more than it helps
             producer.poll(0)
 
-    def _produce(
-        self,
-        producer: Producer,
-        topic: str,
-        value: bytes,
-        key: str,
-        timestamp: int,
-        headers: list[tuple[str, str | bytes | None]],
-    ) -> None:
+    def _produce(self, producer: Producer, message: Outgoing, *, again: bool = False) -> None:
+        """Hand one message to librdkafka, waiting for room in its queue (``again``: a resent one)."""
+        topic, value, key, timestamp, headers = message
         while True:
             try:
                 producer.produce(topic, value, key, timestamp=timestamp, headers=headers)
                 return
             except BufferError:
-                if self.stopping.is_set():  # a signal: end generation now, do not wait for room
-                    self.accepted -= 1
+                if self.stopping.is_set() or self._closing:  # a signal: do not wait for room
+                    if again:  # the aborted transaction's events stay undelivered
+                        raise RunFailure("stopped while sending an aborted transaction again") from None
+                    self.accepted -= 1  # end generation now: this record was not accepted
                     raise WriteInterrupted from None
                 producer.poll(0.1)  # the local queue is full: serve delivery reports to make room
             except KafkaException as exc:  # e.g. larger than message.max.bytes
@@ -343,7 +343,7 @@ class KafkaSink(Sink):
         fatal ones (fenced by a newer run with the same transactional.id) stop the run.
         """
         while True:
-            if deadline is None and self.stopping.is_set():  # a signal: give up after --flush-timeout
+            if deadline is None and (self.stopping.is_set() or self._closing):  # then --flush-timeout
                 deadline = time.monotonic() + self.options.flush_timeout
             attempt = TXN_ATTEMPT_TIMEOUT
             if deadline is not None:
@@ -361,7 +361,8 @@ class KafkaSink(Sink):
                 if not err.retriable():
                     raise RunFailure(f"cannot {what}: {err.str()}") from None
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise RunFailure(f"cannot {what} in time: {err.str()}") from None
+                    self._problem = self._problem or f"cannot {what} in time: {err.str()}"
+                    raise RunFailure(self._problem) from None
                 log.debug("retrying to %s: %s", what, err.str())
 
     def _commit(self, producer: Producer, deadline: float | None = None) -> None:
@@ -377,12 +378,12 @@ class KafkaSink(Sink):
             while not self._transaction_call("abort a transaction", producer.abort_transaction, deadline):
                 pass
             producer.begin_transaction()
-            for item in self._pending:
-                self._produce(producer, *item)
+            for message in self._pending:
+                self._produce(producer, message, again=True)
         self.delivered += len(self._pending)
         self._pending.clear()
         self._commit_due = time.monotonic() + self.options.transaction_interval
-        if not self.stopping.is_set():
+        if not self._closing:
             producer.begin_transaction()
 
     # -- end ------------------------------------------------------------------------------
@@ -391,9 +392,9 @@ class KafkaSink(Sink):
         producer = self._producer
         if producer is None:
             return
-        if self._transactional:
-            if self._pending:
-                self._commit(producer, time.monotonic() + self.options.flush_timeout)
+        if self._transactional:  # idle in real time: commit when --transaction-interval is due
+            if self._pending and time.monotonic() >= self._commit_due:
+                self._commit(producer)
         else:
             producer.flush(self.options.flush_timeout)
 
@@ -403,7 +404,7 @@ class KafkaSink(Sink):
             return
         try:
             if self._transactional:
-                self.stopping.set()  # the last commit: no next transaction
+                self._closing = True
                 if self._pending and self._problem is None:
                     try:
                         self._commit(producer, time.monotonic() + self.options.flush_timeout)
