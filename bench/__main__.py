@@ -94,6 +94,8 @@ idempotence, lz4, linger.ms={kafka.SHARED["linger.ms"]} and batch.size={kafka.SH
 reports, final flush). *ProducerPerformance* is Kafka's own tool (`kafka-producer-perf-test`,
 from the same Maven-assembled jars) sending the scenario's own JSON lines (`--payload-file`),
 so record size and compressibility match, without keys or headers (`bench/kafka.py`).
+*with --exactly-once* is the streamsim run with a transactional producer (commits every
+10,000 events or 1 s, the defaults), the cost of exactly-once delivery.
 
 {kafka.markdown(kafka_rows)}
 

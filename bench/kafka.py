@@ -5,6 +5,8 @@ with acks=all, idempotence, lz4 and the same linger and batch size, into topics 
 the same partition count. Kafka's tool sends the scenario's own events (a payload
 file of its JSON lines, so record size and compressibility match) without keys or
 headers; streamsim generates, serializes, keys and heads every event as it goes.
+The same streamsim run with ``--exactly-once`` (transactions of the default size
+and interval) gives the cost of transactions.
 """
 
 from __future__ import annotations
@@ -41,23 +43,40 @@ class Row:
     streamsim: float  # events/s into the broker
     kafka_tool: float  # records/s of ProducerPerformance
     bytes_per_event: float
+    exactly_once: float = 0.0  # events/s into the broker with --exactly-once
 
     @property
     def ratio(self) -> float:
         return self.streamsim / self.kafka_tool
 
+    @property
+    def exactly_once_ratio(self) -> float:
+        """Throughput with --exactly-once relative to the default (idempotent) producer."""
+        return self.exactly_once / self.streamsim
+
 
 def _create_topic(admin: AdminClient, prefix: str) -> str:
     topic = f"bench-{prefix}-{uuid.uuid4().hex[:8]}"
-    admin.create_topics([NewTopic(topic, PARTITIONS, 1)])[topic].result(timeout=60)
+    # Retention that keeps the (past) event times, as topics streamsim creates have.
+    config = {"retention.ms": "-1"}
+    admin.create_topics([NewTopic(topic, PARTITIONS, 1, config=config)])[topic].result(timeout=60)
     return topic
 
 
-def _streamsim_rate(admin: AdminClient, bootstrap: str, scenario: str, n: int) -> float:
+def _streamsim_rate(
+    admin: AdminClient, bootstrap: str, scenario: str, n: int, *, exactly_once: bool = False
+) -> float:
     topic = _create_topic(admin, scenario)
     t = time.perf_counter()
     summary = simulate(
-        scenario, seed=1, start=START, count=n, sink="kafka", bootstrap_servers=bootstrap, topic=topic
+        scenario,
+        seed=1,
+        start=START,
+        count=n,
+        sink="kafka",
+        bootstrap_servers=bootstrap,
+        topic=topic,
+        exactly_once=exactly_once,
     )
     elapsed = time.perf_counter() - t
     assert summary.delivered == summary.events
@@ -92,11 +111,15 @@ def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
                 payloads = Path(tmp) / f"{scenario}.jsonl"
                 payloads.write_bytes(b"\n".join(r.value for r in memory.records))
                 sizes = [len(r.value) for r in memory.records]
-                ours = tool = 0.0
-                for _ in range(repeats):  # alternated, so both see the same machine conditions
+                ours = tool = transactional = 0.0
+                for _ in range(repeats):  # alternated, so all see the same machine conditions
                     ours = max(ours, _streamsim_rate(admin, local.bootstrap, scenario, n))
                     tool = max(tool, _tool_rate(admin, local.bootstrap, payloads, n))
-                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes)))
+                    transactional = max(
+                        transactional,
+                        _streamsim_rate(admin, local.bootstrap, scenario, n, exactly_once=True),
+                    )
+                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes), transactional))
         finally:
             broker.stop(home)
     return rows
@@ -105,13 +128,14 @@ def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
 def markdown(rows: list[Row]) -> str:
     lines = [
         "| scenario | streamsim into Kafka (events/s) | Kafka ProducerPerformance (records/s) "
-        "| streamsim / Kafka's tool | bytes/event |",
-        "|---|---:|---:|---:|---:|",
+        "| streamsim / Kafka's tool | bytes/event | with --exactly-once (events/s) "
+        "| --exactly-once / default |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} "
-            f"| {r.bytes_per_event:.0f} |"
+            f"| {r.bytes_per_event:.0f} | {r.exactly_once:,.0f} | {r.exactly_once_ratio:.0%} |"
         )
     return "\n".join(lines)
 

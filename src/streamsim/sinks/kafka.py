@@ -44,7 +44,7 @@ except ModuleNotFoundError:  # pragma: no cover - depends on the installation
     raise UsageError("Kafka support needs confluent-kafka: pip install 'streamsim[kafka]'") from None
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from streamsim.config import Resolved
     from streamsim.events import Record
@@ -551,7 +551,7 @@ def default_transactional_id(topic: str, shard: str) -> str:
 
 
 def topic_limit_problem(
-    config: dict[str, str | None], start: float, end: float | None, now: float
+    config: Mapping[str, str | None], start: float, end: float | None, now: float
 ) -> tuple[str, str] | None:
     """(setting, what it would do) when a topic config deletes or rejects events in [start, end].
 
