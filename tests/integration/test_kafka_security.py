@@ -8,6 +8,7 @@ import pytest
 from infra.kafka import Broker
 
 from kafka_support import SCRAM_PASSWORD, SCRAM_USER, streamsim, unique_topic
+from support import START
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
 
@@ -36,7 +37,7 @@ def _assert_secret_kept(*texts: str) -> None:
 
 def test_produce_and_consume_over_sasl_ssl(secure_broker: Broker) -> None:
     topic = unique_topic("secure")
-    common = ["--seed", "6", "--start", "now-1h", "--speed", "max", "-n", "200"]
+    common = ["--seed", "6", "--start", START, "--speed", "max", "-n", "200"]
     code, out, err = _finish(
         streamsim("run", "fraud", *common, "--sink", "kafka", "--topic", topic, *_secured(secure_broker),
                   env=PASSWORD_ENV)
