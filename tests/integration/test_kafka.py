@@ -214,6 +214,10 @@ def test_broker_stopped_and_restarted_mid_run_loses_and_duplicates_nothing(
     code, _, err = _finish(process)
     assert code == 0, err
     _assert_contiguous(read_topic(bootstrap, topic), events_in_summary(err))
+    # One warning when the outage starts and one when it ends, not a line per librdkafka error.
+    warnings = [line for line in err.splitlines() if " WARNING Kafka" in line]
+    assert 2 <= len(warnings) <= 6, "\n".join(warnings)
+    assert "Kafka reachable again after" in warnings[-1]
 
 
 def test_broker_gone_at_shutdown_reports_the_undelivered_events_and_exits_1(

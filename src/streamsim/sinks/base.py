@@ -38,6 +38,7 @@ class Sink(ABC):
     """
 
     name: ClassVar[str]
+    resume_from: int = 0  # see __init__ (also the default of sinks that do not call it)
 
     def __init__(self) -> None:
         self.delivered = 0
