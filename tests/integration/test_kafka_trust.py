@@ -251,12 +251,13 @@ def test_resume_needs_the_seed_and_start_of_the_run_it_resumes(bootstrap: str) -
 # -- shutdown under faults ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", [[], ["--exactly-once"]], ids=["default", "exactly-once"])
 def test_sigterm_with_a_full_queue_and_a_frozen_broker_ends_within_the_flush_timeout(
-    bootstrap: str, restartable_broker: Broker
+    bootstrap: str, restartable_broker: Broker, mode: list[str]
 ) -> None:
     topic, port = unique_topic("frozen"), free_port()
     process = streamsim(
-        "run", "eta", "--seed", "4", "--start", START, "--speed", "max", "--sink", "kafka",
+        "run", "eta", *mode, "--seed", "4", "--start", START, "--speed", "max", "--sink", "kafka",
         "--bootstrap-servers", bootstrap, "--topic", topic, "--flush-timeout", "2s",
         # No message timeout: without the signal ending the wait for room, the run never ends.
         "--kafka-config", "message.timeout.ms=0", "--kafka-config", "queue.buffering.max.messages=200",

@@ -69,8 +69,9 @@ Outgoing = tuple[str, bytes, str, int, list[tuple[str, str | bytes | None]]]
 ATTEMPT_TIMEOUT = 2.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 8.0
 
-#: Seconds one transaction call (init, commit, abort) may block before it is tried again.
-TXN_ATTEMPT_TIMEOUT = 10.0
+#: Seconds one transaction call (init, commit, abort) may block before it is tried again (a call
+#: that timed out resumes where it was), so that a signal is noticed soon.
+TXN_ATTEMPT_TIMEOUT = 1.0
 
 #: Errors that mean the brokers are away (librdkafka reconnects by itself): logged once per outage.
 OUTAGE_CODES = frozenset(
