@@ -88,6 +88,27 @@ AUTH_CODES = {
 }
 
 
+#: Delivery errors of a transaction that aborting and sending again recovers from.
+TRANSIENT_DELIVERY_CODES = frozenset(
+    {
+        KafkaError._PURGE_QUEUE,
+        KafkaError._PURGE_INFLIGHT,
+        KafkaError._MSG_TIMED_OUT,
+        KafkaError._TIMED_OUT,
+        KafkaError._TRANSPORT,
+        KafkaError._FENCED,
+        KafkaError._STATE,
+        KafkaError.INVALID_PRODUCER_EPOCH,
+        KafkaError.PRODUCER_FENCED,
+        KafkaError.UNKNOWN_PRODUCER_ID,
+        KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        KafkaError.NOT_LEADER_FOR_PARTITION,
+        KafkaError.INVALID_TXN_STATE,
+        KafkaError.CONCURRENT_TRANSACTIONS,
+    }
+)
+
+
 def _quiet_logger() -> logging.Logger:
     """librdkafka's own log lines, shown at --log-level debug (streamsim logs the failures it acts on)."""
     logger = logging.getLogger("streamsim.librdkafka")
@@ -210,6 +231,7 @@ class KafkaSink(Sink):
         self._pending: list[Outgoing] = []
         self._commit_due = 0.0
         self._closing = False  # the last commit: no transaction after it
+        self._last_error: str | None = None  # why the broker aborted the transaction, for the log
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
@@ -425,8 +447,6 @@ class KafkaSink(Sink):
                 format_duration(self.options.flush_timeout),
             )
 
-    _last_error: str | None = None
-
     def queue_length(self) -> int:
         producer = self._producer
         return len(producer) if producer is not None else 0
@@ -519,27 +539,6 @@ class KafkaSink(Sink):
                 f"--entity-name {topic} --add-config {setting.split('=')[0]}=...) or pass "
                 "--ignore-topic-limits to write anyway"
             )
-
-
-#: Delivery errors of a transaction that aborting and sending again recovers from.
-TRANSIENT_DELIVERY_CODES = frozenset(
-    {
-        KafkaError._PURGE_QUEUE,
-        KafkaError._PURGE_INFLIGHT,
-        KafkaError._MSG_TIMED_OUT,
-        KafkaError._TIMED_OUT,
-        KafkaError._TRANSPORT,
-        KafkaError._FENCED,
-        KafkaError._STATE,
-        KafkaError.INVALID_PRODUCER_EPOCH,
-        KafkaError.PRODUCER_FENCED,
-        KafkaError.UNKNOWN_PRODUCER_ID,
-        KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER,
-        KafkaError.NOT_LEADER_FOR_PARTITION,
-        KafkaError.INVALID_TXN_STATE,
-        KafkaError.CONCURRENT_TRANSACTIONS,
-    }
-)
 
 
 def default_transactional_id(topic: str, shard: str) -> str:
