@@ -232,6 +232,7 @@ class KafkaSink(Sink):
         self._commit_due = 0.0
         self._closing = False  # the last commit: no transaction after it
         self._last_error: str | None = None  # why the broker aborted the transaction, for the log
+        self._gave_up = False  # a transaction call ran out of --flush-timeout: do not try again
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
@@ -266,7 +267,14 @@ class KafkaSink(Sink):
             Producer, {**config, "error_cb": self._on_error, "on_delivery": self._on_delivery}
         )
         if self._transactional:
-            self._transaction_call("initialise transactions", self._producer.init_transactions)
+            # An earlier producer with this id may have left a transaction the broker still aborts.
+            deadline = time.monotonic() + self.options.connect_timeout
+            self._transaction_call(
+                "initialise transactions",
+                self._producer.init_transactions,
+                deadline,
+                limit="--connect-timeout",
+            )
             if self.options.resume:
                 self.resume_from = (
                     last_committed_sequence(self.options.client_config(), self.topics, self.shard) + 1
@@ -359,11 +367,20 @@ class KafkaSink(Sink):
 
     # -- transactions (--exactly-once) --------------------------------------------------
 
-    def _transaction_call(self, what: str, call: Any, deadline: float | None = None) -> bool:
-        """Call a transaction API until it succeeds; False when it needs an abort first.
+    def _transaction_call(
+        self,
+        what: str,
+        call: Any,
+        deadline: float | None = None,
+        *,
+        limit: str = "--flush-timeout",
+        aborting: bool = False,
+    ) -> bool:
+        """Call a transaction API until it succeeds; False when the transaction must be aborted.
 
         Retriable errors (a broker away) are retried until ``deadline`` (then RunFailure);
-        fatal ones (fenced by a newer run with the same transactional.id) stop the run.
+        fatal ones (fenced by a newer run with the same transactional.id) stop the run. A
+        record the broker refused (a delivery report) also ends the retries: abort.
         """
         while True:
             if deadline is None and (self.stopping.is_set() or self._closing):  # then --flush-timeout
@@ -383,23 +400,27 @@ class KafkaSink(Sink):
                     return False
                 if not err.retriable():
                     raise RunFailure(f"cannot {what}: {err.str()}") from None
+                if self._producer is not None:
+                    self._producer.poll(0)  # delivery reports: did the broker refuse a record?
+                if self._problem is not None and not aborting:
+                    return False
                 if deadline is not None and time.monotonic() >= deadline:
-                    self._problem = self._problem or f"cannot {what} in time: {err.str()}"
-                    raise RunFailure(self._problem) from None
+                    self._gave_up = True
+                    raise RunFailure(f"cannot {what} within {limit}: {err.str()}") from None
                 log.debug("retrying to %s: %s", what, err.str())
 
     def _commit(self, producer: Producer, deadline: float | None = None) -> None:
         """Commit the open transaction (sending it again if the broker aborted it), begin the next."""
         while not self._transaction_call("commit a transaction", producer.commit_transaction, deadline):
-            if self._problem is not None:  # the broker refused a record: sending again cannot help
+            self._abort(producer, deadline)
+            producer.poll(0)  # the aborted records' delivery reports: did the broker refuse one?
+            if self._problem is not None:  # then sending again cannot help
                 raise RunFailure(self._problem)
             log.warning(
                 "Kafka aborted a transaction of %d events (%s); sending it again",
                 len(self._pending),
                 self._last_error or "broker failure",
             )
-            while not self._transaction_call("abort a transaction", producer.abort_transaction, deadline):
-                pass
             producer.begin_transaction()
             for message in self._pending:
                 self._produce(producer, message, again=True)
@@ -408,6 +429,12 @@ class KafkaSink(Sink):
         self._commit_due = time.monotonic() + self.options.transaction_interval
         if not self._closing:
             producer.begin_transaction()
+
+    def _abort(self, producer: Producer, deadline: float | None) -> None:
+        """Abort the open transaction (its records are purged; a read_committed consumer never sees them)."""
+        call = producer.abort_transaction
+        while not self._transaction_call("abort a transaction", call, deadline, aborting=True):
+            pass
 
     # -- end ------------------------------------------------------------------------------
 
@@ -421,21 +448,35 @@ class KafkaSink(Sink):
         else:
             producer.flush(self.options.flush_timeout)
 
+    def _close_transaction(self, producer: Producer) -> None:
+        """Commit the last transaction; abort it when that fails, so that the next run with this
+        transactional.id need not wait for the broker to time it out."""
+        self._closing = True
+        deadline = time.monotonic() + self.options.flush_timeout
+        if self._pending and self._problem is None and not self._gave_up:
+            try:
+                self._commit(producer, deadline)
+            except RunFailure as exc:
+                if str(exc) != self._problem:  # a refused record is logged when reported
+                    log.error("%s", exc)
+        if not self._pending:
+            return
+        try:
+            producer.abort_transaction(max(0.1, min(TXN_ATTEMPT_TIMEOUT, deadline - time.monotonic())))
+            aborted = True
+        except KafkaException:  # the broker is away: it aborts the transaction when it times out
+            aborted = False
+        if aborted or self._problem is not None:  # definitely not delivered
+            self.failed += len(self._pending)
+            self._pending.clear()
+
     def close(self) -> None:
         producer = self._producer
         if producer is None:
             return
         try:
             if self._transactional:
-                self._closing = True
-                if self._pending and self._problem is None:
-                    try:
-                        self._commit(producer, time.monotonic() + self.options.flush_timeout)
-                    except RunFailure as exc:
-                        log.error("%s", exc)
-                elif self._pending:
-                    self.failed += len(self._pending)  # the run failed: the transaction is not committed
-                    self._pending.clear()
+                self._close_transaction(producer)
             else:
                 self.flush()
         finally:
