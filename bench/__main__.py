@@ -168,8 +168,10 @@ idempotence, lz4, linger.ms={kafka.SHARED["linger.ms"]} and batch.size={kafka.SH
 *streamsim* is the whole pipeline with `--sink kafka` (generation, JSON, key, headers, delivery
 reports, final flush). *ProducerPerformance* is Kafka's own tool (`kafka-producer-perf-test`,
 from the same Maven-assembled jars) sending the scenario's own JSON lines (`--payload-file`),
-so record size and compressibility match, without keys or headers (`bench/kafka.py`). Best of
-{settings.repeats}, the two alternated.
+so record size and compressibility match, without keys or headers (`bench/kafka.py`).
+*with --exactly-once* is the streamsim run with a transactional producer (commits every
+10,000 events or 1 s, the defaults): the cost of exactly-once delivery. Best of
+{settings.repeats}, the runs alternated.
 
 {kafka.markdown(kafka_rows)}
 """

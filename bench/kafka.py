@@ -5,6 +5,8 @@ with acks=all, idempotence, lz4 and the same linger and batch size, into topics 
 the same partition count. Kafka's tool sends the scenario's own events (a payload
 file of its JSON lines, so record size and compressibility match) without keys or
 headers; streamsim generates, serializes, keys and heads every event as it goes.
+The same streamsim run with ``--exactly-once`` (transactions of the default size
+and interval) gives the cost of transactions.
 """
 
 from __future__ import annotations
@@ -44,24 +46,41 @@ class Row:
     bytes_per_event: float
     streamsim_cpu_us: float = 0.0  # CPU µs per event of the streamsim process (librdkafka's threads too)
     kafka_tool_cpu_us: float = 0.0  # CPU µs per record of the Java tool's process
+    exactly_once: float = 0.0  # events/s into the broker with --exactly-once
 
     @property
     def ratio(self) -> float:
         return self.streamsim / self.kafka_tool
 
+    @property
+    def exactly_once_ratio(self) -> float:
+        """Throughput with --exactly-once relative to the default (idempotent) producer."""
+        return self.exactly_once / self.streamsim
+
 
 def _create_topic(admin: AdminClient, prefix: str) -> str:
     topic = f"bench-{prefix}-{uuid.uuid4().hex[:8]}"
-    admin.create_topics([NewTopic(topic, PARTITIONS, 1)])[topic].result(timeout=60)
+    # Retention that keeps the (past) event times, as topics streamsim creates have.
+    config = {"retention.ms": "-1"}
+    admin.create_topics([NewTopic(topic, PARTITIONS, 1, config=config)])[topic].result(timeout=60)
     return topic
 
 
-def _streamsim_rate(admin: AdminClient, bootstrap: str, scenario: str, n: int) -> tuple[float, float]:
+def _streamsim_rate(
+    admin: AdminClient, bootstrap: str, scenario: str, n: int, *, exactly_once: bool = False
+) -> tuple[float, float]:
     """(events/s, CPU µs per event)."""
     topic = _create_topic(admin, scenario)
     t, cpu = time.perf_counter(), time.process_time()
     summary = simulate(
-        scenario, seed=1, start=START, count=n, sink="kafka", bootstrap_servers=bootstrap, topic=topic
+        scenario,
+        seed=1,
+        start=START,
+        count=n,
+        sink="kafka",
+        bootstrap_servers=bootstrap,
+        topic=topic,
+        exactly_once=exactly_once,
     )
     elapsed, used = time.perf_counter() - t, time.process_time() - cpu
     assert summary.delivered == summary.events
@@ -105,14 +124,17 @@ def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
                 payloads = Path(tmp) / f"{scenario}.jsonl"
                 payloads.write_bytes(b"\n".join(r.value for r in memory.records))
                 sizes = [len(r.value) for r in memory.records]
-                ours = tool = 0.0
+                ours = tool = transactional = 0.0
                 ours_cpu = tool_cpu = float("inf")
-                for _ in range(repeats):  # alternated, so both see the same machine conditions
+                for _ in range(repeats):  # alternated, so all see the same machine conditions
                     rate, cpu = _streamsim_rate(admin, local.bootstrap, scenario, n)
                     ours, ours_cpu = max(ours, rate), min(ours_cpu, cpu)
                     rate, cpu = _tool_rate(admin, local.bootstrap, payloads, n)
                     tool, tool_cpu = max(tool, rate), min(tool_cpu, cpu)
-                rows.append(Row(scenario, ours, tool, sum(sizes) / len(sizes), ours_cpu, tool_cpu))
+                    rate, _ = _streamsim_rate(admin, local.bootstrap, scenario, n, exactly_once=True)
+                    transactional = max(transactional, rate)
+                size = sum(sizes) / len(sizes)
+                rows.append(Row(scenario, ours, tool, size, ours_cpu, tool_cpu, transactional))
         finally:
             broker.stop(home)
     return rows
@@ -122,13 +144,14 @@ def markdown(rows: list[Row]) -> str:
     lines = [
         "| scenario | streamsim into Kafka (events/s) | Kafka ProducerPerformance (records/s) "
         "| streamsim / Kafka's tool | streamsim CPU µs/event | the tool's CPU µs/record (JVM start included) "
-        "| bytes/event |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| bytes/event | with --exactly-once (events/s) | --exactly-once / default |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.scenario} | {r.streamsim:,.0f} | {r.kafka_tool:,.0f} | {r.ratio:.0%} "
-            f"| {r.streamsim_cpu_us:.2f} | {r.kafka_tool_cpu_us:.2f} | {r.bytes_per_event:.0f} |"
+            f"| {r.streamsim_cpu_us:.2f} | {r.kafka_tool_cpu_us:.2f} | {r.bytes_per_event:.0f} "
+            f"| {r.exactly_once:,.0f} | {r.exactly_once_ratio:.0%} |"
         )
     return "\n".join(lines)
 

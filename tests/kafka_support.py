@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import os
 import re
 import subprocess
 import sys
@@ -10,7 +12,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
+
+#: The SCRAM-SHA-512 user of the secured test broker (a test credential).
+SCRAM_USER, SCRAM_PASSWORD = "streamsim", "pw-4b1d7e9a-never-shown"
 
 READ_TIMEOUT = 120.0  # generous: the machine is shared and slow at times
 
@@ -78,6 +83,50 @@ def read_topic(bootstrap: str, topic: str) -> list[Message]:
     return sorted(out, key=lambda m: (m.partition, m.offset))
 
 
+def read_committed(bootstrap: str, topic: str, **config: Any) -> list[Message]:
+    """Every committed message of a topic, as a read_committed consumer sees it (aborted ones skipped).
+
+    Reads each partition up to its end (the last stable offset), partition by partition in offset order.
+    """
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": "streamsim-tests",
+            "enable.auto.commit": False,
+            "enable.partition.eof": True,
+            "isolation.level": "read_committed",
+            **config,
+        }
+    )
+    out: list[Message] = []
+    try:
+        partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+        pending = set(partitions)
+        deadline = time.monotonic() + READ_TIMEOUT
+        while pending:
+            assert time.monotonic() < deadline, f"read {len(out)} messages of {topic}, then nothing"
+            for msg in consumer.consume(1000, timeout=0.2):
+                error = msg.error()
+                if error is not None and error.code() == KafkaError._PARTITION_EOF:
+                    pending.discard(msg.partition())
+                    continue
+                assert error is None, error
+                out.append(_message(msg))
+    finally:
+        consumer.close()
+    return sorted(out, key=lambda m: (m.partition, m.offset))
+
+
+def iso_millis(text: str) -> int:
+    """Milliseconds since the epoch of an ISO-8601 UTC time as the events print it, truncated (exact)."""
+    found = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\+00:00", text)
+    assert found, text
+    *parts, fraction = found.groups()
+    seconds = calendar.timegm((*(int(p) for p in parts), 0, 0, 0))
+    return seconds * 1000 + int((fraction or "0").ljust(6, "0")) // 1000
+
+
 def _message(msg: Any) -> Message:
     return Message(
         topic=msg.topic(),
@@ -90,13 +139,14 @@ def _message(msg: Any) -> Message:
     )
 
 
-def streamsim(*args: str) -> subprocess.Popen[str]:
-    """The CLI in a child process (so signals and exit statuses are real)."""
+def streamsim(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """The CLI in a child process (so signals and exit statuses are real); ``env`` adds variables."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamsim", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -7,6 +7,11 @@ KRaft storage, log and a ``broker.json`` with its pid and ports, so that
 ``start``, ``stop``, ``status`` and ``logs`` can be called again at any time:
 starting a running broker returns it, stopping a stopped one does nothing, and
 starting a stopped one restarts it on the same storage and ports.
+
+With ``scram_users``, the broker also listens with SASL_SSL on a second port:
+SCRAM-SHA-512 users are created when the storage is formatted, and a private CA
+and a broker certificate for ``localhost`` are generated with openssl into
+``tls/`` (``ca.pem`` is what clients trust).
 """
 
 from __future__ import annotations
@@ -56,10 +61,23 @@ class Broker:
     port: int
     controller_port: int
     cluster_id: str
+    secure_port: int = 0  # SASL_SSL listener (SCRAM-SHA-512 over TLS); 0: none
 
     @property
     def bootstrap(self) -> str:
         return f"localhost:{self.port}"
+
+    @property
+    def secure_bootstrap(self) -> str:
+        """Address of the SASL_SSL listener (a broker started with ``scram_users``)."""
+        if not self.secure_port:
+            raise BrokerError("this broker has no SASL_SSL listener (start it with scram_users)")
+        return f"localhost:{self.secure_port}"
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA certificate (PEM) that signed the SASL_SSL listener's certificate."""
+        return self.home / "tls" / "ca.pem"
 
     @property
     def log_file(self) -> Path:
@@ -146,6 +164,7 @@ def _read_state(home: Path) -> Broker | None:
         port=data["port"],
         controller_port=data["controller_port"],
         cluster_id=data["cluster_id"],
+        secure_port=data.get("secure_port", 0),
     )
 
 
@@ -207,13 +226,20 @@ def status(home: Path = DEFAULT_HOME) -> Broker | None:
 
 
 def start(
-    home: Path = DEFAULT_HOME, port: int | None = None, *, timeout: float = 120.0, tied: bool = False
+    home: Path = DEFAULT_HOME,
+    port: int | None = None,
+    *,
+    timeout: float = 120.0,
+    tied: bool = False,
+    scram_users: dict[str, str] | None = None,
 ) -> Broker:
     """Start (or return the running) broker of ``home`` and wait until it answers metadata requests.
 
     ``port`` 0 picks a free port; None reuses the folder's previous port, or 9092
     the first time. ``tied`` stops the broker when the calling process exits
-    (for tests), instead of leaving it running in the background.
+    (for tests), instead of leaving it running in the background. ``scram_users``
+    (name: password) adds a SASL_SSL listener on a free port with these
+    SCRAM-SHA-512 users (created when the storage is first formatted).
     """
     home = home.resolve()
     home.mkdir(parents=True, exist_ok=True)
@@ -233,9 +259,14 @@ def start(
         if not controller_port or not _port_free(controller_port):
             controller_port = free_port()
         cluster_id = previous.cluster_id if previous else _new_cluster_id()
-        _write_config(home, port, controller_port)
+        secure_port = previous.secure_port if previous else 0
+        if scram_users is not None or secure_port:
+            if not secure_port or not _port_free(secure_port):
+                secure_port = free_port()
+            _make_tls(home)
+        _write_config(home, port, controller_port, secure_port)
         if not (home / "data" / "meta.properties").exists():
-            _format(home, cluster_id)
+            _format(home, cluster_id, scram_users or {})
         with open(home / "broker.log", "ab") as out:
             process = subprocess.Popen(
                 java_command("kafka.Kafka", str(_config_file(home))),
@@ -246,7 +277,7 @@ def start(
                 preexec_fn=_die_with_parent if tied and _PRCTL is not None else None,
             )
         _children[process.pid] = process
-        broker = Broker(home, process.pid, port, controller_port, cluster_id)
+        broker = Broker(home, process.pid, port, controller_port, cluster_id, secure_port)
         _write_state(broker)
         try:
             _wait_ready(broker, process, timeout)
@@ -310,7 +341,37 @@ def _new_cluster_id() -> str:
             return text
 
 
-def _write_config(home: Path, port: int, controller_port: int) -> None:
+#: Password of the broker's generated keystore (a test fixture's, not a secret).
+KEYSTORE_PASSWORD = "streamsim-test-keystore"
+
+
+def _make_tls(home: Path) -> None:
+    """A private CA and a broker certificate for localhost, in a PKCS#12 keystore (openssl)."""
+    tls = home / "tls"
+    if (tls / "broker.p12").exists():
+        return
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise BrokerError("openssl is needed to generate the SASL_SSL listener's certificates")
+    tls.mkdir(parents=True, exist_ok=True)
+    (tls / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    steps = [
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=streamsim test CA",
+         "-keyout", "ca.key", "-out", "ca.pem"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "broker.key",
+         "-out", "broker.csr"],
+        ["x509", "-req", "-in", "broker.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+         "-days", "3650", "-extfile", "san.ext", "-out", "broker.pem"],
+        ["pkcs12", "-export", "-in", "broker.pem", "-inkey", "broker.key", "-certfile", "ca.pem",
+         "-name", "broker", "-out", "broker.p12", "-passout", f"pass:{KEYSTORE_PASSWORD}"],
+    ]  # fmt: skip
+    for step in steps:
+        result = subprocess.run([openssl, *step], cwd=tls, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BrokerError(f"openssl {step[0]} failed: {(result.stdout + result.stderr).strip()}")
+
+
+def _write_config(home: Path, port: int, controller_port: int, secure_port: int = 0) -> None:
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
@@ -335,11 +396,33 @@ def _write_config(home: Path, port: int, controller_port: int) -> None:
         "share.coordinator.state.topic.num.partitions": "1",
         "group.initial.rebalance.delay.ms": "0",
     }
+    if secure_port:
+        jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        settings.update(
+            {
+                "listeners": settings["listeners"] + f",SASL_SSL://localhost:{secure_port}",
+                "advertised.listeners": settings["advertised.listeners"]
+                + f",SASL_SSL://localhost:{secure_port}",
+                "listener.security.protocol.map": settings["listener.security.protocol.map"]
+                + ",SASL_SSL:SASL_SSL",
+                "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": jaas,
+                "ssl.keystore.type": "PKCS12",
+                "ssl.keystore.location": str(home / "tls" / "broker.p12"),
+                "ssl.keystore.password": KEYSTORE_PASSWORD,
+                "ssl.key.password": KEYSTORE_PASSWORD,
+            }
+        )
     text = "".join(f"{key}={value}\n" for key, value in settings.items())
     _config_file(home).write_text("# Written by infra/kafka/broker.py; rewritten at each start.\n" + text)
 
 
-def _format(home: Path, cluster_id: str) -> None:
+def _format(home: Path, cluster_id: str, scram_users: dict[str, str]) -> None:
+    scram = [
+        arg
+        for name, password in scram_users.items()
+        for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")
+    ]
     result = subprocess.run(
         java_command(
             "kafka.tools.StorageTool",
@@ -348,6 +431,7 @@ def _format(home: Path, cluster_id: str) -> None:
             cluster_id,
             "-c",
             str(_config_file(home)),
+            *scram,
             heap="-Xmx256m",
         ),
         capture_output=True,

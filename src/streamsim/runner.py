@@ -30,7 +30,7 @@ from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import get_sink
 from streamsim.schema import Projection
-from streamsim.sinks.base import SinkClosed
+from streamsim.sinks.base import SinkClosed, WriteInterrupted
 from streamsim.timeutil import format_duration, iso_utc
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Summary:
     stop_reason: str = ""
     by_type: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0  # records a resumed run did not write again (a previous run delivered them)
     delivered: int = 0
     failed: int = 0
     undelivered: int = 0
@@ -85,6 +86,8 @@ class Summary:
     def line(self) -> str:
         span = 0.0 if self.first_time is None or self.last_time is None else self.last_time - self.first_time
         parts = [f"{self.scenario}: {self.events:,} events ({self.stop_reason})"]
+        if self.skipped:
+            parts.append(f"resumed after {self.skipped:,} events delivered before")
         if self.first_time is not None and self.last_time is not None:
             parts.append(
                 f"event time {iso_utc(self.first_time)} .. {iso_utc(self.last_time)} "
@@ -195,7 +198,9 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
         count=engine.count,
     )
     summary = Summary(s.name, s.seed)
+    failure: RunFailure | None = None
     wall0 = time.monotonic()
+    p.sink.stopping = stop
     guard = stop_on_signals(stop) if install_signals else _nothing()
     with _observing(p) as observer:
         pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
@@ -207,6 +212,8 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
                 if observer is not None:
                     observer.started(s, p.sink, p.topics)
                 _loop(p, pacer, reporter, summary, stop, observer)
+            except RunFailure as exc:  # a delivery failure mid-run: still close, count and summarise
+                failure = exc
             finally:
                 reporter.finish()
                 if observer is not None:
@@ -218,10 +225,12 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
                     summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
                     summary.undelivered = p.sink.undelivered
     log.info("done: %s", summary.line())
-    if not summary.complete and not summary.output_closed:
+    written = summary.events - summary.skipped
+    if (not summary.complete and not summary.output_closed) or failure is not None:
         raise RunFailure(
-            f"{summary.failed + summary.undelivered:,} of {summary.events:,} events were "
+            f"{summary.failed + summary.undelivered:,} of {written:,} events were "
             f"not delivered ({summary.failed:,} failed, {summary.undelivered:,} undelivered)"
+            + (f"; {failure}" if failure is not None and summary.complete else "")
         )
     return summary
 
@@ -278,6 +287,7 @@ def _loop(
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
     phase_names = [phase.name or f"phase-{i}" for i, phase in enumerate(p.scenario.options.schedule, 1)]
     seq = main = 0
+    skip = summary.skipped = p.sink.resume_from  # fast-forward: records a previous run delivered
     sample: bytes | None = None
     t = p.scenario.start
     reason = "stopped"
@@ -304,11 +314,27 @@ def _loop(
                 until = min(end, math.nextafter(max(pacer.due_until(), upcoming), math.inf))
             else:
                 until = end
-            batch = source.next_batch(BATCH_RECORDS, count - main if count else 0, until)
+            budget = count - main if count else 0
+            if seq < skip:  # resuming: regenerate what a previous run delivered, write none of it
+                batch = source.next_batch(min(BATCH_RECORDS, skip - seq), budget, until)
+                seq, main = seq + len(batch), main + batch.main
+                continue
+            batch = source.next_batch(BATCH_RECORDS, budget, until)
             n = len(batch)
             if not n:
                 continue
-            write_batch(batch, topics, seq)
+            accepted = p.sink.accepted
+            try:
+                write_batch(batch, topics, seq)
+            except (WriteInterrupted, RunFailure) as exc:
+                # Part of the batch was accepted: a signal while the sink waited for room, or a
+                # delivery failure; what the sink accepted is counted, the rest was never written.
+                taken = batch.records()[: p.sink.accepted - accepted]
+                seq, main = seq + len(taken), main + sum(1 for r in taken if r[0] == 0)
+                if isinstance(exc, RunFailure):
+                    raise
+                reason = "stopped by signal"
+                break
             seq += n  # counted as accepted even if a later write fails: the sink has them
             main += batch.main
             if summary.first_time is None:
@@ -340,8 +366,12 @@ def _loop(
     except SinkClosed as exc:
         reason = str(exc)
         summary.output_closed = True
+    except RunFailure:
+        reason = "delivery failed"
+        raise
     finally:
         summary.events, summary.main_events = seq, main
+        summary.skipped = min(skip, seq)
         summary.last_time = t if seq else None
         summary.stop_reason = reason
         label_name = p.scenario.label_name

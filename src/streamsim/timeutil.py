@@ -50,6 +50,18 @@ class IsoFormatter:
         return f"{self._prefix}.{micro:06d}+00:00"
 
 
+def epoch_millis(t: float) -> int:
+    """Milliseconds since the epoch of the instant :class:`IsoFormatter` prints for ``t``.
+
+    Both come from the time rounded to microseconds, so the printed time truncated to
+    milliseconds is always this value (a Kafka message timestamp and its JSON agree).
+
+    >>> epoch_millis(0.0009995), IsoFormatter()(0.0009995)
+    (1, '1970-01-01T00:00:00.001000+00:00')
+    """
+    return round(t * 1_000_000) // 1000
+
+
 def iso_utc(t: float) -> str:
     """Format one event time (see :class:`IsoFormatter` for hot loops).
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from infra.kafka import Broker, broker
 
+from kafka_support import SCRAM_PASSWORD, SCRAM_USER
+
 
 @pytest.fixture(scope="session")
 def local_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker | None]:
@@ -43,3 +45,14 @@ def restartable_broker(local_broker: Broker | None) -> Broker:
             "stops and starts the broker: needs the one from infra/kafka, not STREAMSIM_TEST_BOOTSTRAP"
         )
     return local_broker
+
+
+@pytest.fixture(scope="session")
+def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A second broker with a SASL_SSL listener (SCRAM-SHA-512, a certificate from a private CA)."""
+    home: Path = tmp_path_factory.mktemp("kafka-secure")
+    started = broker.start(home, port=0, tied=True, scram_users={SCRAM_USER: SCRAM_PASSWORD})
+    try:
+        yield started
+    finally:
+        broker.stop(home)

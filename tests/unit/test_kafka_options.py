@@ -166,3 +166,69 @@ def test_missing_confluent_kafka_names_the_extra(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delitem(sys.modules, "streamsim.sinks.kafka", raising=False)
     with pytest.raises(UsageError, match=r"pip install 'streamsim\[kafka\]'"):
         import streamsim.sinks.kafka  # noqa: F401
+
+
+def test_created_topics_keep_what_the_run_writes_unless_topic_config_says_otherwise() -> None:
+    assert options().topic_settings()["retention.ms"] == "-1"
+    settings = options(topic_config=["retention.ms=86400000", "segment.bytes=1048576"]).topic_settings()
+    assert settings["retention.ms"] == "86400000"
+    assert settings["segment.bytes"] == "1048576"
+    assert int(settings["message.timestamp.after.max.ms"]) == 2**63 - 1
+
+
+def test_topic_config_and_exactly_once_options_come_from_the_environment() -> None:
+    code, data, err = dump(
+        env={
+            "STREAMSIM_TOPIC_CONFIG": "retention.ms=1000",
+            "STREAMSIM_EXACTLY_ONCE": "true",
+            "STREAMSIM_TRANSACTION_EVENTS": "500",
+            "STREAMSIM_TRANSACTION_INTERVAL": "250ms",
+        }
+    )
+    assert code == 0, err
+    assert data["topic_config"] == {"retention.ms": "1000"}
+    assert data["exactly_once"] is True
+    assert (data["transaction_events"], data["transaction_interval"]) == (500, 0.25)
+
+
+@pytest.mark.parametrize("flag", [["--resume"], ["--transactional-id", "x"], ["--transaction-events", "5"]])
+def test_transaction_options_need_exactly_once(flag: list[str]) -> None:
+    code, _, err = dump("--sink", "kafka", *flag)
+    assert code == 2
+    assert err.strip() == f"streamsim: error: {flag[0]} needs --exactly-once"
+
+
+def test_new_options_have_help_and_env_vars() -> None:
+    result = CliRunner().invoke(cli, ["run", "fraud", "--help"], catch_exceptions=False)
+    for name in (
+        "topic-config",
+        "ignore-topic-limits",
+        "exactly-once",
+        "transactional-id",
+        "transaction-events",
+        "transaction-interval",
+        "resume",
+    ):
+        assert f"--{name}" in result.stdout
+        assert f"STREAMSIM_{name.upper().replace('-', '_')}" in result.stdout
+
+
+def test_limits_of_a_topic_against_the_run() -> None:
+    from streamsim.sinks.kafka import topic_limit_problem
+
+    day = 86400.0
+    now = 100 * day
+    week = {"retention.ms": str(7 * 86_400_000)}
+    assert topic_limit_problem(week, start=now - 6 * day, end=None, now=now) is None
+    assert topic_limit_problem(week, start=now - 8 * day, end=None, now=now) is not None
+    # The broker stamps messages itself, or does not delete by time: event time does not matter.
+    assert topic_limit_problem({**week, "message.timestamp.type": "LogAppendTime"}, 0.0, None, now) is None
+    assert topic_limit_problem({**week, "cleanup.policy": "compact"}, 0.0, None, now) is None
+    before = {"retention.ms": "-1", "message.timestamp.before.max.ms": "3600000"}
+    setting, consequence = topic_limit_problem(before, now - 2 * 3600, None, now) or ("", "")
+    assert setting == "message.timestamp.before.max.ms=3600000 (1h)"
+    assert consequence.startswith("reject events older than")
+    after = {"retention.ms": "-1", "message.timestamp.after.max.ms": "3600000"}
+    assert topic_limit_problem(after, now, None, now) is None  # no known end
+    assert topic_limit_problem(after, now, now + 1800, now) is None
+    assert topic_limit_problem(after, now, now + 2 * 3600, now) is not None

@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 
 from streamsim import simulate
+from streamsim.api import resolve_for, run_groups
+from streamsim.config import Resolved, Value
 from streamsim.errors import RunFailure
 from streamsim.events import Record
-from streamsim.sinks.base import Sink
+from streamsim.registry import get_scenario
+from streamsim.runner import execute, plan
+from streamsim.sinks.base import Sink, WriteInterrupted
+from streamsim.sinks.memory import ListSink
 from streamsim.sinks.null import NullSink
 from streamsim.timeutil import parse_time
 from support import START, STREAMSIM, run_in_memory, wait_until
@@ -166,3 +171,89 @@ def test_python_dash_m_entry_point() -> None:
         [*STREAMSIM, "--version"], capture_output=True, text=True, timeout=60, env={**os.environ}
     )
     assert result.returncode == 0 and "streamsim" in result.stdout
+
+
+class _Resuming(ListSink):
+    """A sink that, like Kafka's with --resume, learns at open that a previous run delivered some."""
+
+    def __init__(self, delivered_before: int) -> None:
+        super().__init__()
+        self.delivered_before = delivered_before
+
+    def open(self) -> None:
+        self.resume_from = self.delivered_before
+
+
+@pytest.mark.parametrize("scenario", ["fraud", "ecommerce"])
+def test_resuming_skips_what_was_delivered_and_continues_the_same_stream(scenario: str) -> None:
+    full = run_in_memory(scenario, seed=4, count=3000).records
+    sink = _Resuming(1234)
+    summary = simulate(scenario, seed=4, start=START, count=3000, sink=sink)
+    # The sink never sees the skipped records; the rest are the very same, with the same sequences.
+    assert [(r.sequence, r.value) for r in sink.records] == [(r.sequence, r.value) for r in full[1234:]]
+    assert (summary.events, summary.skipped, summary.delivered) == (len(full), 1234, len(full) - 1234)
+    assert "resumed after 1,234 events delivered before" in summary.line()
+
+
+def test_resuming_a_complete_run_writes_nothing() -> None:
+    full = run_in_memory("eta", seed=4, count=100).records
+    sink = _Resuming(len(full))
+    summary = simulate("eta", seed=4, start=START, count=100, sink=sink)
+    assert sink.records == [] and summary.events == len(full) and summary.complete
+
+
+class _FailingMidRun(_Discard):
+    """Like a Kafka sink after a delivery failure: the next write stops the run."""
+
+    def write(self, record: Record) -> None:
+        self.accepted += 1
+        if record.sequence >= 50:
+            self.failed += 1
+            raise RunFailure("delivery to t failed: too large")
+        self.delivered += 1
+
+
+def test_a_failure_mid_run_still_summarises_the_counts(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="streamsim"), pytest.raises(RunFailure) as raised:
+        simulate("eta", seed=1, start=START, sink=_FailingMidRun())
+    assert str(raised.value) == "1 of 51 events were not delivered (1 failed, 0 undelivered)"
+    [done] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("done:")]
+    assert "(delivery failed)" in done and "delivered 50, failed 1, undelivered 0" in done
+
+
+class _FullQueue(_Discard):
+    """A sink whose queue is full after 20 records: it waits for room until the run is stopping,
+    and delivers what it accepted when flushed at the end."""
+
+    def write(self, record: Record) -> None:
+        if record.sequence >= 20:
+            self.stopping.wait()
+            raise WriteInterrupted
+        self.accepted += 1
+
+    def flush(self) -> None:
+        self.delivered = self.accepted
+
+
+def test_a_stop_while_the_sink_waits_for_room_ends_generation_at_once() -> None:
+    stop = threading.Event()
+    sink = _FullQueue()
+
+    def signal_when_full() -> None:
+        wait_until(lambda: sink.accepted >= 20, "a full queue")
+        stop.set()
+
+    signaller = threading.Thread(target=signal_when_full)
+    signaller.start()
+    summary = execute(plan(_resolved("eta"), get_scenario("eta"), sink), stop=stop, install_signals=False)
+    signaller.join()
+    assert summary.stop_reason == "stopped by signal"
+    assert summary.events == sink.accepted == summary.delivered == 20  # the interrupted one: not accepted
+    assert summary.complete
+
+
+def _resolved(scenario: str, **options: object) -> Resolved:
+    cls = get_scenario(scenario)
+    given = {"seed": 1, "start": START, "speed": "max", **options}
+    values = {k: Value(v, k) for k, v in given.items() if v is not None}
+    return resolve_for(cls, run_groups(cls), values, None)

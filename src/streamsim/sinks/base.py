@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from types import TracebackType
@@ -21,6 +22,10 @@ class SinkClosed(Exception):
     """The consumer went away (e.g. the reader of a pipe exited): stop generating quietly."""
 
 
+class WriteInterrupted(Exception):
+    """``write`` gave up waiting for room because the run is stopping; the record was not accepted."""
+
+
 class Sink(ABC):
     """Receives records in order.
 
@@ -38,6 +43,7 @@ class Sink(ABC):
     name: ClassVar[str]
     #: Stream names by index, for the records built by :meth:`write_batch` (set by the runner).
     stream_names: Sequence[str] = ("",)
+    resume_from: int = 0  # see __init__ (also the default of sinks that do not call it)
 
     def __init__(self) -> None:
         self.delivered = 0
@@ -46,6 +52,12 @@ class Sink(ABC):
         #: Seconds from accepting a record to its acknowledgement, reported by the sink for
         #: each delivered record; the metrics server replaces this no-op with its histogram.
         self.observe_latency: Callable[[float], None] = _ignore
+        #: Set when the run is asked to stop (a signal): a sink waiting for room in ``write``
+        #: raises :class:`WriteInterrupted` instead of waiting on. The runner sets its own event.
+        self.stopping = threading.Event()
+        #: Records a previous run already delivered (``--resume``), known after ``open``: the
+        #: runner fast-forwards past the first ``resume_from`` records and never writes them.
+        self.resume_from = 0
 
     @classmethod
     @abstractmethod

@@ -134,7 +134,28 @@ SecurityProtocol = Annotated[
 SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
 
 #: Options that only producing uses (`streamsim consume` leaves them out).
-PRODUCER_ONLY = ("partitions", "replication_factor", "flush_timeout")
+PRODUCER_ONLY = (
+    "partitions",
+    "replication_factor",
+    "topic_config",
+    "ignore_topic_limits",
+    "flush_timeout",
+    "exactly_once",
+    "transactional_id",
+    "transaction_events",
+    "transaction_interval",
+    "resume",
+)
+
+#: Settings of the topics streamsim creates, before --topic-config. Retention keeps everything
+#: the run writes: the message timestamp is the event time, and a backfill's event times are
+#: older than Kafka's default retention (7 days), which would delete them minutes later.
+#: Simulated event time may run ahead of the wall clock (--speed max, a future --start), which
+#: Kafka 4 rejects by default beyond one hour.
+TOPIC_DEFAULTS: dict[str, str] = {
+    "retention.ms": "-1",
+    "message.timestamp.after.max.ms": str(2**63 - 1),
+}
 
 
 class KafkaOptions(Options):
@@ -157,6 +178,19 @@ class KafkaOptions(Options):
     )
     replication_factor: int = Field(
         1, ge=1, le=MAX_REPLICATION_FACTOR, description="Replication factor of topics streamsim creates."
+    )
+    topic_config: Properties = Field(
+        default_factory=dict,
+        description="A topic config for the topics streamsim creates, e.g. retention.ms=604800000 "
+        "(repeatable). Default: retention.ms=-1 (keep what the run writes) and no limit on "
+        "timestamps ahead of the wall clock.",
+        json_schema_extra={"metavar": "KEY=VALUE", "multiple": True},
+    )
+    ignore_topic_limits: bool = Field(
+        False,
+        description="Write even when a topic's retention or message.timestamp.* limits would delete "
+        "or reject events of the run (only a warning then). Default: exit with status 2 before "
+        "the first event.",
     )
     kafka_config: Properties = Field(
         default_factory=dict,
@@ -204,6 +238,46 @@ class KafkaOptions(Options):
         "undelivered then are reported and the exit status is 1.",
         json_schema_extra={"metavar": "DURATION"},
     )
+
+    exactly_once: bool = Field(
+        False,
+        description="Transactional producer: events are committed in transactions (main and companion "
+        "streams together), so a read_committed consumer sees each exactly once, even across "
+        "broker failures. Default: idempotent producer, acks=all.",
+    )
+    transactional_id: str | None = Field(
+        None,
+        min_length=1,
+        description="transactional.id of --exactly-once. Default: streamsim-<topic>-<i>-of-<N> from "
+        "the main topic and --shard (stable, so a restarted run fences the previous one).",
+        json_schema_extra={"metavar": "ID"},
+    )
+    transaction_events: int = Field(
+        10_000,
+        ge=1,
+        description="With --exactly-once: commit a transaction after this many events.",
+        json_schema_extra={"metavar": "N"},
+    )
+    transaction_interval: DurationValue = Field(
+        "1s",
+        validate_default=True,
+        description="With --exactly-once: commit a transaction at least this often.",
+        json_schema_extra={"metavar": "DURATION"},
+    )
+    resume: bool = Field(
+        False,
+        description="With --exactly-once: continue after the last committed event of this shard in "
+        "the topics (read back from the sequence header) instead of starting over. Needs the "
+        "same --seed, --start and --shard as the run it resumes.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent_transactions(self) -> KafkaOptions:
+        given = self.model_fields_set
+        for name in ("transactional_id", "transaction_events", "transaction_interval", "resume"):
+            if name in given and not self.exactly_once and (name != "resume" or self.resume):
+                raise ValueError(f"--{name.replace('_', '-')} needs --exactly-once")
+        return self
 
     @model_validator(mode="after")
     def _consistent_security(self) -> KafkaOptions:
@@ -274,6 +348,10 @@ class KafkaOptions(Options):
     def producer_config(self) -> dict[str, Any]:
         """The producer's settings: streamsim's defaults, then :meth:`client_config`."""
         return {**PRODUCER_DEFAULTS, **self.client_config()}
+
+    def topic_settings(self) -> dict[str, str]:
+        """Configs of the topics streamsim creates: :data:`TOPIC_DEFAULTS`, then --topic-config."""
+        return {**TOPIC_DEFAULTS, **self.topic_config}
 
 
 def _read_secret(path: Path) -> str:
