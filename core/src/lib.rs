@@ -207,6 +207,7 @@ impl NativeBatch {
 
 /// The built-in native scenarios: name -> [(stream, [field paths in row order])].
 #[pyfunction]
+#[allow(clippy::type_complexity)]
 fn native_scenarios() -> Vec<(&'static str, Vec<(&'static str, Vec<&'static str>)>)> {
     scenario::registry()
         .into_iter()
