@@ -38,7 +38,8 @@ fn splitmix(state: &mut u64) -> u64 {
 /// A 64-bit seed from a root seed and a path (stable across runs and platforms).
 pub fn derive_seed(seed: u64, path: &[&str]) -> u64 {
     let mut h = seed ^ 0x5EED_5EED_5EED_5EED;
-    let mut state = h;
+    // Not `h` itself: `state ^= h` below would then cancel the seed out of every path.
+    let mut state = h.rotate_left(32) ^ 0xA076_1D64_78BD_642F;
     for part in path {
         for chunk in part.as_bytes().chunks(8) {
             let mut word = [0u8; 8];
@@ -322,6 +323,10 @@ mod tests {
         assert_ne!(a.stream("x").next_u64(), b.stream("x").next_u64());
         assert_eq!(a.shared("x").next_u64(), b.shared("x").next_u64());
         assert_ne!(a.stream("x").next_u64(), a.stream("y").next_u64());
+        let other = RngTree::new(43, Shard { index: 0, count: 2 });
+        assert_ne!(a.stream("x").next_u64(), other.stream("x").next_u64());
+        assert_ne!(a.shared("x").next_u64(), other.shared("x").next_u64());
+        assert_ne!(derive_seed(1, &["a"]), derive_seed(2, &["a"]));
     }
 
     #[test]
