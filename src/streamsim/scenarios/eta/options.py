@@ -19,10 +19,10 @@ MAX_DEFAULT_DRIVERS = 200_000
 #: ... with this many riders per driver.
 RIDERS_PER_DRIVER = 10
 
-RegionName = Annotated[
-    str,
-    Allowed("one of " + ", ".join(REGION_NAMES) + ", or a name defined under custom_regions in a config file"),
-]
+_REGION_CHOICES = (
+    "one of " + ", ".join(REGION_NAMES) + ", or a name defined under custom_regions in a config file"
+)
+RegionName = Annotated[str, Allowed(_REGION_CHOICES)]
 
 
 class EtaOptions(ScenarioOptions):
