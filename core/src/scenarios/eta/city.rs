@@ -330,7 +330,8 @@ impl City {
     /// Distance between two places, km (flat-frame approximation).
     #[inline]
     pub fn km(&self, a: &Place, b: &Place) -> f64 {
-        ((a.lat - b.lat) * self.ky).hypot((a.lon - b.lon) * self.kx)
+        let (y, x) = ((a.lat - b.lat) * self.ky, (a.lon - b.lon) * self.kx);
+        (x * x + y * y).sqrt()
     }
 
     /// One of the addresses around hotspot `zone`: pick-ups and drop-offs happen at the same

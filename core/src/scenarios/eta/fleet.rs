@@ -64,7 +64,7 @@ enum Change {
 
 /// One driver's routine and state (compact: a few words per driver).
 #[derive(Clone)]
-struct Routine {
+pub struct Routine {
     /// Shift start, minutes after local midnight: weekdays, weekends.
     start_minute: [u16; 2],
     length: f32,

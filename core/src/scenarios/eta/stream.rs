@@ -13,12 +13,37 @@ use super::world::{
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
-use crate::record::{Event, Value};
+use crate::record::Event;
 use crate::rng::{derive_seed, uuid4, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::{IsoFormatter, WeeklyProfile};
 use crate::timeline::Timeline;
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// Names that recur in every event (region, hotspots, drift concepts) as `&'static str`:
+/// each distinct name is stored once per process, so events borrow it instead of copying.
+fn intern(name: &str) -> &'static str {
+    static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut names = NAMES.lock().expect("not poisoned");
+    let names = names.get_or_insert_with(HashSet::new);
+    if let Some(&found) = names.get(name) {
+        return found;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+/// `prefix` followed by the decimal digits of `n`.
+fn numbered(prefix: &str, n: u64) -> String {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    let mut out = String::with_capacity(prefix.len() + digits.len());
+    out.push_str(prefix);
+    out.push_str(digits);
+    out
+}
 
 /// The original's naive estimate (initial_estimated_travel_time_seconds).
 const AVG_SPEED_KMH: f64 = 40.0;
@@ -68,7 +93,7 @@ struct Completed {
     incident_id: Option<String>,
     free_flow: i64,
     corridor: f64,
-    concept: String,
+    concept: &'static str,
     phase: u32,
 }
 
@@ -92,7 +117,10 @@ pub struct EtaStream {
     pending: Timeline<Completed>,
     upcoming: Option<f64>,
     requests: u64,
-    region: String,
+    region: &'static str,
+    zones: Vec<&'static str>,
+    /// The drift concept of the latest request.
+    concept: &'static str,
 }
 
 impl EtaStream {
@@ -158,7 +186,9 @@ impl EtaStream {
             pending: Timeline::new(),
             upcoming: None,
             requests: 0,
-            region: options.region.clone(),
+            region: intern(&options.region),
+            zones: world.city.names.iter().map(|n| intern(n)).collect(),
+            concept: intern(drift.concept()),
             world,
             clock,
             drift,
@@ -192,7 +222,7 @@ impl EtaStream {
     }
 
     fn driver_id(&self, number: u64) -> String {
-        format!("driver_{}", FIRST_DRIVER_NUMBER + number)
+        numbered("driver_", FIRST_DRIVER_NUMBER + number)
     }
 
     fn request(&mut self, t: f64, event: &mut Event) {
@@ -279,7 +309,10 @@ impl EtaStream {
         event.key = self.driver_id(number);
         event.phase = self.drift.phase;
         let timestamp = self.iso.format(t);
-        let concept = self.drift.concept().to_string();
+        if self.concept != self.drift.concept() {
+            self.concept = intern(self.drift.concept());
+        }
+        let concept = self.concept;
         let free_flow_seconds = free_flow.round() as i64;
         if delayed {
             let end = t + actual as f64;
@@ -297,14 +330,14 @@ impl EtaStream {
                     incident_id: incident_id.clone(),
                     free_flow: free_flow_seconds,
                     corridor: corridor_factor,
-                    concept: concept.clone(),
+                    concept,
                     phase: self.drift.phase,
                 },
             );
         }
         event.push(trip_id);
         event.push(event.key.clone());
-        event.push(format!("vehicle_{}", FIRST_VEHICLE_NUMBER + number));
+        event.push(numbered("vehicle_", FIRST_VEHICLE_NUMBER + number));
         event.push(timestamp);
         event.push(o.lat);
         event.push(o.lon);
@@ -323,10 +356,10 @@ impl EtaStream {
         event.push(weather_factor);
         event.push(incident_delay);
         event.push(driver_factor);
-        event.push(Value::Str(self.region.clone()));
-        event.push(format!("rider_{rider_number}"));
-        event.push(city.names[o.zone as usize].clone());
-        event.push(city.names[dst.zone as usize].clone());
+        event.push(self.region);
+        event.push(numbered("rider_", rider_number));
+        event.push(self.zones[o.zone as usize]);
+        event.push(self.zones[dst.zone as usize]);
         event.push(road_km);
         event.push(if highway < 0.2 {
             "city"
@@ -378,6 +411,7 @@ impl Scenario for EtaStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Value;
     use serde_json::json;
 
     fn config(options: serde_json::Value, rate: f64) -> Config {
@@ -427,19 +461,25 @@ mod tests {
         assert!(EtaStream::new(&config(json!({"region": "atlantis"}), 1.0)).is_err());
     }
 
-    /// Events per second of the default options (release build: `cargo test --release -- --ignored`).
+    /// Events per second of the default options, simulated, projected and serialized
+    /// (release build: `cargo test --release -- --ignored --nocapture benchmark`).
     #[test]
     #[ignore]
     fn benchmark() {
         let c = config(json!({}), 1.0 / 0.55);
-        let mut s = EtaStream::new(&c).unwrap();
-        let mut e = Event::default();
+        let mut engine = crate::stream::Engine::new(&super::super::SPEC, &c, &[]).unwrap();
         let began = std::time::Instant::now();
         let n = 1_000_000;
-        for _ in 0..n {
-            s.next(&mut e);
+        let mut done = 0;
+        while done < n {
+            let mut batch = crate::stream::Batch::default();
+            engine.fill(&mut batch, 1000, 0, f64::INFINITY);
+            done += batch.records.len();
         }
         let rate = n as f64 / began.elapsed().as_secs_f64();
-        eprintln!("eta: {rate:.0} events/s (simulation only)");
+        eprintln!("eta: {rate:.0} events/s (wall clock; simulation, projection and JSON)");
+        let size = std::mem::size_of::<super::super::world::Driver>()
+            + std::mem::size_of::<super::super::fleet::Routine>();
+        eprintln!("eta: {size} bytes per driver (structs)");
     }
 }
