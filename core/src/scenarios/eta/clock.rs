@@ -4,6 +4,9 @@ use crate::time::{civil_from_days, LocalTime, DAY, HOUR};
 
 pub struct RegionClock {
     local: LocalTime,
+    /// The UTC hour of the latest lookup and its offset (most lookups fall in the same hour).
+    hour: i64,
+    offset: f64,
     day: i64,
     calendar: (usize, usize),
 }
@@ -15,6 +18,8 @@ impl RegionClock {
     pub fn new(time_zone: &str) -> Result<RegionClock, String> {
         Ok(RegionClock {
             local: LocalTime::new(time_zone)?,
+            hour: i64::MIN,
+            offset: 0.0,
             day: i64::MIN,
             calendar: (0, 0),
         })
@@ -23,7 +28,12 @@ impl RegionClock {
     /// Local wall-clock seconds since the epoch (the event time shifted by the UTC offset).
     #[inline]
     pub fn local(&mut self, t: f64) -> f64 {
-        t + self.local.offset_seconds(t)
+        let hour = (t / HOUR).floor() as i64;
+        if hour != self.hour {
+            self.hour = hour;
+            self.offset = self.local.offset_seconds(t);
+        }
+        t + self.offset
     }
 
     /// (month with January = 0, day of the year with 1 January = 0) of a local time.
