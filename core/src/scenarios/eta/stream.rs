@@ -457,6 +457,45 @@ mod tests {
     }
 
     #[test]
+    fn a_drift_phase_changes_the_regime_and_marks_events() {
+        let mut c = config(json!({}), 0.05);
+        let switch = c.start + 86_400.0;
+        c.phases = vec![serde_json::from_value(json!({
+            "name": "new-highway", "start": switch, "after": null, "how": "sudden",
+            "width": null, "period": null, "duration": null,
+            "options": {"corridor_travel_time_factor": 0.7}
+        }))
+        .unwrap()];
+        let events = take(&mut EtaStream::new(&c).unwrap(), 12_000);
+        let corridor = super::super::fields::MAIN
+            .iter()
+            .position(|f| *f == "debug_corridor_factor")
+            .unwrap();
+        let (mut before, mut on_corridor) = (0, 0);
+        for e in &events {
+            let Value::Float(factor) = e.row[corridor] else {
+                panic!()
+            };
+            if e.time < switch {
+                before += 1;
+                assert_eq!((factor, e.phase), (1.0, 0));
+                assert_eq!(e.row[corridor + 1], Value::Static("base"));
+            } else {
+                assert_eq!(e.phase, 1);
+                assert_eq!(e.row[corridor + 1], Value::Static("new-highway"));
+                assert!(factor == 1.0 || factor == 0.7);
+                on_corridor += usize::from(factor == 0.7);
+            }
+        }
+        let after = events.len() - before;
+        assert!(before > 1000 && after > 1000);
+        assert!(
+            on_corridor > 0 && on_corridor < after / 3,
+            "{on_corridor} of {after}"
+        );
+    }
+
+    #[test]
     fn unknown_regions_are_errors() {
         assert!(EtaStream::new(&config(json!({"region": "atlantis"}), 1.0)).is_err());
     }
