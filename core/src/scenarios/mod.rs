@@ -4,5 +4,7 @@
 
 use crate::scenario::Spec;
 
+pub mod eta;
+
 /// Every built-in scenario's spec.
-pub const ALL: &[&Spec] = &[];
+pub const ALL: &[&Spec] = &[&eta::SPEC];

@@ -1,0 +1,58 @@
+//! Field paths of the ETA streams, in row order (the Python `FieldSpec` lists are
+//! subsequences of these).
+
+/// The main stream: ride requests (`trip`, or `trip_requested` with delayed labels).
+pub const MAIN: &[&str] = &[
+    "trip_id",
+    "driver_id",
+    "vehicle_id",
+    "timestamp",
+    "origin.lat",
+    "origin.lon",
+    "destination.lat",
+    "destination.lon",
+    "estimated_distance_km",
+    "weather",
+    "temperature_celsius",
+    "day_of_week",
+    "hour_of_day",
+    "driver_rating",
+    "vehicle_type",
+    "initial_estimated_travel_time_seconds",
+    "simulated_actual_travel_time_seconds",
+    "debug_traffic_factor",
+    "debug_weather_factor",
+    "debug_incident_delay_seconds",
+    "debug_driver_factor",
+    "region",
+    "rider_id",
+    "origin_zone",
+    "destination_zone",
+    "road_distance_km",
+    "route_type",
+    "trip_kind",
+    "weather_state_id",
+    "incident_id",
+    "debug_free_flow_travel_time_seconds",
+    "debug_corridor_factor",
+    "concept_id",
+    "drift_phase",
+];
+
+/// The `completed` stream of `--label-mode delayed`: the trip's outcome when it ends.
+pub const COMPLETED: &[&str] = &[
+    "trip_id",
+    "driver_id",
+    "timestamp",
+    "requested_at",
+    "simulated_actual_travel_time_seconds",
+    "debug_traffic_factor",
+    "debug_weather_factor",
+    "debug_incident_delay_seconds",
+    "debug_driver_factor",
+    "incident_id",
+    "debug_free_flow_travel_time_seconds",
+    "debug_corridor_factor",
+    "concept_id",
+    "drift_phase",
+];

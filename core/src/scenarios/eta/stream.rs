@@ -1,0 +1,554 @@
+//! The ETA event loop: ride requests in a region with the trip's simulated actual travel time,
+//! and with delayed labels the `trip_completed` events when trips end.
+
+use super::city::{Incidents, HOTSPOT, KIND_NAMES};
+use super::clock::{weekday_hour, RegionClock};
+use super::fleet::{Fleet, SHIFT_HOURS};
+use super::options::{Options, Regime};
+use super::regions::VEHICLE_TYPES;
+use super::weather::Weather;
+use super::world::{
+    Drivers, World, FIRST_DRIVER_NUMBER, FIRST_VEHICLE_NUMBER, WEEKDAY_REQUESTS, WEEKEND_REQUESTS,
+};
+use crate::arrivals::PoissonArrivals;
+use crate::drift::Drift;
+use crate::geo::EARTH_RADIUS_KM;
+use crate::record::Event;
+use crate::rng::{derive_seed, uuid4, Rng, Shard};
+use crate::scenario::{Config, Scenario};
+use crate::time::{IsoFormatter, WeeklyProfile};
+use crate::timeline::Timeline;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// Names that recur in every event (region, hotspots, drift concepts) as `&'static str`:
+/// each distinct name is stored once per process, so events borrow it instead of copying.
+fn intern(name: &str) -> &'static str {
+    static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut names = NAMES.lock().expect("not poisoned");
+    let names = names.get_or_insert_with(HashSet::new);
+    if let Some(&found) = names.get(name) {
+        return found;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+/// `prefix` followed by the decimal digits of `n`.
+fn numbered(prefix: &str, n: u64) -> String {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    let mut out = String::with_capacity(prefix.len() + digits.len());
+    out.push_str(prefix);
+    out.push_str(digits);
+    out
+}
+
+/// The original's naive estimate (initial_estimated_travel_time_seconds).
+const AVG_SPEED_KMH: f64 = 40.0;
+/// Default fleet: drivers on shift are busy this share of the time on average.
+const TARGET_UTILIZATION: f64 = 0.65;
+const MAX_DEFAULT_DRIVERS: f64 = 200_000.0;
+pub const RIDERS_PER_DRIVER: u64 = 10;
+/// Frequent riders ride more: rider k of N is drawn as N * u^RIDER_SKEW.
+const RIDER_SKEW: f64 = 1.6;
+/// The driver is busy from dispatch to drop-off: pick-up seconds.
+const PICKUP_SECONDS: (f64, f64) = (120.0, 600.0);
+const RATING_WEIGHT: f64 = 0.01; // a rating moves 1% of the way to each new star
+const TRAFFIC_NOISE: f64 = 0.15; // trip-to-trip variation of the congestion a route meets
+pub const COMPLETED_STREAM: usize = 1;
+
+#[inline]
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Share of the week a driver is on shift: 5 days of 7, shifts of 5-11 hours.
+fn on_shift_share() -> f64 {
+    5.0 / 7.0 * (SHIFT_HOURS.0 + SHIFT_HOURS.1) / 2.0 / 24.0
+}
+
+/// Drivers of a run: the option, or enough for the rate in the region (drivers on shift
+/// busy about TARGET_UTILIZATION of the time).
+pub fn fleet_size(options: &Options, rate: f64, world: &World) -> usize {
+    if let Some(n) = options.drivers {
+        return n.max(1) as usize;
+    }
+    let busy = (PICKUP_SECONDS.0 + PICKUP_SECONDS.1) / 2.0 + world.survey.trip_seconds;
+    let needed = (rate * busy / (TARGET_UTILIZATION * on_shift_share())).ceil();
+    needed.clamp(1.0, MAX_DEFAULT_DRIVERS) as usize
+}
+
+/// The outcome of a trip, emitted when it ends (delayed labels).
+struct Completed {
+    trip_id: String,
+    driver: u64,
+    requested: f64,
+    actual: i64,
+    traffic: f64,
+    weather: f64,
+    incident_delay: i64,
+    driver_factor: f64,
+    incident_id: Option<String>,
+    free_flow: i64,
+    corridor: f64,
+    concept: &'static str,
+    phase: u32,
+}
+
+pub struct EtaStream {
+    world: Arc<World>,
+    clock: RegionClock,
+    drift: Drift<Regime>,
+    arrivals: PoissonArrivals,
+    profile: WeeklyProfile,
+    weather: Weather,
+    incidents: Incidents,
+    fleet: Fleet,
+    drivers: Drivers,
+    rider_count: u64,
+    rider_salt: u64,
+    shard: Shard,
+    rng: Rng,
+    iso: IsoFormatter,
+    completed_iso: IsoFormatter,
+    delayed: bool,
+    pending: Timeline<Completed>,
+    upcoming: Option<f64>,
+    requests: u64,
+    region: &'static str,
+    zones: Vec<&'static str>,
+    /// The drift concept of the latest request.
+    concept: &'static str,
+}
+
+impl EtaStream {
+    pub fn new(config: &Config) -> Result<EtaStream, String> {
+        let options: Options = config.typed_options()?;
+        let world = Arc::new(World::new(options.region_spec()?));
+        let tree = config.rng();
+        let mut clock = RegionClock::new(&world.region.time_zone)?;
+        let shared = world.clone();
+        let drift = Drift::new(
+            &config.options,
+            config.phases.clone(),
+            move |o| Regime::of(o, &shared),
+            tree.stream("drift"),
+        )?;
+        let profile = WeeklyProfile::new(
+            &WEEKDAY_REQUESTS,
+            Some(&WEEKEND_REQUESTS),
+            &world.region.time_zone,
+        )?;
+        if config.rate.is_nan() || config.rate <= 0.0 {
+            return Err("rate must be positive".into());
+        }
+        let arrivals = PoissonArrivals::new(config.rate, tree.stream("arrivals"), config.start);
+        // Weather and incidents are the region's: the same for every shard.
+        let base = drift.current();
+        let weather = Weather::start(
+            config.start,
+            &base.weather,
+            &world.seasons,
+            &mut clock,
+            tree.shared(&format!("eta-weather/{}", options.region)),
+        );
+        let incidents = Incidents::new(
+            tree.shared(&format!("eta-incidents/{}", options.region)),
+            config.start,
+        );
+        let size = fleet_size(&options, config.rate, &world);
+        let fleet = Fleet::new(
+            size,
+            &world.need,
+            &mut clock,
+            tree.stream("fleet"),
+            config.start,
+        );
+        let drivers = Drivers::new(
+            size,
+            &world.region.vehicle_weights(),
+            tree.stream("drivers"),
+            config.shard(),
+        );
+        Ok(EtaStream {
+            rider_count: options
+                .riders
+                .unwrap_or(RIDERS_PER_DRIVER * size as u64)
+                .max(1),
+            rider_salt: derive_seed(config.seed, &["eta-riders"]),
+            shard: config.shard(),
+            rng: tree.stream("trips"),
+            iso: IsoFormatter::new(),
+            completed_iso: IsoFormatter::new(),
+            delayed: options.delayed(),
+            pending: Timeline::new(),
+            upcoming: None,
+            requests: 0,
+            region: intern(&options.region),
+            zones: world.city.names.iter().map(|n| intern(n)).collect(),
+            concept: intern(drift.concept()),
+            world,
+            clock,
+            drift,
+            arrivals,
+            profile,
+            weather,
+            incidents,
+            fleet,
+            drivers,
+        })
+    }
+
+    fn complete(&mut self, t: f64, c: Completed, event: &mut Event) {
+        event.begin(COMPLETED_STREAM, t, "trip_completed");
+        event.key = self.driver_id(c.driver);
+        event.labeled_time = Some(c.requested);
+        event.push(c.trip_id);
+        event.push(event.key.clone());
+        event.push(self.completed_iso.format(t));
+        event.push(self.completed_iso.format(c.requested));
+        event.push(c.actual);
+        event.push(c.traffic);
+        event.push(c.weather);
+        event.push(c.incident_delay);
+        event.push(c.driver_factor);
+        event.push(c.incident_id);
+        event.push(c.free_flow);
+        event.push(c.corridor);
+        event.push(c.concept);
+        event.push(c.phase as i64);
+    }
+
+    fn driver_id(&self, number: u64) -> String {
+        numbered("driver_", FIRST_DRIVER_NUMBER + number)
+    }
+
+    fn request(&mut self, t: f64, event: &mut Event) {
+        self.requests += 1;
+        let regime = self.drift.at(t, self.requests);
+        let world = &*self.world;
+        let city = &world.city;
+        let clock = &mut self.clock;
+        if t >= self.weather.next_step {
+            self.weather
+                .advance(t, &regime.weather, &world.seasons, clock);
+        }
+        if t >= self.incidents.next_step {
+            self.incidents.advance(t, regime.incidents, city, clock);
+        }
+        if t >= self.fleet.next_change {
+            self.fleet.advance(t, clock);
+        }
+        let (day_of_week, hour_of_day, seconds) = weekday_hour(clock.local(t));
+        let klass = city.class_of[day_of_week * 24 + hour_of_day] as usize;
+
+        let d = self.fleet.take();
+        let number = self.drivers.number(d);
+        let driver = *self.drivers.get(d);
+        let r = &mut self.rng;
+        let rider = ((self.rider_count as f64 * r.random().powf(RIDER_SKEW)) as u64)
+            .min(self.rider_count - 1);
+        let rider_number = self.shard.entity_number(rider);
+        let kind = city.trip_kind(r, klass, regime.commute_share);
+        let places = (kind != HOTSPOT).then(|| city.rider_places(rider_number, self.rider_salt));
+        let (o, dst) = city.trip(r, klass, kind, places);
+        let (p1, p2) = (o.lat.to_radians(), dst.lat.to_radians());
+        let h = ((p2 - p1) / 2.0).sin().powi(2)
+            + p1.cos() * p2.cos() * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
+        let distance_km = round2(2.0 * EARTH_RADIUS_KM * h.sqrt().asin()); // haversine
+
+        let (road_km, highway, free_flow) = city.route(distance_km, r);
+        // Congestion of this quarter-hour of the week, felt more on highways, less on motorcycles.
+        let quarter = (day_of_week * 96 + (seconds / 900.0) as usize).min(671);
+        let level = regime.traffic[quarter];
+        let traffic = 1.0
+            + (level - 1.0)
+                * (0.85 + 0.3 * highway)
+                * driver.congestion as f64
+                * (1.0 + TRAFFIC_NOISE * r.gauss(0.0, 1.0));
+        let traffic = round2(traffic.clamp(1.0, regime.cap));
+        let (ox, oy) = city.xy(o.lat, o.lon);
+        let (dx, dy) = city.xy(dst.lat, dst.lon);
+        let corridor_factor = match &city.corridor {
+            Some(c) if regime.corridor_factor != 1.0 && c.holds(ox, oy, dx, dy) => {
+                regime.corridor_factor
+            }
+            _ => 1.0,
+        };
+        let incident = if self.incidents.active.is_empty() {
+            None
+        } else {
+            self.incidents.near(t, ox, oy, dx, dy)
+        };
+        let incident_delay = incident.map_or(0, |i| i.delay);
+        let incident_id = incident.map(|i| i.id());
+        let rating = driver.rating;
+        let shown_rating = (rating * 10.0).round() / 10.0;
+        let driver_factor = round2(driver.speed * (1.0 - (shown_rating - 4.5) * 0.05));
+        let weather_factor = self.weather.factor;
+        let actual = ((free_flow * traffic * weather_factor * driver_factor * corridor_factor
+            + incident_delay as f64
+            + r.uniform(-60.0, 60.0)) as i64)
+            .max(60);
+        let pickup = PICKUP_SECONDS.0 + (PICKUP_SECONDS.1 - PICKUP_SECONDS.0) * r.random();
+        // The rider rates the trip: stars around the driver's quality.
+        let quality = driver.quality as f64;
+        let mut stars = quality.trunc();
+        if r.random() < quality - stars {
+            stars += 1.0;
+        }
+        let initial = ((distance_km / AVG_SPEED_KMH * 3600.0 * r.uniform(0.9, 1.1)) as i64).max(60);
+        let trip_id = uuid4(r);
+        self.fleet.release(d, t, pickup + actual as f64);
+        self.drivers.all[d].rating = rating + (stars - rating) * RATING_WEIGHT;
+
+        let delayed = self.delayed;
+        event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
+        event.key = self.driver_id(number);
+        event.phase = self.drift.phase;
+        let timestamp = self.iso.format(t);
+        if self.concept != self.drift.concept() {
+            self.concept = intern(self.drift.concept());
+        }
+        let concept = self.concept;
+        let free_flow_seconds = free_flow.round() as i64;
+        if delayed {
+            let end = t + actual as f64;
+            self.pending.schedule(
+                end,
+                Completed {
+                    trip_id: trip_id.clone(),
+                    driver: number,
+                    requested: t,
+                    actual,
+                    traffic,
+                    weather: weather_factor,
+                    incident_delay,
+                    driver_factor,
+                    incident_id: incident_id.clone(),
+                    free_flow: free_flow_seconds,
+                    corridor: corridor_factor,
+                    concept,
+                    phase: self.drift.phase,
+                },
+            );
+        }
+        event.push(trip_id);
+        event.push(event.key.clone());
+        event.push(numbered("vehicle_", FIRST_VEHICLE_NUMBER + number));
+        event.push(timestamp);
+        event.push(o.lat);
+        event.push(o.lon);
+        event.push(dst.lat);
+        event.push(dst.lon);
+        event.push(distance_km);
+        event.push(self.weather.name());
+        event.push(self.weather.temperature);
+        event.push(day_of_week as i64);
+        event.push(hour_of_day as i64);
+        event.push(shown_rating);
+        event.push(VEHICLE_TYPES[driver.vehicle as usize]);
+        event.push(initial);
+        event.push(actual);
+        event.push(traffic);
+        event.push(weather_factor);
+        event.push(incident_delay);
+        event.push(driver_factor);
+        event.push(self.region);
+        event.push(numbered("rider_", rider_number));
+        event.push(self.zones[o.zone as usize]);
+        event.push(self.zones[dst.zone as usize]);
+        event.push(road_km);
+        event.push(if highway < 0.2 {
+            "city"
+        } else if highway < 0.5 {
+            "mixed"
+        } else {
+            "highway"
+        });
+        event.push(KIND_NAMES[kind as usize]);
+        event.push(self.weather.spell);
+        event.push(incident_id);
+        event.push(free_flow_seconds);
+        event.push(corridor_factor);
+        event.push(concept);
+        event.push(self.drift.phase as i64);
+    }
+}
+
+impl Scenario for EtaStream {
+    fn next(&mut self, event: &mut Event) -> bool {
+        let t = match self.upcoming {
+            Some(t) => t,
+            None => {
+                let profile = &mut self.profile;
+                let t = self.arrivals.next(|h| profile.at_hour(h));
+                self.upcoming = Some(t);
+                t
+            }
+        };
+        if self.delayed && self.pending.next_time() <= t {
+            let (end, completed) = self.pending.pop().expect("not empty");
+            self.complete(end, completed, event);
+            return true;
+        }
+        self.upcoming = None;
+        self.request(t, event);
+        true
+    }
+
+    /// Drivers on shift now (entities) and trips in progress (sessions: busy drivers).
+    fn gauges(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("entities", self.fleet.on_shift as f64),
+            ("sessions", self.fleet.busy as f64),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Value;
+    use serde_json::json;
+
+    fn config(options: serde_json::Value, rate: f64) -> Config {
+        serde_json::from_value(json!({
+            "seed": 7, "start": 1_740_960_000.0, "rate": rate, "options": options
+        }))
+        .unwrap()
+    }
+
+    fn take(stream: &mut EtaStream, n: usize) -> Vec<Event> {
+        (0..n)
+            .map(|_| {
+                let mut e = Event::default();
+                assert!(stream.next(&mut e));
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repeatable_and_time_ordered_with_delayed_labels() {
+        let c = config(json!({"label_mode": "delayed"}), 0.05);
+        let a = take(&mut EtaStream::new(&c).unwrap(), 300);
+        let b = take(&mut EtaStream::new(&c).unwrap(), 300);
+        assert_eq!(
+            a.iter().map(|e| &e.row).collect::<Vec<_>>(),
+            b.iter().map(|e| &e.row).collect::<Vec<_>>()
+        );
+        assert!(a.windows(2).all(|w| w[0].time <= w[1].time));
+        let done: Vec<&Event> = a.iter().filter(|e| e.stream == COMPLETED_STREAM).collect();
+        assert!(!done.is_empty());
+        for e in done {
+            assert_eq!(e.row.len(), super::super::fields::COMPLETED.len());
+            let Value::Int(actual) = e.row[4] else {
+                panic!()
+            };
+            assert!((e.time - e.labeled_time.unwrap() - actual as f64).abs() < 1e-6);
+        }
+        assert!(a
+            .iter()
+            .filter(|e| e.stream == 0)
+            .all(|e| e.row.len() == super::super::fields::MAIN.len()));
+    }
+
+    #[test]
+    fn a_drift_phase_changes_the_regime_and_marks_events() {
+        let mut c = config(json!({}), 0.05);
+        let switch = c.start + 86_400.0;
+        c.phases = vec![serde_json::from_value(json!({
+            "name": "new-highway", "start": switch, "after": null, "how": "sudden",
+            "width": null, "period": null, "duration": null,
+            "options": {"corridor_travel_time_factor": 0.7}
+        }))
+        .unwrap()];
+        let events = take(&mut EtaStream::new(&c).unwrap(), 12_000);
+        let corridor = super::super::fields::MAIN
+            .iter()
+            .position(|f| *f == "debug_corridor_factor")
+            .unwrap();
+        let (mut before, mut on_corridor) = (0, 0);
+        for e in &events {
+            let Value::Float(factor) = e.row[corridor] else {
+                panic!()
+            };
+            if e.time < switch {
+                before += 1;
+                assert_eq!((factor, e.phase), (1.0, 0));
+                assert_eq!(e.row[corridor + 1], Value::Static("base"));
+            } else {
+                assert_eq!(e.phase, 1);
+                assert_eq!(e.row[corridor + 1], Value::Static("new-highway"));
+                assert!(factor == 1.0 || factor == 0.7);
+                on_corridor += usize::from(factor == 0.7);
+            }
+        }
+        let after = events.len() - before;
+        assert!(before > 1000 && after > 1000);
+        assert!(
+            on_corridor > 0 && on_corridor < after / 3,
+            "{on_corridor} of {after}"
+        );
+    }
+
+    #[test]
+    fn unknown_regions_are_errors() {
+        assert!(EtaStream::new(&config(json!({"region": "atlantis"}), 1.0)).is_err());
+    }
+
+    /// CPU seconds of this thread so far (Linux; 0 elsewhere): the machine may be shared.
+    fn cpu_seconds() -> f64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (ticks(11) + ticks(12)) / 100.0 // utime + stime, clock ticks of 1/100 s
+    }
+
+    /// Events per second of the default options on one core, simulated only and simulated,
+    /// projected and serialized (release build:
+    /// `cargo test --release -- --ignored --nocapture benchmark`).
+    #[test]
+    #[ignore]
+    fn benchmark() {
+        let c = config(json!({}), 1.0 / 0.55);
+        let n = 2_000_000;
+        let mut s = EtaStream::new(&c).unwrap();
+        let mut e = Event::default();
+        let began = cpu_seconds();
+        for _ in 0..n {
+            s.next(&mut e);
+        }
+        let simulation = cpu_seconds() - began;
+        let mut engine = crate::stream::Engine::new(&super::super::SPEC, &c, &[]).unwrap();
+        let began = cpu_seconds();
+        let mut done = 0;
+        while done < n {
+            let mut batch = crate::stream::Batch::default();
+            engine.fill(&mut batch, 1000, 0, f64::INFINITY);
+            done += batch.records.len();
+        }
+        let total = cpu_seconds() - began;
+        eprintln!(
+            "eta: {:.0} events/s simulated, {:.0} events/s simulated, projected and serialized (CPU time)",
+            n as f64 / simulation,
+            n as f64 / total
+        );
+        let size = std::mem::size_of::<super::super::world::Driver>()
+            + std::mem::size_of::<super::super::fleet::Routine>();
+        eprintln!("eta: {size} bytes of structs per driver");
+    }
+}
