@@ -157,7 +157,7 @@ impl NativeBatch {
                 let value = PyBytes::new(py, self.batch.value(i));
                 (
                     m.stream,
-                    m.key.as_str(),
+                    self.batch.key(i),
                     m.event_type,
                     m.label,
                     m.time,

@@ -14,7 +14,9 @@ pub struct Meta {
     pub start: usize,
     pub end: usize,
     pub time: f64,
-    pub key: String,
+    /// The key is `keys[key_start..key_end]` of the batch.
+    pub key_start: usize,
+    pub key_end: usize,
     pub event_type: &'static str,
     pub label: Option<&'static str>,
     pub labeled_time: Option<f64>,
@@ -25,6 +27,8 @@ pub struct Meta {
 #[derive(Debug, Default)]
 pub struct Batch {
     pub data: Vec<u8>,
+    /// Every record's key, back to back (one buffer rather than a string per record).
+    pub keys: String,
     pub records: Vec<Meta>,
     pub main: u64,
 }
@@ -33,6 +37,11 @@ impl Batch {
     pub fn value(&self, i: usize) -> &[u8] {
         let m = &self.records[i];
         &self.data[m.start..m.end]
+    }
+
+    pub fn key(&self, i: usize) -> &str {
+        let m = &self.records[i];
+        &self.keys[m.key_start..m.key_end]
     }
 
     /// The values of one stream (None: of every stream) as JSON Lines, in run order.
@@ -155,6 +164,8 @@ impl Engine {
             let e = &self.ahead;
             let start = batch.data.len();
             self.projections[e.stream].write(&e.row, &mut batch.data);
+            let key_start = batch.keys.len();
+            batch.keys.push_str(&e.key);
             if e.stream == 0 {
                 batch.main += 1;
             }
@@ -163,7 +174,8 @@ impl Engine {
                 start,
                 end: batch.data.len(),
                 time: e.time,
-                key: e.key.clone(),
+                key_start,
+                key_end: batch.keys.len(),
                 event_type: e.event_type,
                 label: e.label,
                 labeled_time: e.labeled_time,
