@@ -38,7 +38,11 @@ fn splitmix(state: &mut u64) -> u64 {
 /// A 64-bit seed from a root seed and a path (stable across runs and platforms).
 pub fn derive_seed(seed: u64, path: &[&str]) -> u64 {
     let mut h = seed ^ 0x5EED_5EED_5EED_5EED;
-    let mut state = h;
+    // Not `h` itself: `state ^= h` below would then cancel the seed out of every path.
+    let mut state = {
+        let mut s = seed;
+        splitmix(&mut s)
+    };
     for part in path {
         for chunk in part.as_bytes().chunks(8) {
             let mut word = [0u8; 8];
@@ -105,7 +109,7 @@ impl Rng {
     /// Uniform index in 0..n (n > 0).
     #[inline]
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform integer in a..=b.
@@ -322,6 +326,9 @@ mod tests {
         assert_ne!(a.stream("x").next_u64(), b.stream("x").next_u64());
         assert_eq!(a.shared("x").next_u64(), b.shared("x").next_u64());
         assert_ne!(a.stream("x").next_u64(), a.stream("y").next_u64());
+        let c = RngTree::new(43, Shard { index: 0, count: 2 });
+        assert_ne!(a.stream("x").next_u64(), c.stream("x").next_u64());
+        assert_ne!(a.shared("x").next_u64(), c.shared("x").next_u64());
     }
 
     #[test]
