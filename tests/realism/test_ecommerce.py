@@ -20,6 +20,7 @@ import pytest
 from streamsim.errors import UsageError
 from streamsim.events import MAIN_STREAM
 from streamsim.scenarios.ecommerce import CATEGORIES, PRESETS, SESSIONS, EcommerceOptions, EcommerceScenario
+from streamsim.scenarios.native import native_fields
 from streamsim.timeutil import parse_time
 from support import START, Json, run_in_memory
 
@@ -558,3 +559,15 @@ def test_session_outcomes_leave_the_main_stream_untouched() -> None:
     ).records
     assert [r.value for r in plain] == [r.value for r in both if r.event.stream == MAIN_STREAM]
     assert any(r.event.stream == SESSIONS for r in both)
+
+
+@pytest.mark.parametrize("session_outcomes", [False, True])
+def test_field_specs_follow_the_native_field_order(session_outcomes: bool) -> None:
+    native = native_fields("ecommerce")
+    specs = EcommerceScenario(
+        EcommerceOptions(session_outcomes=session_outcomes), seed=1, start=0.0
+    ).field_specs()
+    assert set(specs) <= set(native)
+    for stream, fields in specs.items():
+        paths = iter(native[stream])
+        assert all(spec.path in paths for spec in fields), stream  # a subsequence, in order
