@@ -141,12 +141,18 @@ pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
 /// Appends the UUID text of `bits` (as `rng::uuid4` formats it).
 pub fn write_uuid(bits: u128, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for i in 0..32 {
-        if i == 8 || i == 12 || i == 16 || i == 20 {
-            out.push('-');
+    let mut text = [b'-'; 36];
+    let bytes = bits.to_be_bytes();
+    let mut at = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if i == 4 || i == 6 || i == 8 || i == 10 {
+            at += 1;
         }
-        out.push(HEX[((bits >> (124 - 4 * i)) & 0xF) as usize] as char);
+        text[at] = HEX[(b >> 4) as usize];
+        text[at + 1] = HEX[(b & 0xF) as usize];
+        at += 2;
     }
+    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
 }
 
 pub fn uuid_string(bits: u128) -> String {

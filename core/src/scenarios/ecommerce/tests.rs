@@ -128,3 +128,11 @@ fn bench_default_options() {
     let rate = n as f64 / started.elapsed().as_secs_f64();
     println!("{rate:.0} events/s (scenario only)");
 }
+
+#[test]
+fn entities_are_compact() {
+    // A persistent customer is one slot of the population: no heap memory of its own.
+    assert!(std::mem::size_of::<super::customers::Customer>() <= 64);
+    // An open session, with its plan and cart on the heap (a few dozen bytes more).
+    assert!(std::mem::size_of::<super::world::Session>() <= 400);
+}

@@ -3,7 +3,7 @@
 
 use super::calendar::Calendar;
 use super::catalogue::{Catalogue, CATEGORIES, QUERY_MODIFIERS, SHOP};
-use super::customers::{profiles, uuid4_bits, Customer, Population};
+use super::customers::{profiles, uuid4_bits, uuid_string, write_uuid, Customer, Population};
 use super::funnel::*;
 use super::options::{Regime, CHANNELS, DEVICE_TYPES};
 use crate::record::{Event, Value};
@@ -159,6 +159,9 @@ pub struct Session {
     /// Number of the session in the run (from 1; 0 marks a free slot).
     pub key: u64,
     pub id: u128,
+    /// The session's and the customer's ids as text (formatted once per session).
+    pub id_text: String,
+    pub customer_text: String,
     pub customer: Customer,
     /// The customer's slot in the population (None for a visitor who did not sign up).
     pub slot: Option<u32>,
@@ -205,6 +208,8 @@ impl Default for Session {
         Session {
             key: 0,
             id: 0,
+            id_text: String::new(),
+            customer_text: String::new(),
             customer: Population::blank(),
             slot: None,
             returning: false,
@@ -381,9 +386,17 @@ impl Shop {
         build_plan(r, outcome, g.log_pages, review, &mut plan);
         let mut cart = std::mem::take(&mut s.cart);
         cart.clear();
+        let mut id_text = std::mem::take(&mut s.id_text);
+        id_text.clear();
+        write_uuid(id, &mut id_text);
+        let mut customer_text = std::mem::take(&mut s.customer_text);
+        customer_text.clear();
+        write_uuid(customer.id, &mut customer_text);
         *s = Session {
             key: self.numbers,
             id,
+            id_text,
+            customer_text,
             customer,
             slot: drawn.slot,
             returning,
@@ -588,14 +601,11 @@ impl Shop {
             None
         };
         let profile = profiles()[s.device as usize].0;
-        let session_id = super::customers::uuid_string(s.id);
-        event.key.push_str(&session_id);
-        event.push(super::customers::uuid_string(uuid4_bits(&mut self.r)));
-        event.push(super::customers::uuid_string(s.customer.id));
-        event.push(session_id);
-        let mut stamp = Vec::with_capacity(32);
-        self.iso.write(t, &mut stamp);
-        event.push(String::from_utf8(stamp).expect("ASCII"));
+        event.key.push_str(&s.id_text);
+        event.push(uuid_string(uuid4_bits(&mut self.r)));
+        event.push(s.customer_text.clone());
+        event.push(s.id_text.clone());
+        event.push(self.iso.format(t));
         event.push(event_type);
         event.push(if product >= 0 {
             Some(catalogue.product_id(product as u32))
@@ -624,7 +634,7 @@ impl Shop {
         event.push(PAGE_TYPES[kind as usize]);
         event.push(cart_items as i64);
         event.push(cart_value);
-        event.push(order_id.map(super::customers::uuid_string));
+        event.push(order_id.map(uuid_string));
         event.push(rating);
         event.push(s.holiday.map(|h| super::options::HOLIDAYS[h as usize]));
         event.push(OUTCOMES[s.outcome as usize]);
