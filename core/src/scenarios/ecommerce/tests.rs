@@ -136,3 +136,57 @@ fn entities_are_compact() {
     // An open session, with its plan and cart on the heap (a few dozen bytes more).
     assert!(std::mem::size_of::<super::world::Session>() <= 400);
 }
+
+#[test]
+fn a_sudden_phase_changes_prices_and_marks_events() {
+    use crate::drift::PhaseSpec;
+    use std::collections::HashMap;
+    let base = default_options();
+    let mut dearer = base.clone();
+    dearer["category_price_multipliers"]["Electronics"] = json!(2.0);
+    let mut c = config(5, base);
+    c.phases = vec![PhaseSpec {
+        name: "tariff".into(),
+        start: Some(c.start + 3600.0),
+        after: None,
+        how: "sudden".into(),
+        width: None,
+        period: None,
+        duration: None,
+        options: dearer,
+    }];
+    let (product, category, price, concept, phase) = (5, 6, 7, 28, 29);
+    let mut before: HashMap<String, f64> = HashMap::new();
+    let mut ratios = Vec::new();
+    for (_, t, row) in run(&c, 80_000) {
+        let after = t >= c.start + 3600.0;
+        assert_eq!(row[phase], Value::Int(after as i64));
+        let name = match &row[concept] {
+            Value::Static(s) => s.to_string(),
+            Value::Str(s) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(name, if after { "tariff" } else { "base" });
+        // Product pages show the current price (carts keep the price when added).
+        if let (
+            Value::Static("product_view"),
+            Value::Str(p),
+            Value::Static("Electronics"),
+            Value::Float(x),
+        ) = (&row[4], &row[product], &row[category], &row[price])
+        {
+            if !after {
+                before.insert(p.clone(), *x);
+            } else if let Some(old) = before.get(p) {
+                ratios.push((x + 0.01) / (old + 0.01));
+            }
+        }
+    }
+    assert!(ratios.len() > 100);
+    // Shelf prices end in .99 (and stop at 4999.99).
+    assert!(
+        ratios.iter().all(|r| (r - 2.0).abs() < 0.02 || *r < 2.0),
+        "{ratios:?}"
+    );
+    assert!(ratios.iter().filter(|r| (*r - 2.0).abs() < 0.02).count() * 10 > ratios.len() * 9);
+}
