@@ -352,13 +352,26 @@ impl Catalogue {
 
     /// `prod_1234`.
     pub fn product_id(&self, product: u32) -> String {
-        format!("prod_{}", FIRST_PRODUCT + product as u64)
+        let mut number = itoa::Buffer::new();
+        let digits = number.format(FIRST_PRODUCT + product as u64);
+        let mut out = String::with_capacity(5 + digits.len());
+        out.push_str("prod_");
+        out.push_str(digits);
+        out
     }
 
     /// `https://example.com/<category slug>/prod_1234`.
     pub fn url(&self, product: u32) -> String {
         let c = &CATEGORIES[self.category[product as usize] as usize];
-        format!("{SHOP}/{}/prod_{}", c.slug, FIRST_PRODUCT + product as u64)
+        let mut number = itoa::Buffer::new();
+        let digits = number.format(FIRST_PRODUCT + product as u64);
+        let mut out = String::with_capacity(SHOP.len() + c.slug.len() + 15 + digits.len());
+        out.push_str(SHOP);
+        out.push('/');
+        out.push_str(c.slug);
+        out.push_str("/prod_");
+        out.push_str(digits);
+        out
     }
 
     /// Current prices: each base price times its category's multiplier, as a shelf price.
