@@ -135,10 +135,21 @@ const NEEDS_ESCAPE: [bool; 256] = {
 
 /// A JSON string with the escapes JSON requires.
 pub fn write_str(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
     let bytes = s.as_bytes();
+    // Most strings need no escape: one branch-free (vectorizable) pass, then a single copy.
+    let special = bytes.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if !special {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    out.push(b'"');
     let mut start = 0;
-    // Most strings need no escape at all: find the next byte that does, copy the run before it.
+    // Copy the runs between the bytes that need an escape.
     while let Some(offset) = bytes[start..]
         .iter()
         .position(|&b| NEEDS_ESCAPE[b as usize])

@@ -6,25 +6,21 @@ the expected value, and each test fails if the behaviour it checks is absent.
 
 from __future__ import annotations
 
-import gc
 import itertools
+import re
 import statistics
-import tracemalloc
 from collections import Counter, defaultdict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from streamsim.drift import Drift
 from streamsim.errors import UsageError
 from streamsim.events import MAIN_STREAM
-from streamsim.rng import Rng
-from streamsim.scenarios.ecommerce import SESSIONS, EcommerceScenario
-from streamsim.scenarios.ecommerce_calendar import Calendar
-from streamsim.scenarios.ecommerce_catalogue import CATEGORIES, Catalogue
-from streamsim.scenarios.ecommerce_funnel import Regime
-from streamsim.scenarios.ecommerce_options import PRESETS, EcommerceOptions
+from streamsim.scenarios.ecommerce import CATEGORIES, PRESETS, SESSIONS, EcommerceOptions, EcommerceScenario
+from streamsim.scenarios.native import native_fields
 from streamsim.timeutil import parse_time
 from support import START, Json, run_in_memory
 
@@ -239,8 +235,8 @@ def test_channels_and_searches(shop: tuple[list[Json], list[Json]]) -> None:
 
 @pytest.fixture(scope="module")
 def regulars() -> tuple[list[Json], list[Json]]:
-    """A small customer base over two days, so customers come back many times."""
-    return generate(2 * DAY, seed=5, customers=400, event_rate_per_minute=30, session_outcomes=True)
+    """A small customer base over four days, so customers come back many times."""
+    return generate(4 * DAY, seed=5, customers=400, event_rate_per_minute=30, session_outcomes=True)
 
 
 def test_returning_customers_recur_with_stable_habits(regulars: tuple[list[Json], list[Json]]) -> None:
@@ -276,7 +272,7 @@ def test_signups_come_back_and_churned_customers_do_not(regulars: tuple[list[Jso
     half = _time(firsts[len(firsts) // 2]["timestamp"])
     early = {e["customer_id"] for e in returning if _time(e["timestamp"]) < half}
     late = {e["customer_id"] for e in returning if _time(e["timestamp"]) >= half}
-    assert len(early - late) > 50  # churned: never back in the second day
+    assert len(early - late) > 50  # churned: never back in the second half
     assert len(late - early) > 50  # their replacements
 
 
@@ -295,20 +291,17 @@ def test_loyal_customers_convert_more(regulars: tuple[list[Json], list[Json]]) -
 # -- catalogue -----------------------------------------------------------------------------
 
 
-def test_catalogue_is_long_tailed_with_category_prices() -> None:
-    catalogue = Catalogue(Rng(3), 5000)
-    assert len(set(catalogue.product_id)) == 5000
-    weights = sorted(catalogue.popularity, reverse=True)
-    assert sum(weights[:50]) / sum(weights) > 0.4  # the top 1% of products
-    assert sum(weights[:1000]) / sum(weights) > 0.75  # the top 20%
-    medians = {
-        c.name: statistics.median(
-            p for p, k in zip(catalogue.base_price, catalogue.category, strict=True) if k == i
-        )
-        for i, c in enumerate(CATEGORIES)
-    }
-    assert medians["Computers"] > 5 * medians["Books"]
-    assert all(f"{p:.2f}".endswith(".99") for p in catalogue.base_price)
+def test_catalogue_has_category_prices(shop: tuple[list[Json], list[Json]]) -> None:
+    # The catalogue as the events show it (its popularity: test_product_views_follow_popularity).
+    main, _ = shop
+    products = {e["product_id"]: (e["product_category"], e["price"]) for e in main if e["product_id"]}
+    assert all(re.fullmatch(r"prod_\d{4}", str(p)) and 1000 <= int(str(p)[5:]) < 6000 for p in products)
+    prices: dict[str, list[float]] = defaultdict(list)
+    for category, price in products.values():
+        prices[str(category)].append(float(price))
+    assert set(prices) == {c.name for c in CATEGORIES}
+    assert statistics.median(prices["Computers"]) > 5 * statistics.median(prices["Books"])
+    assert all(f"{p:.2f}".endswith(".99") for ps in prices.values() for p in ps)
 
 
 def test_product_views_follow_popularity(shop: tuple[list[Json], list[Json]]) -> None:
@@ -339,13 +332,13 @@ def test_event_rate_option_holds_over_a_week(week: list[Json]) -> None:
 
 
 def test_daily_and_weekly_rhythm(week: list[Json]) -> None:
-    calendar = Calendar()
+    houston = ZoneInfo("America/Chicago")
     by_hour: Counter[int] = Counter()
     by_day: Counter[int] = Counter()
     for e in week:
-        weekday, hour, _ = calendar.at(_time(e["timestamp"]))
-        by_hour[hour] += 1
-        by_day[weekday] += 1
+        local = datetime.fromisoformat(str(e["timestamp"])).astimezone(houston)
+        by_hour[local.hour] += 1
+        by_day[local.weekday()] += 1
     assert by_hour[20] > 6 * by_hour[3]  # evening peak, quiet night
     assert by_hour[20] > by_hour[10]
     assert by_day[0] > 1.15 * by_day[5]  # Monday busier than Saturday
@@ -420,7 +413,13 @@ def test_default_cap_has_room_for_cyber_monday_evening() -> None:
     assert 10 * peak < 0.7 * EcommerceOptions().max_active_sessions
 
 
+def _resident_bytes() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmRSS")
 def test_memory_stays_flat_over_a_long_run() -> None:
     scenario = EcommerceScenario(
         EcommerceOptions(
@@ -429,53 +428,87 @@ def test_memory_stays_flat_over_a_long_run() -> None:
         seed=6,
         start=parse_time(START),
     )
-    stream = iter(scenario)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        readings = []
-        for _ in range(4):  # 160,000 events: four and a half hours of event time
-            for _ in itertools.islice(stream, 40_000):
-                pass
-            gc.collect()
-            readings.append(tracemalloc.get_traced_memory()[0])
-    finally:
-        tracemalloc.stop()
-    warm = readings[1:]  # after 40,000 events every customer slot is filled and the cap binds
-    assert max(warm) - min(warm) < 1.5e6
-    assert readings[-1] < 30e6
+    stream = scenario.open()
+    readings = []
+    for _ in range(5):  # a million events: a day of event time at the default rate
+        assert stream.skip(200_000) == 200_000
+        gauges = dict(stream.gauges())
+        assert gauges["sessions"] <= 1_500 and gauges["entities"] <= 2_000
+        readings.append(_resident_bytes())
+    warm = readings[1:]  # after 200,000 events every customer slot is filled and the cap binds
+    assert max(warm) - min(warm) < 2e6
 
 
 # -- drift ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_presets_build_their_regimes(preset: str) -> None:
-    options = EcommerceOptions(drift=preset)
-    catalogue = Catalogue(Rng(1), 500)
-    calendar = Calendar()
-    drift = Drift(
-        options, options.schedule, lambda o: Regime.build(o, catalogue, calendar, 1.0), Rng(2), start=0.0
+def sessions_by_day(main: list[Json]) -> Counter[int]:
+    start = parse_time(START)
+    return Counter(
+        int((_time(e["timestamp"]) - start) // DAY) for e in main if e["session_event_sequence"] == 1
     )
-    regimes = [drift.at(t, 1) for t in (0.0, 3.5 * DAY, 9.9 * DAY, 14 * DAY)]
-    base = regimes[0]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_presets_drive_their_regimes(preset: str) -> None:
+    """Each preset's regimes as the events show them: traffic, prices, channels, phases."""
+    main, _ = generate(
+        14 * DAY, seed=3, event_rate_per_minute=3, seasonality=False, holidays=False, drift=preset
+    )
+    days = sessions_by_day(main)
+    base = (days[0] + days[1]) / 2
+
+    def traffic(first: int, last: int) -> float:
+        return statistics.mean(days[d] for d in range(first, last)) / base
+
+    def phase_on(day: float) -> set[object]:
+        return {
+            e["drift_phase"]
+            for e in main
+            if day * DAY <= _time(e["timestamp"]) - parse_time(START) < (day + 0.1) * DAY
+        }
+
     if preset == "holiday-season":
-        assert regimes[2].sessions_per_second == pytest.approx(1.8)
-        assert regimes[2].options.conversion_rate > base.options.conversion_rate
-        assert regimes[3].sessions_per_second == pytest.approx(0.85)
-        assert regimes[3].prices == base.prices
+        assert traffic(5, 11) == pytest.approx(1.8, rel=0.12)  # the season in full
+        assert traffic(13, 14) == pytest.approx(0.85, rel=0.12)  # the lull
+        assert phase_on(0.5) == {0} and phase_on(6) == {1} and phase_on(13.5) == {2}
     elif preset == "price-increase":
-        after = regimes[1]
-        for p in range(len(catalogue)):
-            name = CATEGORIES[catalogue.category[p]].name
-            ratio = (after.prices[p] + 0.01) / (base.prices[p] + 0.01)
-            expected = 1.25 if name in ("Electronics", "Computers") else 1.0
-            assert ratio == pytest.approx(expected, abs=0.51 / (base.prices[p] + 0.01))
+        start = parse_time(START)
+        before: dict[object, float] = {}
+        after: dict[object, float] = {}
+        for e in main:
+            if e["product_id"] is not None and e["event_type"] == "product_view":
+                # A session keeps the prices it started with: sessions open at the switch are skipped.
+                since = _time(e["timestamp"]) - start
+                if since < 3 * DAY:
+                    before[e["product_id"]] = e["price"]
+                elif since > 3 * DAY + 6 * 3600:
+                    after[e["product_id"]] = e["price"]
+        category = {e["product_id"]: e["product_category"] for e in main if e["product_id"] is not None}
+        # Shelf prices stop at 4,999.99: a product already at the cap cannot get dearer.
+        both = [p for p in before if p in after and before[p] < 4999.99]
+        assert len(both) > 200
+        for p in both:
+            expected = 1.25 if category[p] in ("Electronics", "Computers") else 1.0
+            ratio = (after[p] + 0.01) / (before[p] + 0.01)
+            assert ratio == pytest.approx(expected, abs=0.51 / (before[p] + 0.01))
+        assert traffic(4, 14) == pytest.approx(1.0, rel=0.1)
     else:  # recurring: two days of campaign at the start of every week from day 2
-        assert regimes[1].sessions_per_second == pytest.approx(1.4)
-        assert regimes[1].options.channels["social"].share == 0.3
-        assert regimes[2].sessions_per_second == pytest.approx(1.4)
-        assert regimes[3].sessions_per_second == pytest.approx(1.0)
+        assert traffic(2, 4) == pytest.approx(1.4, rel=0.12)
+        assert traffic(9, 11) == pytest.approx(1.4, rel=0.12)
+        assert traffic(4, 9) == pytest.approx(1.0, rel=0.12)
+        start = parse_time(START)
+
+        def social(first: float, last: float) -> float:
+            firsts = [
+                e
+                for e in main
+                if e["session_event_sequence"] == 1
+                and first * DAY <= _time(e["timestamp"]) - start < last * DAY
+            ]
+            return rate([e["traffic_source"] == "social" for e in firsts])
+
+        assert social(2, 4) > 2 * social(4, 9)  # social is 0.3 / 1.3 of the campaign's sessions
 
 
 def test_a_price_increase_cuts_carts_in_that_category() -> None:
@@ -532,3 +565,15 @@ def test_session_outcomes_leave_the_main_stream_untouched() -> None:
     ).records
     assert [r.value for r in plain] == [r.value for r in both if r.event.stream == MAIN_STREAM]
     assert any(r.event.stream == SESSIONS for r in both)
+
+
+@pytest.mark.parametrize("session_outcomes", [False, True])
+def test_field_specs_follow_the_native_field_order(session_outcomes: bool) -> None:
+    native = native_fields("ecommerce")
+    specs = EcommerceScenario(
+        EcommerceOptions(session_outcomes=session_outcomes), seed=1, start=0.0
+    ).field_specs()
+    assert set(specs) <= set(native)
+    for stream, fields in specs.items():
+        paths = iter(native[stream])
+        assert all(spec.path in paths for spec in fields), stream  # a subsequence, in order

@@ -4,7 +4,8 @@
 
 use crate::scenario::Spec;
 
+pub mod ecommerce;
 pub mod eta;
 
 /// Every built-in scenario's spec.
-pub const ALL: &[&Spec] = &[&eta::SPEC];
+pub const ALL: &[&Spec] = &[&ecommerce::SPEC, &eta::SPEC];

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from streamsim.config import Allowed, Probability
 from streamsim.parameters import DriftPreset, ScenarioOptions
-from streamsim.scenarios.ecommerce_catalogue import CATEGORIES
+from streamsim.scenarios.ecommerce.catalogue import CATEGORIES
 
 CHANNELS = ("direct", "organic_search", "paid", "social", "email", "marketplace")
 DEVICE_TYPES = ("Mobile", "Desktop", "Tablet")

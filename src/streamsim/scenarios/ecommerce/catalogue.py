@@ -1,21 +1,12 @@
-"""The shop's product catalogue: categories, stable products, prices and long-tailed popularity.
+"""The shop's categories: share of the catalogue, price distribution, demand and search terms.
 
-The catalogue is drawn from the run's shared RNG, so every shard sees the same
-products. A product's id, category and base price never change within a run;
-only a drift schedule's category price multipliers move what customers pay.
+The native core (``core/src/scenarios/ecommerce/catalogue.rs``) holds the same table and
+draws the products from it; here it sets the options' defaults and the docs.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from streamsim.rng import Weighted
-
-if TYPE_CHECKING:
-    import random
 
 SHOP = "https://example.com"
 FIRST_PRODUCT = 1000  # ids run prod_1000, prod_1001, ... as in the original producer
@@ -135,61 +126,3 @@ def shop_price(amount: float) -> float:
     (40.99, 1.99, 4999.99)
     """
     return min(MAX_PRICE, max(MIN_PRICE, round(amount) - 0.01))
-
-
-class Catalogue:
-    """Products as parallel lists indexed by product number (0 = ``prod_1000``).
-
-    >>> from streamsim.rng import Rng
-    >>> c = Catalogue(Rng(1), 50)
-    >>> c.product_id[0], len(c.product_id), CATEGORY_NAMES[c.category[0]] in CATEGORY_NAMES
-    ('prod_1000', 50, True)
-    """
-
-    def __init__(self, r: random.Random, size: int) -> None:
-        category_draw = Weighted(range(len(CATEGORIES)), [c.products for c in CATEGORIES])
-        ranks = list(range(size))
-        r.shuffle(ranks)
-        self.category: list[int] = []
-        self.base_price: list[float] = []
-        self.product_id: list[str] = []
-        self.url: list[str] = []
-        self.term: list[str] = []
-        self.popularity: list[float] = [1.0 / (rank + 1) ** POPULARITY_EXPONENT for rank in ranks]
-        for number in range(size):
-            index = category_draw.draw(r.random)
-            category = CATEGORIES[index]
-            product_id = f"prod_{FIRST_PRODUCT + number}"
-            self.category.append(index)
-            self.base_price.append(
-                shop_price(category.median_price * math.exp(category.price_spread * r.gauss(0.0, 1.0)))
-            )
-            self.product_id.append(product_id)
-            self.url.append(f"{SHOP}/{category.slug}/{product_id}")
-            self.term.append(r.choice(category.terms))
-        members: list[list[int]] = [[] for _ in CATEGORIES]
-        for number, index in enumerate(self.category):
-            members[index].append(number)
-        # A category the catalogue happens to lack (tiny catalogues) borrows the most popular product.
-        fallback = max(range(size), key=self.popularity.__getitem__)
-        self.in_category: list[Weighted[int]] = [
-            Weighted(m, [self.popularity[p] for p in m]) if m else Weighted([fallback], [1.0])
-            for m in members
-        ]
-        #: Above this base price a product is "expensive" for its category (price-sensitive shoppers balk).
-        self.expensive: list[float] = [
-            1.5 * statistics.median(self.base_price[p] for p in m) if m else MAX_PRICE for m in members
-        ]
-
-    def __len__(self) -> int:
-        return len(self.product_id)
-
-    def prices(self, multipliers: dict[str, float]) -> list[float]:
-        """Current prices: each base price times its category's multiplier, as a shelf price."""
-        factors = [multipliers[c.name] for c in CATEGORIES]
-        if all(f == 1.0 for f in factors):
-            return list(self.base_price)
-        return [
-            shop_price((price + 0.01) * factors[category])
-            for price, category in zip(self.base_price, self.category, strict=True)
-        ]

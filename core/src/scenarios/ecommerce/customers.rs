@@ -1,0 +1,359 @@
+//! The customer base: a fixed number of slots whose customers return at their own rhythm.
+//!
+//! Slot `k` of `N` has loyalty `q = (k + 0.5) / N` and is visited at a rate proportional to
+//! `(1 - q) ^ -LOYALTY_SKEW`: a superposition of one Poisson process per customer, sampled in
+//! O(1) by inverting the loyalty distribution, so a few loyal customers come back often and
+//! most only now and then. A first-time visitor who signs up takes over a slot: its previous
+//! customer churns (never comes back), the less loyal the likelier. Memory is bounded by `N`
+//! customers, created lazily on their first visit.
+
+use super::catalogue::Catalogue;
+use crate::catalog::browsers_of;
+use crate::geo::HOUSTON;
+use crate::rng::{Rng, RngTree, Shard, Weighted};
+use std::sync::OnceLock;
+
+/// Skew of visit frequency over the customer base: the top 10% most loyal make ~40% of returning visits.
+pub const LOYALTY_SKEW: f64 = 0.6;
+/// The second device of each device type (Mobile, Desktop, Tablet).
+pub const SECOND_DEVICE: [usize; 3] = [1, 0, 0];
+/// OS shares of each device type.
+const OS_BY_DEVICE: [(&[&str], &[f64]); 3] = [
+    (&["Android", "iOS"], &[55.0, 45.0]),
+    (
+        &["Windows", "macOS", "Linux", "Other"],
+        &[70.0, 24.0, 4.0, 2.0],
+    ),
+    (&["iOS", "Android"], &[70.0, 30.0]),
+];
+
+/// One device_info: type (index into DEVICE_TYPES), OS and browser.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile {
+    pub device_type: u8,
+    pub os: &'static str,
+    pub browser: &'static str,
+}
+
+/// Every profile, each with its share within its device type.
+pub fn profiles() -> &'static [(Profile, f64)] {
+    static PROFILES: OnceLock<Vec<(Profile, f64)>> = OnceLock::new();
+    PROFILES.get_or_init(|| {
+        let mut out = Vec::new();
+        for (d, (oses, os_weights)) in OS_BY_DEVICE.iter().enumerate() {
+            let os_total: f64 = os_weights.iter().sum();
+            for (os, os_weight) in oses.iter().zip(*os_weights) {
+                let (browsers, weights) = browsers_of(os);
+                let total: f64 = weights.iter().sum();
+                for (browser, weight) in browsers.iter().zip(weights) {
+                    let profile = Profile {
+                        device_type: d as u8,
+                        os,
+                        browser,
+                    };
+                    out.push((profile, os_weight / os_total * weight / total));
+                }
+            }
+        }
+        out
+    })
+}
+
+/// A customer's main device: its type by `shares`, then OS and browser by market share
+/// (drawn indices are profile indices).
+pub fn device_profiles(shares: &[f64; 3]) -> Weighted {
+    let weights: Vec<f64> = profiles()
+        .iter()
+        .map(|(p, w)| shares[p.device_type as usize] * w)
+        .collect();
+    Weighted::new(&weights)
+}
+
+/// The second device of a customer whose main one has this type (drawn indices are profile indices).
+fn second_profiles() -> &'static [Weighted; 3] {
+    static SECOND: OnceLock<[Weighted; 3]> = OnceLock::new();
+    SECOND.get_or_init(|| {
+        [0, 1, 2].map(|d| {
+            let second = SECOND_DEVICE[d] as u8;
+            let weights: Vec<f64> = profiles()
+                .iter()
+                .map(|(p, w)| if p.device_type == second { *w } else { 0.0 })
+                .collect();
+            Weighted::new(&weights)
+        })
+    })
+}
+
+/// A shopper with stable habits: devices, home, favourite categories, price sensitivity, loyalty.
+#[derive(Debug, Clone, Copy)]
+pub struct Customer {
+    /// The bits of the customer's UUID-shaped id (formatted when emitted).
+    pub id: u128,
+    /// 0 (occasional) .. 1 (most frequent visitor).
+    pub loyalty: f32,
+    /// 0 .. 1: how much prices put them off (mean 0.5).
+    pub sensitivity: f32,
+    /// Home, in thousandths of a degree.
+    pub lat: i32,
+    pub lon: i32,
+    /// Product index of their latest purchase, -1 if none.
+    pub last_purchase: i32,
+    /// Bumped when the slot's customer is replaced (sessions of the old one then leave it alone).
+    pub generation: u32,
+    /// Profile indices of the main and the second device.
+    pub device: u8,
+    pub second_device: u8,
+    /// Category indices, favourite first.
+    pub preferred: [u8; 2],
+    /// True while one of their sessions is open.
+    pub busy: bool,
+    /// False for a slot that no customer has taken yet.
+    pub exists: bool,
+}
+
+const EMPTY: Customer = Customer {
+    id: 0,
+    loyalty: 0.0,
+    sensitivity: 0.0,
+    lat: 0,
+    lon: 0,
+    last_purchase: -1,
+    generation: 0,
+    device: 0,
+    second_device: 0,
+    preferred: [0, 0],
+    busy: false,
+    exists: false,
+};
+
+/// The bits of a UUID-shaped id for this shard's `n`-th entity, as `rng::entity_uuid` draws it.
+pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
+    const SCRAMBLE: u128 = 0x9E37_79B9_7F4B;
+    const MASK48: u128 = (1 << 48) - 1;
+    let tail = (shard.entity_number(n) as u128 * SCRAMBLE) & MASK48;
+    let high = rng.bits128() >> 48;
+    let v = (high << 48) | tail;
+    // Version 4 and RFC 4122 variant bits.
+    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
+    (v & keep) | (0x4u128 << 76) | (0x2u128 << 62)
+}
+
+/// Appends the UUID text of `bits` (as `rng::uuid4` formats it).
+pub fn write_uuid(bits: u128, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let bytes = bits.to_be_bytes();
+    let mut at = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if i == 4 || i == 6 || i == 8 || i == 10 {
+            at += 1;
+        }
+        text[at] = HEX[(b >> 4) as usize];
+        text[at + 1] = HEX[(b & 0xF) as usize];
+        at += 2;
+    }
+    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
+}
+
+pub fn uuid_string(bits: u128) -> String {
+    let mut s = String::with_capacity(36);
+    write_uuid(bits, &mut s);
+    s
+}
+
+/// Random bits of a version-4 UUID.
+pub fn uuid4_bits(rng: &mut Rng) -> u128 {
+    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
+    (rng.bits128() & keep) | (0x4u128 << 76) | (0x2u128 << 62)
+}
+
+/// The customer slots of one shard (ids disjoint across shards).
+pub struct Population {
+    r: Rng,
+    pick: Rng,
+    shard: Shard,
+    pub slots: Vec<Customer>,
+    next_number: u64,
+    known: usize,
+}
+
+/// A customer drawn for a session: the slot it lives in (None for a visitor who did not sign up).
+pub struct Drawn {
+    pub customer: Customer,
+    pub slot: Option<u32>,
+}
+
+impl Population {
+    pub fn new(rng: &RngTree, size: usize) -> Population {
+        Population {
+            r: rng.stream("customers"),
+            pick: rng.stream("customer-choice"),
+            shard: rng.shard,
+            slots: vec![EMPTY; size],
+            next_number: size as u64,
+            known: 0,
+        }
+    }
+
+    /// A customer of no slot (placeholder of a free session slot).
+    pub fn blank() -> Customer {
+        EMPTY
+    }
+
+    /// Customers who have visited so far (a slot is filled on its first visit).
+    pub fn known(&self) -> usize {
+        self.known
+    }
+
+    /// A returning customer drawn by visit frequency, or None if the few drawn are all mid-session.
+    pub fn returning(
+        &mut self,
+        devices: &Weighted,
+        interest: &Weighted,
+        catalogue: &Catalogue,
+    ) -> Option<Drawn> {
+        let size = self.slots.len();
+        for _ in 0..3 {
+            let quantile = 1.0 - (1.0 - self.pick.random()).powf(1.0 / (1.0 - LOYALTY_SKEW));
+            let slot = ((quantile * size as f64) as usize).min(size - 1);
+            if !self.slots[slot].exists {
+                let loyalty = (slot as f64 + 0.5) / size as f64;
+                let mut customer = self.create(slot as u64, loyalty, devices, interest, true);
+                if self.r.random() < 0.3 + 0.5 * loyalty {
+                    // bought before the run
+                    let c = customer.preferred[0] as usize;
+                    customer.last_purchase = catalogue.draw(c, &mut self.r) as i32;
+                }
+                self.slots[slot] = customer;
+                self.known += 1;
+            }
+            if !self.slots[slot].busy {
+                return Some(Drawn {
+                    customer: self.slots[slot],
+                    slot: Some(slot as u32),
+                });
+            }
+        }
+        None
+    }
+
+    /// A first-time visitor; one who signs up takes the slot of a churning customer.
+    pub fn newcomer(&mut self, devices: &Weighted, interest: &Weighted, signup: bool) -> Drawn {
+        let number = self.next_number;
+        self.next_number += 1;
+        if !signup {
+            return Drawn {
+                customer: self.create(number, 0.0, devices, interest, false),
+                slot: None,
+            };
+        }
+        // Churn falls on the less loyal: slot density proportional to (1 - q) ^ LOYALTY_SKEW.
+        let size = self.slots.len();
+        let quantile = 1.0 - (1.0 - self.pick.random()).powf(1.0 / (1.0 + LOYALTY_SKEW));
+        let slot = ((quantile * size as f64) as usize).min(size - 1);
+        let loyalty = (slot as f64 + 0.5) / size as f64;
+        let mut customer = self.create(number, loyalty, devices, interest, true);
+        let old = &self.slots[slot];
+        if !old.exists {
+            self.known += 1;
+        }
+        customer.generation = old.generation.wrapping_add(1);
+        self.slots[slot] = customer;
+        Drawn {
+            customer,
+            slot: Some(slot as u32),
+        }
+    }
+
+    fn create(
+        &mut self,
+        number: u64,
+        loyalty: f64,
+        devices: &Weighted,
+        interest: &Weighted,
+        returns: bool,
+    ) -> Customer {
+        let r = &mut self.r;
+        let device = devices.draw(r);
+        let first = interest.draw(r);
+        let mut second = interest.draw(r);
+        if second == first {
+            second = interest.draw(r);
+        }
+        let lat = HOUSTON.lat_min + (HOUSTON.lat_max - HOUSTON.lat_min) * r.random();
+        let lon = HOUSTON.lon_min + (HOUSTON.lon_max - HOUSTON.lon_min) * r.random();
+        let second_device = if returns {
+            let d = profiles()[device].0.device_type as usize;
+            second_profiles()[d].draw(r)
+        } else {
+            device
+        };
+        let sensitivity = (r.random() + r.random()) / 2.0; // triangular on 0..1, mean 0.5
+        Customer {
+            id: entity_bits(r, self.shard, number),
+            loyalty: loyalty as f32,
+            sensitivity: sensitivity as f32,
+            lat: (lat * 1e3).round() as i32,
+            lon: (lon * 1e3).round() as i32,
+            last_purchase: -1,
+            generation: 0,
+            device: device as u8,
+            second_device: second_device as u8,
+            preferred: [first as u8, second as u8],
+            busy: false,
+            exists: true,
+        }
+    }
+
+    /// Marks the slot's customer busy or free (if it is still the same customer).
+    pub fn set_busy(&mut self, slot: Option<u32>, generation: u32, busy: bool) {
+        if let Some(s) = slot {
+            let c = &mut self.slots[s as usize];
+            if c.generation == generation {
+                c.busy = busy;
+            }
+        }
+    }
+
+    /// Records a purchase on the slot's customer (if it is still the same customer).
+    pub fn purchased(&mut self, slot: Option<u32>, generation: u32, product: u32) {
+        if let Some(s) = slot {
+            let c = &mut self.slots[s as usize];
+            if c.generation == generation {
+                c.last_purchase = product as i32;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::uuid4;
+
+    #[test]
+    fn ids_match_the_shared_formats() {
+        let shard = Shard { index: 1, count: 3 };
+        let a = crate::rng::entity_uuid(&mut Rng::new(7), shard, 42);
+        assert_eq!(uuid_string(entity_bits(&mut Rng::new(7), shard, 42)), a);
+        assert_eq!(
+            uuid_string(uuid4_bits(&mut Rng::new(8))),
+            uuid4(&mut Rng::new(8))
+        );
+    }
+
+    #[test]
+    fn profiles_match_their_device_types() {
+        let total: f64 = profiles().iter().map(|(_, w)| w).sum();
+        assert!((total - 3.0).abs() < 1e-9); // each device type's shares sum to 1
+        let mut r = Rng::new(1);
+        let mobile_only = device_profiles(&[1.0, 0.0, 0.0]);
+        for _ in 0..1000 {
+            let p = profiles()[mobile_only.draw(&mut r)].0;
+            assert_eq!(p.device_type, 0);
+            assert!(p.os == "Android" || p.os == "iOS");
+            let second = profiles()[second_profiles()[0].draw(&mut r)].0;
+            assert_eq!(second.device_type, 1); // a mobile user's second device is a desktop
+        }
+    }
+}
