@@ -291,7 +291,7 @@ def _config(cls: Any, resolved: Resolved) -> None:
     header = [f"# streamsim run {cls.name} --config FILE replays this run."]
     if secrets:
         names = ", ".join(secrets)
-        header.append(f"# Not shown (secrets): {names}; give them on the command line or in the environment.")
+        header.append(f"# Masked (***): {names}; give them in the environment, which wins over this file.")
     click.echo("\n".join(header) + "\n" + yaml.safe_dump(data, sort_keys=False), nl=False)
 
 

@@ -645,7 +645,8 @@ class Resolved:
 
     def replayable(self) -> tuple[dict[str, Any], list[str]]:
         """The effective configuration as a config file that gives the same run again, and the
-        names of the secrets left out of it (they are never printed).
+        names of the secrets in it, masked (``***``: they are never printed; the environment or
+        the command line gives them when the file is used).
 
         Unset options (None) are left out, and so is a default that would count as given when
         read back (a SASL mechanism without a SASL protocol, for instance): reading the file back
@@ -663,13 +664,11 @@ class Resolved:
                 value = getattr(options, spec.attr)
                 if value is None or value == [] or value == {}:
                     continue
-                if spec.secret:
-                    secrets.append(spec.name)
-                    continue
                 shown = spec.shown(value)
-                if isinstance(shown, dict) and "***" in shown.values():  # secret keys of a mapping
+                if shown == "***":
+                    secrets.append(spec.name)
+                elif isinstance(shown, dict) and "***" in shown.values():  # secret keys of a mapping
                     secrets += [f"{spec.name}.{k}" for k, v in shown.items() if v == "***"]
-                    shown = {k: v for k, v in shown.items() if v != "***"}
                 if spec.attr not in options.model_fields_set:
                     try:
                         model.model_validate({**given, spec.name: shown})

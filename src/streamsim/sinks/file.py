@@ -35,7 +35,7 @@ import orjson
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import Record
 from streamsim.sinks.base import Sink
-from streamsim.sinks.lines import envelope, public_name, select_streams
+from streamsim.sinks.lines import BUFFER_RECORDS, envelope, public_name, select_streams
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -53,8 +53,6 @@ PLACEHOLDERS = ("topic", "stream", "scenario", "time", "part")
 EXTENSIONS = {".parquet": "parquet", ".avro": "avro"}
 #: Suffix of a Parquet or Avro file being written (renamed without it once complete).
 IN_PROGRESS = ".inprogress"
-#: Records written between two size checks when rolling by size.
-SIZE_CHECK_RECORDS = 512
 
 
 def file_format(name: str) -> tuple[str, bool]:
@@ -269,14 +267,19 @@ class Target:
                 self.writer.write(records[i:j])
                 i = j
         else:
-            limit = roll.bytes or 0
-            for i in range(0, len(records), SIZE_CHECK_RECORDS):
+            limit, i = roll.bytes or 0, 0
+            while i < len(records):
                 if self.writer is None:
                     self._open(None)
                 assert self.writer is not None
-                self.writer.write(records[i : i + SIZE_CHECK_RECORDS])
+                room, j = limit - self.writer.size, i
+                while j < len(records) and (j == i or room > 0):  # at least one record a file
+                    room -= len(records[j][6]) + 1
+                    j += 1
+                self.writer.write(records[i:j])
                 self.writer.flush()
-                if self.writer.size >= limit:
+                i = j
+                if self.writer.size >= limit:  # at most one record over, for plain JSON Lines
                     self._finish()
                     self.part += 1
 
@@ -312,6 +315,7 @@ class FileSink(Sink):
         self.topics = list(topics)
         self.specs = list(specs)  # fields of each stream, as emitted (for Parquet and Avro)
         self.targets: list[Target] = []
+        self._buffer: list[RecordTuple] = []
         _check_template(self.output)
 
     @property
@@ -394,24 +398,26 @@ class FileSink(Sink):
     def write(self, record: Record) -> None:
         names = list(self.stream_names)
         index = names.index(record.stream) if record.stream in names else 0
-        value: RecordTuple = (
-            index,
-            record.key,
-            record.event_type,
-            record.label,
-            record.time,
-            record.labeled_time,
-            record.value,
-            0,
+        self._buffer.append(
+            (index, record.key, record.event_type, record.label, record.time, record.labeled_time, record.value, 0)
         )
-        self._write([value])
+        self.accepted += 1
+        if len(self._buffer) >= BUFFER_RECORDS:
+            self.flush()
 
     def write_batch(self, batch: Batch, topics: Sequence[str], sequence: int) -> None:
-        self._write(batch.records())
+        records = batch.records()
+        self.accepted += len(records)
+        self._buffer += records
+        self.flush()
 
-    def _write(self, records: Sequence[RecordTuple]) -> None:
-        n = len(records)
-        self.accepted += n
+    def queue_length(self) -> int:
+        return len(self._buffer)
+
+    def flush(self) -> None:
+        """Hands the buffered records to the files and flushes them (Parquet rows wait for their row
+        group). Records of streams these files do not carry count as delivered."""
+        records, self._buffer = self._buffer, []
         try:
             for target in self.targets:
                 if len(target.streams) == len(self.stream_names):
@@ -421,16 +427,14 @@ class FileSink(Sink):
                     mine = [r for r in records if r[0] in wanted]
                 if mine:
                     target.write(mine)
+                target.flush()
         except OSError as exc:
-            self.failed += n
+            self.failed += len(records)
             raise RunFailure(f"cannot write output file: {exc.strerror or exc}") from None
-        self.delivered += n  # written, or of a stream these files do not carry
-
-    def flush(self) -> None:
-        for target in self.targets:
-            target.flush()
+        self.delivered += len(records)
 
     def close(self) -> None:
+        self.flush()
         for target in self.targets:
             target.close()
 
