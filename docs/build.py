@@ -214,10 +214,12 @@ print("replay with seed", events.seed)
 import streamsim
 
 items = streamsim.stream(
-    "eta", seed=42, start="2025-03-03T08:00:00Z", count=4, label_mode="delayed", streams="all"
+    "eta", seed=42, start="2025-03-03T08:00:00Z", rate=0.01, label_mode="delayed", streams="all"
 )
-for item in items:
-    print(item["stream"], item["topic"], item["value"]["timestamp"])
+for item in items:  # requests until the first trip ends
+    print(item["stream"], item["topic"], item["key"], item["value"]["timestamp"])
+    if item["stream"] == "completed":
+        break
 """,
     "stream-error": """\
 import streamsim

@@ -48,7 +48,9 @@ def run() -> dict[str, float]:
         naive.update(y, x["initial_estimated_travel_time_seconds"])
     immediate = evaluate.progressive_val_score(dataset(), model(), metrics.MAE())
     data = dataset()
-    delayed = evaluate.progressive_val_score(data, model(), metrics.MAE(), moment=data.moment, delay=data.delay)
+    delayed = evaluate.progressive_val_score(
+        data, model(), metrics.MAE(), moment=data.moment, delay=data.delay
+    )
     return {
         "naive estimate (40 km/h)": naive.get(),
         "model, labels at once": immediate.get(),

@@ -14,8 +14,8 @@ from streamsim.config import (
     EngineOptions,
     FieldOptions,
     LogOptions,
-    Options,
     NameList,
+    Options,
     OutputOptions,
     Resolved,
     Value,
@@ -237,5 +237,7 @@ def frame(
     try:
         import pandas  # noqa: F401 - to_pandas needs it
     except ImportError:
-        raise UsageError("frame() needs pandas: pip install '.[dataframes]' from a clone of streamsim") from None
+        raise UsageError(
+            "frame() needs pandas: pip install '.[dataframes]' from a clone of streamsim"
+        ) from None
     return table.to_pandas()

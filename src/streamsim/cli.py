@@ -240,7 +240,6 @@ def _sample(cls: Any, resolved: Any) -> None:
     import orjson
 
     from streamsim.runner import build_projection, build_scenario
-
     from streamsim.timeutil import iso_utc
 
     engine = resolved.get(EngineOptions)

@@ -302,15 +302,17 @@ class OutputOptions(Options):
     sink: Annotated[str, Allowed("one of " + ", ".join(SINKS))] = Field(
         "stdout", description="Where to write events.", json_schema_extra={"metavar": "SINK"}
     )
-    output: Annotated[str, Allowed("a file path, a directory (ending in /) or a name template")] | None = Field(
-        None,
-        description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
-        "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
-        "directory (a name ending in /, or an existing one): one file per stream, <topic>.jsonl. A "
-        "template such as out/{topic}.parquet: one file per stream, the format from the extension "
-        "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
-        "(event time a rolled file starts at) and {part} (its number).",
-        json_schema_extra={"metavar": "PATH", "short": "-o"},
+    output: Annotated[str, Allowed("a file path, a directory (ending in /) or a name template")] | None = (
+        Field(
+            None,
+            description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
+            "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
+            "directory (a name ending in /, or an existing one): one file per stream, <topic>.jsonl. A "
+            "template such as out/{topic}.parquet: one file per stream, the format from the extension "
+            "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
+            "(event time a rolled file starts at) and {part} (its number).",
+            json_schema_extra={"metavar": "PATH", "short": "-o"},
+        )
     )
     streams: NameList | None = Field(
         None,

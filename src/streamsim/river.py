@@ -30,7 +30,7 @@ gets it); the delay is a :class:`~datetime.timedelta`, the moment a UTC datetime
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 
 __all__ = ["ETA", "Ecommerce", "Fraud"]
 
-Features = dict[str, Any]
+Features = dict[Hashable, Any]  # as River types them
 
 
 def flatten(fields: dict[str, Any], prefix: str = "") -> Features:
@@ -72,7 +72,9 @@ class _Lookahead:
     is confirmed ahead of the main stream, not by the whole window.
     """
 
-    def __init__(self, events: Iterator[dict[str, Any]], key: str, keep: Callable[[dict[str, Any]], bool]) -> None:
+    def __init__(
+        self, events: Iterator[dict[str, Any]], key: str, keep: Callable[[dict[str, Any]], bool]
+    ) -> None:
         self._events, self._key, self._keep = events, key, keep
         self._found: dict[str, dict[str, Any]] = {}
 
@@ -87,7 +89,7 @@ class _Lookahead:
         return found
 
 
-class ScenarioDataset(base.Dataset):  # type: ignore[misc]
+class ScenarioDataset(base.Dataset):
     """A scenario as a River dataset (see the module's documentation)."""
 
     scenario: ClassVar[str]
@@ -115,11 +117,15 @@ class ScenarioDataset(base.Dataset):  # type: ignore[misc]
         self._given.update(seed=self.seed, start=self.start)
         # Never features: the label, ground truth (the full preset's fields), the event time (it is
         # the moment); ids only when asked for.
-        drop = {"timestamp", *self.hidden, *(s.path for s in probe.projection.selected if s.level == Level.FULL)}
+        drop = {
+            "timestamp",
+            *self.hidden,
+            *(s.path for s in probe.projection.selected if s.level == Level.FULL),
+        }
         if not ids:
             drop.update(self.id_fields)
         self.features = [path for path in probe.projection.paths if path not in drop]
-        super().__init__(task=self.task_kind, n_features=len(self.features))
+        super().__init__(task=self.task_kind, n_features=len(self.features))  # type: ignore[no-untyped-call]
         self._last: tuple[Features | None, datetime, timedelta] = (None, datetime.min, timedelta())
 
     def _resolve(self, given: dict[str, Any]) -> Any:

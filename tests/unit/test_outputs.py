@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import fastavro
 import pandas as pd
@@ -20,7 +21,10 @@ from streamsim.errors import UsageError
 from streamsim.sinks.file import FileSink
 from support import START
 
-DELAYED = {"label_mode": "delayed", "dispute_window_days": 0.0005}  # legitimate labels 43.2s later
+DELAYED: dict[str, Any] = {
+    "label_mode": "delayed",
+    "dispute_window_days": 0.0005,
+}  # legitimate labels 43.2s later
 RUN = ["--seed", "3", "--start", START, "--speed", "max"]
 
 
@@ -69,7 +73,9 @@ def test_a_directory_gets_one_file_per_stream(tmp_path: Path) -> None:
     transactions = [json.loads(line) for line in main.read_text().splitlines()]
     confirmed = [json.loads(line) for line in labels.read_text().splitlines()]
     assert len(transactions) == 500 and "is_fraud" not in transactions[0]
-    assert confirmed and {c["transaction_id"] for c in confirmed} <= {t["transaction_id"] for t in transactions}
+    assert confirmed and {c["transaction_id"] for c in confirmed} <= {
+        t["transaction_id"] for t in transactions
+    }
 
 
 def test_a_template_names_files_and_picks_the_format(tmp_path: Path) -> None:
@@ -106,7 +112,9 @@ def test_parquet_files_have_typed_columns_and_nested_structs(tmp_path: Path) -> 
     assert pa.types.is_struct(location) and [location.field(i).type for i in range(2)] == [pa.float64()] * 2
     assert table.num_rows == 2500
     labels = pd.read_parquet(tmp_path / "transaction_fraud_detection_labels.parquet")
-    assert str(labels["is_fraud"].dtype) == "int64" and str(labels["confirmed_at"].dtype).startswith("datetime64")
+    assert str(labels["is_fraud"].dtype) == "int64" and str(labels["confirmed_at"].dtype).startswith(
+        "datetime64"
+    )
     assert labels["fraud_type"].isna().any()  # nullable: null for legitimate transactions
     assert not list(tmp_path.glob("*.inprogress"))
 
@@ -160,32 +168,40 @@ def test_avro_container_files_per_stream(tmp_path: Path) -> None:
     template = str(tmp_path / "{stream}.avro")
     simulate("eta", seed=3, start=START, count=200, sink="file", output=template, label_mode="delayed")
     with (tmp_path / "main.avro").open("rb") as f:
-        reader = fastavro.reader(f)
-        trips = list(reader)
+        trips: list[Any] = list(fastavro.reader(f))
     assert len(trips) == 200 and isinstance(trips[0]["origin"]["lat"], float)
     assert trips[0]["timestamp"].tzinfo is not None
     with (tmp_path / "completed.avro").open("rb") as f:
-        assert all(isinstance(r["simulated_actual_travel_time_seconds"], int) for r in fastavro.reader(f))
+        completed: list[Any] = list(fastavro.reader(f))
+    assert all(isinstance(r["simulated_actual_travel_time_seconds"], int) for r in completed)
 
 
 @pytest.mark.parametrize(
     ("output", "extra", "message"),
     [
         ("{tpic}.jsonl", [], "unknown placeholder {tpic}"),
-        ("out/all.parquet", ["--streams", "all", "--label-mode", "delayed"], "a parquet file holds one stream"),
+        (
+            "out/all.parquet",
+            ["--streams", "all", "--label-mode", "delayed"],
+            "a parquet file holds one stream",
+        ),
         ("out/{scenario}.jsonl", ["--label-mode", "delayed"], "needs {topic} or {stream}"),
         ("out/x.parquet.gz", [], "compressed inside"),
     ],
 )
 def test_bad_outputs_are_usage_errors(tmp_path: Path, output: str, extra: list[str], message: str) -> None:
-    code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--sink", "file", "-o", str(tmp_path / output), *extra)
+    code, _, err = invoke(
+        "run", "fraud", *RUN, "-n", "3", "--sink", "file", "-o", str(tmp_path / output), *extra
+    )
     assert code == 2 and message in err, err
 
 
 def test_roll_needs_the_file_sink_and_a_valid_value() -> None:
     code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--roll", "1h")
     assert code == 2 and "--roll needs --sink file" in err
-    code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--sink", "file", "-o", "x.jsonl", "--roll", "soon")
+    code, _, err = invoke(
+        "run", "fraud", *RUN, "-n", "3", "--sink", "file", "-o", "x.jsonl", "--roll", "soon"
+    )
     assert code == 2 and "--roll" in err and "64MB" in err
 
 

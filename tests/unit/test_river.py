@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+from collections.abc import Hashable
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from river import compose, datasets, evaluate, linear_model, metrics, stream
@@ -18,14 +20,18 @@ from support import START
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "river_delayed_labels.py"
 
 
-def take(dataset: streamsim.river.ScenarioDataset, n: int) -> list[tuple[dict[str, object], object]]:
+def take(dataset: streamsim.river.ScenarioDataset, n: int) -> list[tuple[dict[Hashable, Any], Any]]:
     return list(itertools.islice(dataset, n))
 
 
 @pytest.mark.parametrize(
     ("cls", "task", "never"),
     [
-        (streamsim.river.Fraud, datasets.base.BINARY_CLF, {"is_fraud", "fraud_type", "transaction_id", "user_id"}),
+        (
+            streamsim.river.Fraud,
+            datasets.base.BINARY_CLF,
+            {"is_fraud", "fraud_type", "transaction_id", "user_id"},
+        ),
         (
             streamsim.river.ETA,
             datasets.base.REG,
@@ -38,7 +44,7 @@ def test_datasets_are_seeded_and_hide_labels_ground_truth_and_ids(
     cls: type[streamsim.river.ScenarioDataset], task: str, never: set[str]
 ) -> None:
     # (Fraud reads ahead to each fraud's confirmation: a slow rate and short window keep it short.)
-    options = {"rate": 0.01, "dispute_window_days": 2} if cls is streamsim.river.Fraud else {}
+    options: dict[str, Any] = {"rate": 0.01, "dispute_window_days": 2} if cls is streamsim.river.Fraud else {}
     dataset = cls(seed=2, start=START, count=200, **options)
     assert dataset.task == task and dataset.n_features == len(dataset.features)
     rows = take(dataset, 200)
@@ -54,7 +60,7 @@ def test_delays_are_when_the_scenario_confirms_the_label() -> None:
     fraud = streamsim.river.Fraud(
         seed=4, start=START, count=600, rate=0.01, fraud_probability=0.3, dispute_window_days=10
     )
-    delays = {y: set() for y in (True, False)}
+    delays: dict[bool, set[timedelta]] = {True: set(), False: set()}
     for x, y in fraud:
         delays[bool(y)].add(fraud.delay(x, y))
     assert delays[False] == {timedelta(days=10)}  # legitimate: when the dispute window closes

@@ -22,7 +22,9 @@ try:
     from fastavro import parse_schema
     from fastavro.write import Writer
 except ImportError:  # pragma: no cover - depends on the installed extras
-    raise UsageError("Avro output needs fastavro: pip install '.[avro]' (from a clone of streamsim)") from None
+    raise UsageError(
+        "Avro output needs fastavro: pip install '.[avro]' (from a clone of streamsim)"
+    ) from None
 
 if TYPE_CHECKING:
     from streamsim._core import RecordTuple

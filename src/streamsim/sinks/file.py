@@ -41,12 +41,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from streamsim._core import RecordTuple
-    from streamsim.config import Roll
+    from streamsim.config import Resolved, Roll
     from streamsim.scenarios.base import Scenario
     from streamsim.schema import FieldSpec
     from streamsim.source import Batch
-
-    from streamsim.config import Resolved
 
 PLACEHOLDERS = ("topic", "stream", "scenario", "time", "part")
 #: Extensions by format; JSON Lines is the format of any other name.
@@ -399,7 +397,16 @@ class FileSink(Sink):
         names = list(self.stream_names)
         index = names.index(record.stream) if record.stream in names else 0
         self._buffer.append(
-            (index, record.key, record.event_type, record.label, record.time, record.labeled_time, record.value, 0)
+            (
+                index,
+                record.key,
+                record.event_type,
+                record.label,
+                record.time,
+                record.labeled_time,
+                record.value,
+                0,
+            )
         )
         self.accepted += 1
         if len(self._buffer) >= BUFFER_RECORDS:

@@ -22,7 +22,9 @@ try:
     import pyarrow as pa
     import pyarrow.parquet as pq
 except ImportError:  # pragma: no cover - depends on the installed extras
-    raise UsageError("Parquet output needs pyarrow: pip install '.[parquet]' (from a clone of streamsim)") from None
+    raise UsageError(
+        "Parquet output needs pyarrow: pip install '.[parquet]' (from a clone of streamsim)"
+    ) from None
 
 if TYPE_CHECKING:
     from streamsim._core import RecordTuple
