@@ -242,8 +242,14 @@ print(df.groupby("payment_method")["amount"].median().round(2).to_string())
 import streamsim
 
 labels = streamsim.frame(
-    "fraud", engine="polars", stream_name="labels", seed=42, start="2025-03-03T08:00:00Z",
-    duration="1h", label_mode="delayed", dispute_window_days=0.01,
+    "fraud",
+    engine="polars",
+    stream_name="labels",
+    seed=42,
+    start="2025-03-03T08:00:00Z",
+    duration="1h",
+    label_mode="delayed",
+    dispute_window_days=0.01,
 )
 print(labels.schema)
 print(labels["is_fraud"].value_counts(sort=True))
@@ -272,8 +278,15 @@ import pandas as pd
 from streamsim import simulate
 
 simulate(
-    "fraud", seed=42, start="2025-03-03T08:00:00Z", duration="3h", label_mode="delayed",
-    dispute_window_days=0.01, sink="file", output="out/{topic}.parquet", roll="1h",
+    "fraud",
+    seed=42,
+    start="2025-03-03T08:00:00Z",
+    duration="3h",
+    label_mode="delayed",
+    dispute_window_days=0.01,
+    sink="file",
+    output="out/{topic}.parquet",
+    roll="1h",
 )
 for path in sorted(Path("out").iterdir()):
     print(path.name, len(pd.read_parquet(path)), "rows")

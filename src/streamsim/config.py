@@ -307,7 +307,7 @@ class OutputOptions(Options):
             None,
             description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
             "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
-            "directory (a name ending in /, or an existing one): one file per stream, <topic>.jsonl. A "
+            "directory (a name ending in /): one file per stream, <topic>.jsonl. A "
             "template such as out/{topic}.parquet: one file per stream, the format from the extension "
             "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
             "(event time a rolled file starts at) and {part} (its number).",

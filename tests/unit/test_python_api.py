@@ -45,10 +45,10 @@ def test_stream_generates_little_more_than_it_is_asked_for() -> None:
             source_records += len(batch)
             return batch
 
-        source.next_batch = counted  # type: ignore[method-assign]
+        source.next_batch = counted  # type: ignore[method-assign,assignment]
         return source
 
-    events.scenario.source = counting_source  # type: ignore[method-assign]
+    events.scenario.source = counting_source  # type: ignore[method-assign,assignment]
     list(itertools.islice(events, 3))
     assert source_records <= 4
 

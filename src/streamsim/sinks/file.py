@@ -5,7 +5,7 @@
 - a file: the selected streams in it, in run order (JSON Lines, gzip-compressed when the name
   ends in ``.gz``; lines are envelopes naming their stream when there are several). A
   ``.parquet`` or ``.avro`` file holds one stream (the main one unless ``--streams`` says);
-- a directory (a name ending in ``/``, or an existing directory): one file per stream,
+- a directory (a name ending in ``/``): one file per stream,
   ``<topic>.jsonl``, so a labels file sits beside its transactions;
 - a template with placeholders, ``out/{topic}.parquet``: one file per stream, the format from
   the extension. Placeholders: ``{topic}``, ``{stream}`` (``main`` for the main stream),
@@ -324,7 +324,7 @@ class FileSink(Sink):
     def per_stream(self) -> bool:
         """One file per stream (a directory or a template) rather than one file."""
         out = self.output
-        return out.endswith(("/", os.sep)) or "{" in out or Path(out).is_dir()
+        return out.endswith(("/", os.sep)) or "{" in out
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
