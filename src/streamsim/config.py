@@ -351,6 +351,10 @@ class OutputOptions(Options):
             raise ValueError("--sink file needs --output PATH")
         if self.roll is not None and self.sink != "file":
             raise ValueError("--roll needs --sink file")
+        if self.streams and self.sink not in ("stdout", "file"):
+            raise ValueError(
+                f"--streams applies to --sink stdout and file (--sink {self.sink} writes every stream)"
+            )
         return self
 
 

@@ -214,3 +214,23 @@ def test_single_parquet_file_holds_the_main_stream(tmp_path: Path) -> None:
 def test_usage_error_from_python_too(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown placeholder"):
         simulate("fraud", count=1, sink="file", output=str(tmp_path / "{nope}.jsonl"))
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "name"), [("pyarrow", "parquet", "x.parquet"), ("fastavro", "avro", "x.avro")]
+)
+def test_a_missing_extra_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module: str, extra: str, name: str
+) -> None:
+    import sys
+
+    monkeypatch.delitem(sys.modules, f"streamsim.sinks.{extra}", raising=False)
+    monkeypatch.setitem(sys.modules, module, None)  # what an installation without it does
+    code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--sink", "file", "-o", str(tmp_path / name))
+    assert code == 2 and f"pip install '.[{extra}]'" in err, err
+    assert not (tmp_path / name).exists()
+
+
+def test_streams_is_for_stdout_and_files() -> None:
+    code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--sink", "kafka", "--streams", "main")
+    assert code == 2 and "--streams applies to --sink stdout and file" in err

@@ -22,6 +22,7 @@ when complete, so a reader that lists ``*.parquet`` only ever sees finished file
 from __future__ import annotations
 
 import gzip
+import importlib
 import math
 import os
 import string
@@ -350,7 +351,14 @@ class FileSink(Sink):
         return sink
 
     def plan(self) -> list[Target]:
-        """The outputs of this sink for the run's streams (checks the options against them)."""
+        """The outputs of this sink for the run's streams (checks the options against them, and that
+        the extra a format needs is installed)."""
+        targets = self._targets()
+        for fmt in {target.fmt for target in targets} - {"jsonl"}:
+            importlib.import_module(f"streamsim.sinks.{fmt}")  # a missing extra: a UsageError naming it
+        return targets
+
+    def _targets(self) -> list[Target]:
         names, out = list(self.stream_names), self.output
         topics = self.topics + [f"{self.topics[0]}_{n}" for n in names[len(self.topics) :]]
         specs = self.specs + [[] for _ in names[len(self.specs) :]]
