@@ -162,6 +162,12 @@ def _parse_roll(value: object) -> Roll:
 TimeValue = Annotated[float, BeforeValidator(_parse_time), Allowed(TIME_HELP)]
 DurationValue = Annotated[float, BeforeValidator(_parse_duration), Allowed(DURATION_HELP)]
 SpeedValue = Annotated[Speed, BeforeValidator(_parse_speed), Allowed(SPEED_HELP)]
+#: Text rather than a Path: a trailing slash (a directory) must survive.
+OutputPath = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, os.PathLike) else v),
+    Allowed("a file path, a directory (ending in /) or a name template"),
+]
 RollValue = Annotated[Roll, BeforeValidator(_parse_roll), Allowed(ROLL_HELP)]
 ShardValue = Annotated[Shard, BeforeValidator(_parse_shard), Allowed("i/N with 0 <= i < N")]
 NameList = Annotated[list[str], BeforeValidator(_parse_names), Allowed("comma-separated names")]
@@ -302,17 +308,15 @@ class OutputOptions(Options):
     sink: Annotated[str, Allowed("one of " + ", ".join(SINKS))] = Field(
         "stdout", description="Where to write events.", json_schema_extra={"metavar": "SINK"}
     )
-    output: Annotated[str, Allowed("a file path, a directory (ending in /) or a name template")] | None = (
-        Field(
-            None,
-            description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
-            "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
-            "directory (a name ending in /): one file per stream, <topic>.jsonl. A "
-            "template such as out/{topic}.parquet: one file per stream, the format from the extension "
-            "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
-            "(event time a rolled file starts at) and {part} (its number).",
-            json_schema_extra={"metavar": "PATH", "short": "-o"},
-        )
+    output: OutputPath | None = Field(
+        None,
+        description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
+        "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
+        "directory (a name ending in /): one file per stream, <topic>.jsonl. A "
+        "template such as out/{topic}.parquet: one file per stream, the format from the extension "
+        "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
+        "(event time a rolled file starts at) and {part} (its number).",
+        json_schema_extra={"metavar": "PATH", "short": "-o"},
     )
     streams: NameList | None = Field(
         None,
