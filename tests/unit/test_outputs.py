@@ -234,3 +234,15 @@ def test_a_missing_extra_is_named(
 def test_streams_is_for_stdout_and_files() -> None:
     code, _, err = invoke("run", "fraud", *RUN, "-n", "3", "--sink", "kafka", "--streams", "main")
     assert code == 2 and "--streams applies to --sink stdout and file" in err
+
+
+def test_rolled_names_tell_files_apart_whatever_the_placeholders(tmp_path: Path) -> None:
+    out = tmp_path / "{topic}-{part:03d}.jsonl"
+    simulate("eta", seed=3, start=START, duration="3h", rate=0.2, sink="file", output=str(out), roll="1h")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"estimated_time_of_arrival-00{i}.jsonl" for i in range(3)
+    ]
+    sized = tmp_path / "sized" / "{time}.jsonl"
+    simulate("eta", seed=3, start=START, count=600, sink="file", output=str(sized), roll="64KB")
+    names = sorted(p.name for p in sized.parent.iterdir())
+    assert len(names) > 2 and names[0].startswith("20250303T00") and names[0].endswith("-00000.jsonl")

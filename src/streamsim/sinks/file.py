@@ -205,7 +205,8 @@ class Target:
             "stream": public_name(names[first]),
             "scenario": scenario,
         }
-        if roll is not None and "{time}" not in template and "{part" not in template:
+        # Rolled files need distinct names: {part} numbers them; {time} tells windows apart only.
+        if roll is not None and "{part" not in template and (roll.bytes or "{time}" not in template):
             at = _extension(template)
             template = template[:at] + ("-{time}" if roll.seconds else "-{part:05d}") + template[at:]
         self.template = template
@@ -241,8 +242,9 @@ class Target:
             raise RunFailure(f"cannot open output file {str(path)!r}: {exc.strerror or exc}") from None
 
     def start(self) -> None:
-        """Open the first file now when its name does not depend on the first record's time."""
-        if self.roll is None or self.roll.bytes is not None:
+        """Open the file now when it is not rolled (rolled files open with their first record, whose
+        event time ``{time}`` names)."""
+        if self.roll is None:
             self._open(None)
 
     def _finish(self) -> None:
@@ -250,6 +252,7 @@ class Target:
             self.writer.close()
             self.completed.append(self.writer.path)
             self.writer = None
+            self.part += 1
 
     def write(self, records: Sequence[RecordTuple]) -> None:
         roll = self.roll
@@ -275,7 +278,7 @@ class Target:
             limit, i = roll.bytes or 0, 0
             while i < len(records):
                 if self.writer is None:
-                    self._open(None)
+                    self._open(records[i][4])
                 assert self.writer is not None
                 room, j = limit - self.writer.size, i
                 while j < len(records) and (j == i or room > 0):  # at least one record a file
@@ -286,7 +289,6 @@ class Target:
                 i = j
                 if self.writer.size >= limit:  # at most one record over, for plain JSON Lines
                     self._finish()
-                    self.part += 1
 
     def flush(self) -> None:
         if self.writer is not None:
