@@ -14,9 +14,10 @@
 
 With ``--roll``, a new file starts every so much event time (windows aligned to the epoch, so
 ``1h`` rolls on the hour) or once the current file reaches a size; a name without ``{time}``
-or ``{part}`` gets ``-{time}`` (rolled by time) or ``-{part}`` (by size) before its extension. A file is complete when
-the next one starts: Parquet and Avro files are written as ``<name>.inprogress`` and renamed
-when complete, so a reader that lists ``*.parquet`` only ever sees finished files.
+or ``{part}`` gets ``-{time}`` (rolled by time) or ``-{part}`` (by size) before its extension.
+A file is complete when the next one starts: Parquet and Avro files are written as
+``<name>.inprogress`` and renamed when complete, so a reader that lists ``*.parquet`` only ever
+sees finished files.
 """
 
 from __future__ import annotations
