@@ -212,6 +212,135 @@ def render(path: Path, blocks: dict[str, Callable[..., str]]) -> str:
     return BLOCK.sub(replace, text)
 
 
+#: The snippets of docs/python.md: each block shows the code and what it printed when the docs were
+#: built (in a scratch directory: files they write do not stay).
+PYTHON_SNIPPETS = {
+    "stream": """\
+import itertools
+import streamsim
+
+events = streamsim.stream("fraud", seed=42, start="2025-03-03T08:00:00Z")
+for event in itertools.islice(events, 3):
+    print(event["timestamp"], event["amount"], event["currency"], event["is_fraud"])
+print("replay with seed", events.seed)
+""",
+    "stream-all": """\
+import streamsim
+
+items = streamsim.stream(
+    "eta", seed=42, start="2025-03-03T08:00:00Z", rate=0.01, label_mode="delayed", streams="all"
+)
+for item in items:  # requests until the first trip ends
+    print(item["stream"], item["topic"], item["key"], item["value"]["timestamp"])
+    if item["stream"] == "completed":
+        break
+""",
+    "stream-error": """\
+import streamsim
+from streamsim.errors import UsageError
+
+try:
+    streamsim.stream("fraud", fraud_probabilty=0.1)
+except UsageError as exc:
+    print(exc)
+""",
+    "frame": """\
+import streamsim
+
+df = streamsim.frame("fraud", seed=42, start="2025-03-03T08:00:00Z", count=1000)
+print(df.shape)
+print(df.dtypes.head(9).to_string())
+print(df.groupby("payment_method")["amount"].median().round(2).to_string())
+""",
+    "frame-polars": """\
+import streamsim
+
+labels = streamsim.frame(
+    "fraud",
+    engine="polars",
+    stream_name="labels",
+    seed=42,
+    start="2025-03-03T08:00:00Z",
+    duration="1h",
+    label_mode="delayed",
+    dispute_window_days=0.01,
+)
+print(labels.schema)
+print(labels["is_fraud"].value_counts(sort=True))
+""",
+    "river": """\
+import streamsim.river
+
+dataset = streamsim.river.Fraud(seed=42, start="2025-03-03T08:00:00Z", count=3)
+for x, y in dataset:
+    print(y, x["amount"], x["payment_method"], dataset.delay(x, y))
+print(dataset.n_features, "features:", ", ".join(dataset.features[:6]), "...")
+""",
+    "list-sink": """\
+from streamsim import simulate
+from streamsim.sinks.memory import ListSink
+
+sink = ListSink()
+summary = simulate("ecommerce", seed=42, start="2025-03-03T08:00:00Z", count=5, sink=sink)
+print(summary.events, [record.event_type for record in sink.records])
+print(sink.events[0]["session_id"] == sink.records[0].key)
+""",
+    "files": """\
+from pathlib import Path
+
+import pandas as pd
+from streamsim import simulate
+
+simulate(
+    "fraud",
+    seed=42,
+    start="2025-03-03T08:00:00Z",
+    duration="3h",
+    label_mode="delayed",
+    dispute_window_days=0.01,
+    sink="file",
+    output="out/{topic}.parquet",
+    roll="1h",
+)
+for path in sorted(Path("out").iterdir()):
+    print(path.name, len(pd.read_parquet(path)), "rows")
+""",
+}
+
+
+def python_snippet(name: str) -> str:
+    """A snippet of docs/python.md and its real output."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    code = PYTHON_SNIPPETS[name]
+    out = io.StringIO()
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(compile(code, f"<docs/python.md: {name}>", "exec"), {"__name__": "__docs__"})
+        finally:
+            os.chdir(here)
+    return f"```python\n{code}```\n\n```text\n{out.getvalue()}```"
+
+
+def river_example() -> str:
+    """The output of docs/examples/river_delayed_labels.py."""
+    import importlib.util
+
+    path = DOCS / "examples" / "river_delayed_labels.py"
+    spec = importlib.util.spec_from_file_location("river_delayed_labels", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    command = "python docs/examples/river_delayed_labels.py"
+    return f"```console\n$ {command}\n{module.report(module.run())}\n```"
+
+
 def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "options.md"] = common_blocks()
@@ -222,6 +351,7 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
     out[DOCS / "extending.md"] = {"example-source": example_source, "example-output": example_output}
+    out[DOCS / "python.md"] = {"python": python_snippet, "river-example": river_example}
     return out
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from streamsim.api import simulate
+    from streamsim.api import frame, simulate, stream
 
-__all__ = ["__version__", "simulate"]
+__all__ = ["__version__", "frame", "simulate", "stream"]
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use: `streamsim` starts fast, imports only what a command needs, and can
     # handle Ctrl-C before the rest is imported.
-    if name == "simulate":
-        from streamsim.api import simulate
+    if name in ("simulate", "stream", "frame"):
+        from streamsim import api
 
-        return simulate
+        return getattr(api, name)
+    if name == "river":  # River-style datasets (needs river)
+        import importlib
+
+        return importlib.import_module("streamsim.river")
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 

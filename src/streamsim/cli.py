@@ -22,6 +22,7 @@ from streamsim.config import (
     EngineOptions,
     LogOptions,
     OptionSpec,
+    Resolved,
     Value,
     environment_source,
     option_specs,
@@ -239,10 +240,21 @@ def _sample(cls: Any, resolved: Any) -> None:
     import orjson
 
     from streamsim.runner import build_projection, build_scenario
+    from streamsim.timeutil import iso_utc
 
     engine = resolved.get(EngineOptions)
     scenario = build_scenario(resolved, cls)
     project = build_projection(resolved, scenario)
+    _setup_logging("info")
+    start = iso_utc(scenario.start)
+    logging.getLogger("streamsim").info(
+        "streamsim sample %s: seed=%d start=%s (replay with --seed %d --start %s)",
+        scenario.name,
+        scenario.seed,
+        start,
+        scenario.seed,
+        start,
+    )
     wanted = engine.count or SAMPLE_COUNT
     out = sys.stdout.buffer
     for event in scenario:
@@ -265,10 +277,21 @@ def _schema(cls: Any, resolved: Any) -> None:
     sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def _config(cls: Any, resolved: Any) -> None:
+def _config(cls: Any, resolved: Resolved) -> None:
+    """The effective configuration, as a config file that replays the run (a seed is chosen if none
+    was given, so that it does)."""
     import yaml
 
-    click.echo(yaml.safe_dump({"scenario": cls.name, **resolved.dump()}, sort_keys=False), nl=False)
+    from streamsim.runner import new_seed
+
+    data, secrets = resolved.replayable()
+    if "seed" not in data:
+        data = {"seed": new_seed(), **data}
+    header = [f"# streamsim run {cls.name} --config FILE replays this run."]
+    if secrets:
+        names = ", ".join(secrets)
+        header.append(f"# Masked (***): {names}; give them in the environment, which wins over this file.")
+    click.echo("\n".join(header) + "\n" + yaml.safe_dump(data, sort_keys=False), nl=False)
 
 
 @click.group(cls=RootGroup, context_settings=CONTEXT)

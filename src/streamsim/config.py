@@ -42,6 +42,8 @@ from streamsim.timeutil import (
     TIME_HELP,
     check_duration,
     check_time,
+    format_duration,
+    iso_utc,
     parse_duration,
     parse_time,
 )
@@ -88,9 +90,53 @@ def _parse_names(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Roll:
+    """When the file sink starts a new file: every ``seconds`` of event time, or past ``bytes``."""
+
+    seconds: float | None = None
+    bytes: int | None = None
+
+    def __str__(self) -> str:
+        if self.bytes is not None:
+            return f"{self.bytes}B"
+        return format_duration(self.seconds or 0.0).replace(" ", "")
+
+
+ROLL_HELP = "a duration of event time such as 15m, 1h or 1d, or a size such as 64MB or 1GB"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def _parse_roll(value: object) -> Roll:
+    if isinstance(value, Roll):
+        return value
+    text = str(value).strip()
+    size = _SIZE.fullmatch(text)
+    if size:
+        n = int(float(size.group(1)) * _SIZE_UNITS[size.group(2).lower()])
+        if not 1024 <= n <= 2**50:
+            raise ValueError(f"expected {ROLL_HELP} (sizes from 1KiB)")
+        return Roll(bytes=n)
+    try:
+        seconds = _parse_duration(value)
+    except ValueError:
+        raise ValueError(f"expected {ROLL_HELP}") from None
+    if seconds < 1:
+        raise ValueError(f"expected {ROLL_HELP} (durations from 1s)")
+    return Roll(seconds=seconds)
+
+
 TimeValue = Annotated[float, BeforeValidator(_parse_time), Allowed(TIME_HELP)]
 DurationValue = Annotated[float, BeforeValidator(_parse_duration), Allowed(DURATION_HELP)]
 SpeedValue = Annotated[Speed, BeforeValidator(parse_speed), Allowed(SPEED_HELP)]
+#: Text rather than a Path: a trailing slash (a directory) must survive.
+OutputPath = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, os.PathLike) else v),
+    Allowed("a file path, a directory (ending in /) or a name template"),
+]
+RollValue = Annotated[Roll, BeforeValidator(_parse_roll), Allowed(ROLL_HELP)]
 ShardValue = Annotated[Shard, BeforeValidator(_parse_shard), Allowed("i/N with 0 <= i < N")]
 NameList = Annotated[list[str], BeforeValidator(_parse_names), Allowed("comma-separated names")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -230,10 +276,37 @@ class OutputOptions(Options):
     sink: Annotated[str, Allowed("a sink's name: stdout, file, null, kafka, or a plug-in sink's")] = Field(
         "stdout", description="Where to write events.", json_schema_extra={"metavar": "SINK"}
     )
-    output: Path | None = Field(
+    output: OutputPath | None = Field(
         None,
-        description="File for --sink file (JSON Lines; gzip-compressed when the name ends in .gz).",
+        description="Where --sink file writes. A file: every selected stream in it (JSON Lines, "
+        "gzip-compressed when the name ends in .gz; .parquet or .avro for the main stream). A "
+        "directory (a name ending in /): one file per stream, <topic>.jsonl. A "
+        "template such as out/{topic}.parquet: one file per stream, the format from the extension "
+        "(.jsonl, .jsonl.gz, .parquet, .avro); placeholders {topic}, {stream}, {scenario}, {time} "
+        "(event time a rolled file starts at) and {part} (its number).",
         json_schema_extra={"metavar": "PATH", "short": "-o"},
+    )
+    streams: NameList | None = Field(
+        None,
+        description="Which streams stdout and files carry: main, all, or names of streams (main, "
+        "labels...). With more than one in a line output (stdout, a single file), each line is an "
+        'envelope {"stream", "topic", "key", "time", "value"}. Default: main on stdout, all in files.',
+        json_schema_extra={"metavar": "main|all|A,B"},
+    )
+    roll: RollValue | None = Field(
+        None,
+        description="--sink file starts a new file every so much event time (windows aligned to the "
+        "epoch: 1h rolls on the hour) or once a file is this large; each file is complete and "
+        "readable once the next one is started.",
+        json_schema_extra={"metavar": "DURATION|SIZE"},
+    )
+    row_group_size: int = Field(
+        65536,
+        ge=1,
+        le=2**24,
+        description="Rows of a Parquet row group: each is written as soon as it fills, so memory "
+        "stays bounded however long the run.",
+        json_schema_extra={"metavar": "ROWS"},
     )
     topic: TopicName | None = Field(
         None,
@@ -246,6 +319,12 @@ class OutputOptions(Options):
     def _known_sink(self) -> OutputOptions:
         if self.sink == "file" and self.output is None:
             raise ValueError("--sink file needs --output PATH")
+        if self.roll is not None and self.sink != "file":
+            raise ValueError("--roll needs --sink file")
+        if self.streams and self.sink not in ("stdout", "file"):
+            raise ValueError(
+                f"--streams applies to --sink stdout and file (--sink {self.sink} writes every stream)"
+            )
         return self
 
 
@@ -337,6 +416,8 @@ class OptionSpec:
         if isinstance(value, SecretStr):
             return "***" if value else _plain(value)
         metadata = [*self.info.metadata, *_metadata(self.info.annotation)]
+        if isinstance(value, float) and Allowed(TIME_HELP) in metadata:
+            return iso_utc(value)  # an event time, as it is given (an epoch number is valid too)
         masked = [m.is_secret for m in metadata if isinstance(m, SecretKeys)]
         if masked and isinstance(value, Mapping):
             return {k: "***" if masked[0](str(k)) else _plain(v) for k, v in value.items()}
@@ -538,9 +619,43 @@ class Resolved:
                 out[spec.name] = spec.shown(getattr(options, spec.attr))
         return out
 
+    def replayable(self) -> tuple[dict[str, Any], list[str]]:
+        """The effective configuration as a config file that gives the same run again, and the
+        names of the secrets in it, masked (``***``: they are never printed; the environment or
+        the command line gives them when the file is used).
+
+        Unset options (None) are left out, and so is a default that would count as given when
+        read back (a SASL mechanism without a SASL protocol, for instance): reading the file back
+        validates exactly as this configuration did.
+        """
+        out: dict[str, Any] = {}
+        secrets: list[str] = []
+        for options in self.models.values():
+            model = type(options)
+            specs = option_specs(model)
+            given = {
+                s.name: s.shown(getattr(options, s.attr)) for s in specs if s.attr in options.model_fields_set
+            }
+            for spec in specs:
+                value = getattr(options, spec.attr)
+                if value is None or value == [] or value == {}:
+                    continue
+                shown = spec.shown(value)
+                if shown == "***":
+                    secrets.append(spec.name)
+                elif isinstance(shown, dict) and "***" in shown.values():  # secret keys of a mapping
+                    secrets += [f"{spec.name}.{k}" for k, v in shown.items() if v == "***"]
+                if spec.attr not in options.model_fields_set:
+                    try:
+                        model.model_validate({**given, spec.name: shown})
+                    except ValidationError:
+                        continue  # the default, but read back it would change the meaning
+                out[spec.name] = shown
+        return out, secrets
+
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Speed | Shard | Path):
+    if isinstance(value, Speed | Shard | Path | Roll):
         return str(value)
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")

@@ -37,7 +37,10 @@ try:
     )
     from prometheus_client.exposition import choose_encoder
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
-    raise UsageError("--metrics-port needs prometheus-client: pip install 'streamsim[metrics]'") from None
+    raise UsageError(
+        "--metrics-port needs prometheus-client: pip install prometheus-client (or, from a clone "
+        "of streamsim, pip install '.[metrics]')"
+    ) from None
 
 if TYPE_CHECKING:
     from streamsim.config import EngineOptions

@@ -103,7 +103,12 @@ SINKS: dict[str, SinkEntry] = {
     entry.name: entry
     for entry in (
         SinkEntry("stdout", "streamsim.sinks.stdout:StdoutSink", "JSON Lines on standard output"),
-        SinkEntry("file", "streamsim.sinks.file:FileSink", "JSON Lines file (gzip if the name ends in .gz)"),
+        SinkEntry(
+            "file",
+            "streamsim.sinks.file:FileSink",
+            "files: one of every stream, or one per stream (JSON Lines, gzip, Parquet, Avro), rolled "
+            "by event time or size",
+        ),
         SinkEntry("null", "streamsim.sinks.null:NullSink", "discard events (benchmarks, dry runs)"),
         SinkEntry(
             "kafka",

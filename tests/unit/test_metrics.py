@@ -287,7 +287,9 @@ def test_busy_port_is_a_clear_run_failure() -> None:
 def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "streamsim.metrics")
     monkeypatch.setitem(sys.modules, "prometheus_client", None)  # what an installation without it does
-    with pytest.raises(UsageError, match=r"pip install 'streamsim\[metrics\]'"):
+    with pytest.raises(
+        UsageError, match=r"--metrics-port needs prometheus-client: pip install prometheus-client"
+    ):
         simulate("eta", seed=1, count=5, sink=ListSink(), metrics_port=free_port())
 
 

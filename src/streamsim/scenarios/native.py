@@ -61,8 +61,10 @@ class NativeScenario(Scenario[OptionsT]):
         )
 
     def stream_names(self) -> list[str]:
-        """Every stream the core can emit, in its order (index 0 is the main stream)."""
-        return list(native_fields(self.name))
+        """The streams of this run in the core's order (index 0 is the main stream), up to the last
+        one the options turn on: the core emits nothing on streams that are off."""
+        names, declared = list(native_fields(self.name)), self.field_specs()
+        return names[: max(i for i, name in enumerate(names) if name in declared) + 1]
 
     def open(self, selected: Mapping[str, Sequence[str]] | None = None) -> NativeStream:
         """A fresh native stream of this run; ``selected`` maps stream names to the fields they emit.

@@ -1,4 +1,4 @@
-"""JSON Lines on standard output (the default sink)."""
+"""JSON Lines on standard output (the default sink): the main stream unless --streams says more."""
 
 from __future__ import annotations
 
@@ -18,10 +18,16 @@ if TYPE_CHECKING:
 
 class StdoutSink(LinesSink):
     name = "stdout"
+    default_streams = "main"
 
     @classmethod
     def from_config(cls, resolved: Resolved, topics: Sequence[str], scenario: Scenario[Any]) -> Self:
-        return cls()
+        from streamsim.config import OutputOptions
+        from streamsim.sinks.lines import select_streams
+
+        streams = resolved.get(OutputOptions).streams
+        select_streams(streams, scenario.stream_names(), cls.default_streams)  # names checked up front
+        return cls(streams)
 
     def open(self) -> None:
         self._stream = sys.stdout.buffer
