@@ -2,7 +2,9 @@
 //! `options` (typed options and regime), `fields` (stream field lists), `world` (entities and
 //! their behaviour), `stream` (the event loop implementing `Scenario`).
 
+pub mod fraud;
+
 use crate::scenario::Spec;
 
 /// Every built-in scenario's spec.
-pub const ALL: &[&Spec] = &[];
+pub const ALL: &[&Spec] = &[&fraud::SPEC];
