@@ -285,7 +285,7 @@ def _features(events: list[Json]) -> tuple[list[list[float]], list[list[float]]]
 
 
 def _fx(e: Json) -> float:
-    from streamsim.scenarios.fraud_world import FX
+    from streamsim.scenarios.fraud.world import FX
 
     return FX[str(e["currency"])]
 

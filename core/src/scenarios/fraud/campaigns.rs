@@ -117,7 +117,10 @@ struct Breach {
 #[derive(Debug)]
 pub enum Item {
     Transaction(Kind, u32),
-    BreachEnd { merchant: u32, serial: u64 },
+    BreachEnd {
+        merchant: u32,
+        serial: u64,
+    },
     Stolen {
         campaign: u128,
         city: u8,
@@ -148,6 +151,8 @@ pub struct Fraud {
     pub new_device: bool,
     /// The attack (for its confirmation, with delayed labels).
     pub attack: u32,
+    /// The victim, when part of the population.
+    pub holder: Option<HolderRef>,
 }
 
 /// Starts campaigns, keeps their scheduled transactions in time order and builds them.
@@ -201,12 +206,46 @@ impl Campaigns {
         &mut self.attacks[i as usize]
     }
 
+    /// When an attack's fraud is confirmed: with the victim's dispute under way if that comes
+    /// after the attack's last transaction (a cardholder disputes all its fraud at once), else
+    /// `delay` after that last transaction.
+    pub fn confirm(&mut self, index: u32, delay: f64, population: &mut Population) -> f64 {
+        let attack = &mut self.attacks[index as usize];
+        if let Some(confirmed) = attack.confirmed {
+            return confirmed;
+        }
+        let pending = match &attack.victim {
+            Victim::Holder(h) => population.get(*h).dispute,
+            Victim::Own(account) => account.dispute,
+            Victim::Unknown => f64::NEG_INFINITY,
+        };
+        let confirmed = if pending >= attack.last {
+            pending
+        } else {
+            attack.last + delay
+        };
+        attack.confirmed = Some(confirmed);
+        match &mut attack.victim {
+            Victim::Holder(h) => population.get_mut(*h).dispute = confirmed,
+            Victim::Own(account) => account.dispute = confirmed,
+            Victim::Unknown => {}
+        }
+        confirmed
+    }
+
     pub fn has_breaches(&self) -> bool {
         !self.breaches.is_empty()
     }
 
     /// Starts a campaign of `typology` at `t` against a cardholder of `city`.
-    pub fn start(&mut self, typology: usize, t: f64, city: usize, regime: &Regime, population: &mut Population) {
+    pub fn start(
+        &mut self,
+        typology: usize,
+        t: f64,
+        city: usize,
+        regime: &Regime,
+        population: &mut Population,
+    ) {
         match typology {
             CARD_TESTING => self.card_testing(t, city, regime),
             STOLEN_CARD => self.stolen_card(t, city),
@@ -220,7 +259,14 @@ impl Campaigns {
     ///
     /// Without this, a run would open with less fraud than `fraud_probability` until its first
     /// campaigns had grown. Only their transactions from `start` on are kept.
-    pub fn warm_up(&mut self, start: f64, rate: f64, regime: &Regime, cities: &Weighted, population: &mut Population) {
+    pub fn warm_up(
+        &mut self,
+        start: f64,
+        rate: f64,
+        regime: &Regime,
+        cities: &Weighted,
+        population: &mut Population,
+    ) {
         self.not_before = start;
         for typology in 0..TYPOLOGIES.len() {
             let per_second = rate
@@ -243,7 +289,13 @@ impl Campaigns {
         self.not_before = f64::NEG_INFINITY;
     }
 
-    fn new_attack(&mut self, typology: usize, campaign: u128, city: usize, victim: Victim) -> Attack {
+    fn new_attack(
+        &mut self,
+        typology: usize,
+        campaign: u128,
+        city: usize,
+        victim: Victim,
+    ) -> Attack {
         Attack {
             typology: typology as u8,
             city: city as u8,
@@ -262,7 +314,13 @@ impl Campaigns {
     }
 
     /// An attack run from a fraudster's own device, network and city.
-    fn fraudster(&mut self, typology: usize, campaign: u128, city: usize, victim: Victim) -> Attack {
+    fn fraudster(
+        &mut self,
+        typology: usize,
+        campaign: u128,
+        city: usize,
+        victim: Victim,
+    ) -> Attack {
         let mut attack = self.new_attack(typology, campaign, city, victim);
         let r = &mut self.r;
         attack.device = r.below(DEVICE_POOL) as u16;
@@ -336,7 +394,10 @@ impl Campaigns {
             t += self.r.expovariate(1.0 / PROBE_GAP);
         }
         if self.r.random() < regime.cash_out {
-            kinds.push((t + self.r.uniform(CASH_OUT_DELAY.0, CASH_OUT_DELAY.1), Kind::CashOut));
+            kinds.push((
+                t + self.r.uniform(CASH_OUT_DELAY.0, CASH_OUT_DELAY.1),
+                Kind::CashOut,
+            ));
         }
         if kinds.last().expect("probes").0 >= self.not_before {
             let campaign = uuid_bits(self.r.bits128());
@@ -368,14 +429,25 @@ impl Campaigns {
     }
 
     fn new_account(&mut self, t: f64, city: usize, population: &mut Population) {
-        let times = self.series(t, NEW_ACCOUNT_TRANSACTIONS, NEW_ACCOUNT_GAP, NEW_ACCOUNT_SPAN);
+        let times = self.series(
+            t,
+            NEW_ACCOUNT_TRANSACTIONS,
+            NEW_ACCOUNT_GAP,
+            NEW_ACCOUNT_SPAN,
+        );
         if *times.last().expect("some") >= self.not_before {
             let opened = t - self.r.random() * NEW_ACCOUNT_OPENED;
             let account = population.synthetic(city, opened);
             let campaign = uuid_bits(self.r.bits128());
             // Its own device, network and place, from day one.
-            let (device, prefix, lat, lon) = (account.devices[0], account.ip_prefix, account.lat, account.lon);
-            let mut attack = self.new_attack(NEW_ACCOUNT, campaign, city, Victim::Own(Box::new(account)));
+            let (device, prefix, lat, lon) = (
+                account.devices[0],
+                account.ip_prefix,
+                account.lat,
+                account.lon,
+            );
+            let mut attack =
+                self.new_attack(NEW_ACCOUNT, campaign, city, Victim::Own(Box::new(account)));
             attack.device = device;
             attack.ip_prefix = prefix;
             attack.lat = lat;
@@ -393,7 +465,7 @@ impl Campaigns {
         if until < self.not_before {
             // Capture over before the run: its victims are known.
             let when = self.r.uniform(t, until);
-            self.close_breach(campaign, victims, when, population);
+            self.close_breach(campaign, merchant, victims, when, population);
             return;
         }
         if let Some(b) = self.breaches.get_mut(&merchant) {
@@ -410,8 +482,10 @@ impl Campaigns {
                 left: victims,
             },
         );
-        self.timeline
-            .schedule(until.max(self.not_before), Item::BreachEnd { merchant, serial });
+        self.timeline.schedule(
+            until.max(self.not_before),
+            Item::BreachEnd { merchant, serial },
+        );
     }
 
     /// A card was used at `merchant` at `t`: if the merchant is breached, the card is stolen.
@@ -433,19 +507,40 @@ impl Campaigns {
     pub fn close(&mut self, merchant: u32, serial: u64, t: f64, population: &mut Population) {
         if self.breaches.get(&merchant).map(|b| b.serial) == Some(serial) {
             let b = self.breaches.remove(&merchant).expect("present");
-            self.close_breach(b.campaign, b.left, t, population);
+            self.close_breach(b.campaign, merchant, b.left, t, population);
         }
     }
 
-    fn close_breach(&mut self, campaign: u128, left: i64, t: f64, population: &mut Population) {
+    /// The victims still missing when a capture window closes: the merchant's earlier
+    /// customers (its regulars), or, if none turns up, any cardholder.
+    fn close_breach(
+        &mut self,
+        campaign: u128,
+        merchant: u32,
+        left: i64,
+        t: f64,
+        population: &mut Population,
+    ) {
+        let country = self.shared.merchants.country[merchant as usize] as usize;
         for _ in 0..left.max(0) {
-            let city = population.busy_city();
-            self.counterfeit(campaign, city, None, t);
+            match population.regular_customer(merchant, country) {
+                Some(who) => self.counterfeit(campaign, who.city as usize, Some(who), t),
+                None => {
+                    let city = population.busy_city();
+                    self.counterfeit(campaign, city, None, t);
+                }
+            }
         }
     }
 
     /// A stolen card, used days later: it waits as a small record until then.
-    fn counterfeit(&mut self, campaign: u128, city: usize, victim: Option<HolderRef>, captured: f64) {
+    fn counterfeit(
+        &mut self,
+        campaign: u128,
+        city: usize,
+        victim: Option<HolderRef>,
+        captured: f64,
+    ) {
         let first = captured + self.r.uniform(COUNTERFEIT_DELAY.0, COUNTERFEIT_DELAY.1);
         if first + COUNTERFEIT_SPAN < self.not_before {
             return;
@@ -475,7 +570,12 @@ impl Campaigns {
     fn use_card(&mut self, campaign: u128, city: usize, victim: Option<HolderRef>, t: f64) {
         let victim = victim.map_or(Victim::Unknown, Victim::Holder);
         let attack = self.fraudster(COMPROMISED_MERCHANT, campaign, city, victim);
-        let times = self.series(t, COUNTERFEIT_TRANSACTIONS, COUNTERFEIT_GAP, COUNTERFEIT_SPAN);
+        let times = self.series(
+            t,
+            COUNTERFEIT_TRANSACTIONS,
+            COUNTERFEIT_GAP,
+            COUNTERFEIT_SPAN,
+        );
         let kinds: Vec<_> = times.into_iter().map(|x| (x, Kind::Counterfeit)).collect();
         self.launch(attack, &kinds);
     }
@@ -516,9 +616,17 @@ impl Campaigns {
         match kind {
             Kind::Probe => {
                 merchant = attack.merchant;
-                amount = if r.random() < 0.3 { 1.0 } else { r.uniform(0.5, 5.0) };
+                amount = if r.random() < 0.3 {
+                    1.0
+                } else {
+                    r.uniform(0.5, 5.0)
+                };
                 (cvv_extra, billing_extra) = (0.5, 0.4);
-                payment = if r.random() < 0.8 { CREDIT_CARD } else { DEBIT_CARD };
+                payment = if r.random() < 0.8 {
+                    CREDIT_CARD
+                } else {
+                    DEBIT_CARD
+                };
             }
             Kind::CashOut => {
                 merchant = m.cash_out.draw(r);
@@ -594,6 +702,10 @@ impl Campaigns {
             home_distance_km: haversine_km(victim.lat, victim.lon, lat, lon),
             new_device: !victim.owns(attack.device),
             attack: index,
+            holder: match attack.victim {
+                Victim::Holder(h) => Some(h),
+                _ => None,
+            },
         }
     }
 
@@ -649,7 +761,9 @@ mod tests {
                     assert!(f.amount > 0.0);
                     c.release(index);
                 }
-                Item::BreachEnd { merchant, serial } => c.close(merchant, serial, t, &mut population),
+                Item::BreachEnd { merchant, serial } => {
+                    c.close(merchant, serial, t, &mut population)
+                }
                 Item::Stolen {
                     campaign,
                     city,

@@ -149,7 +149,8 @@ impl Transactions {
                 let (t, item) = self.campaigns.timeline.pop().expect("not empty");
                 match item {
                     Item::BreachEnd { merchant, serial } => {
-                        self.campaigns.close(merchant, serial, t, &mut self.population);
+                        self.campaigns
+                            .close(merchant, serial, t, &mut self.population);
                     }
                     Item::Stolen {
                         campaign,
@@ -210,13 +211,9 @@ impl Transactions {
             confirmed: None,
         };
         if let Some(delays) = &mut self.delays {
-            let attack = self.campaigns.attack_mut(index);
-            if attack.confirmed.is_none() {
-                // One confirmation per victim: the cardholder disputes it all.
-                attack.confirmed =
-                    Some(attack.last + delays.lognormvariate(regime.delay_mu, regime.delay_sigma));
-            }
-            tx.confirmed = attack.confirmed;
+            // One confirmation per victim: the cardholder disputes it all.
+            let delay = delays.lognormvariate(regime.delay_mu, regime.delay_sigma);
+            tx.confirmed = Some(self.campaigns.confirm(index, delay, &mut self.population));
         }
         self.campaigns.release(index);
     }
@@ -373,7 +370,6 @@ impl Transactions {
         }
         true
     }
-
 }
 
 /// A label waiting for its confirmation.
@@ -412,7 +408,10 @@ impl FraudStream {
     pub fn new(config: &Config) -> Result<FraudStream, String> {
         let options: FraudOptions = config.typed_options()?;
         let tree = config.rng();
-        let shared = Arc::new(Shared::new(&tree, options.merchant_id_limit.max(1) as usize));
+        let shared = Arc::new(Shared::new(
+            &tree,
+            options.merchant_id_limit.max(1) as usize,
+        ));
         let delayed = options.label_mode == LabelMode::Delayed;
         let delays = delayed.then(|| tree.stream("label-delays"));
         let main = Transactions::new(config, &options, shared.clone(), delays)?;
@@ -575,5 +574,106 @@ impl Scenario for FraudStream {
             ("entities", self.main.population.known() as f64),
             ("campaigns", self.main.campaigns.under_way as f64),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Config;
+    use serde_json::json;
+
+    fn config(seed: u64, options: serde_json::Value, shard: (u64, u64)) -> Config {
+        let mut o = super::super::options::tests::defaults();
+        for (k, v) in options.as_object().expect("an object") {
+            o[k] = v.clone();
+        }
+        serde_json::from_value(json!({
+            "seed": seed, "start": 1_740_787_200.0, "rate": 1.0 / 0.275,
+            "shard_index": shard.0, "shard_count": shard.1, "options": o, "phases": []
+        }))
+        .expect("a config")
+    }
+
+    fn run(c: &Config, n: usize) -> Vec<(f64, Vec<crate::record::Value>)> {
+        let mut s = FraudStream::new(c).unwrap();
+        let mut e = Event::default();
+        (0..n)
+            .map(|_| {
+                assert!(s.next(&mut e));
+                (e.time, e.row.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_config_same_events_and_time_order() {
+        let c = config(3, json!({}), (0, 1));
+        let a = run(&c, 3000);
+        assert_eq!(a, run(&c, 3000));
+        assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+
+    #[test]
+    fn shards_have_disjoint_cardholders() {
+        let users = |shard| -> std::collections::HashSet<String> {
+            run(&config(3, json!({}), shard), 2000)
+                .into_iter()
+                .map(|(_, row)| match &row[1] {
+                    crate::record::Value::Str(s) => s.clone(),
+                    _ => unreachable!(),
+                })
+                .collect()
+        };
+        assert!(users((0, 2)).is_disjoint(&users((1, 2))));
+    }
+
+    #[test]
+    fn delayed_labels_follow_their_transactions() {
+        let c = config(
+            5,
+            json!({"label_mode": "delayed", "dispute_window_days": 0.05, "fraud_probability": 0.1}),
+            (0, 1),
+        );
+        let mut s = FraudStream::new(&c).unwrap();
+        let mut e = Event::default();
+        let (mut last, mut labels, mut fraud) = (0.0, 0, 0);
+        for _ in 0..20_000 {
+            assert!(s.next(&mut e));
+            assert!(e.time >= last);
+            last = e.time;
+            if e.stream == 1 {
+                labels += 1;
+                let made = e.labeled_time.unwrap();
+                assert!(e.time >= made && e.time <= made + 0.05 * DAY + 1e-6);
+                fraud += (e.label == Some("1")) as u32;
+            } else {
+                assert_eq!(e.label, None);
+            }
+        }
+        assert!(labels > 5000 && fraud > 100);
+    }
+
+    #[test]
+    #[ignore]
+    fn bench_default_options() {
+        let c = config(1, json!({}), (0, 1));
+        let mut s = FraudStream::new(&c).unwrap();
+        let mut e = Event::default();
+        let projection = crate::projection::Projection::all(super::super::fields::TRANSACTION);
+        let mut out = Vec::new();
+        let started = std::time::Instant::now();
+        let n = 1_000_000;
+        for _ in 0..n {
+            s.next(&mut e);
+            out.clear();
+            projection.write(&e.row, &mut out);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{:.0} events/s, {} cardholders",
+            n as f64 / secs,
+            s.main.population.known()
+        );
     }
 }

@@ -24,7 +24,8 @@ pub const PRODUCT_CATEGORIES: [&str; 9] = [
     "gambling",
     "other",
 ];
-pub const TRANSACTION_TYPES: [&str; 5] = ["purchase", "withdrawal", "transfer", "payment", "deposit"];
+pub const TRANSACTION_TYPES: [&str; 5] =
+    ["purchase", "withdrawal", "transfer", "payment", "deposit"];
 pub const PAYMENT_METHODS: [&str; 5] = [
     "credit_card",
     "debit_card",
@@ -99,8 +100,8 @@ pub fn city_country(city: usize) -> usize {
 
 /// Legitimate card spending by local hour, weekdays (quiet nights).
 const WEEKDAY_SPEND: [f64; 24] = [
-    0.6, 0.4, 0.3, 0.25, 0.25, 0.4, 0.9, 1.6, 2.4, 3.2, 3.9, 4.4, 4.8, 4.7, 4.5, 4.4, 4.5, 4.8, 5.0,
-    4.8, 4.2, 3.3, 2.2, 1.2,
+    0.6, 0.4, 0.3, 0.25, 0.25, 0.4, 0.9, 1.6, 2.4, 3.2, 3.9, 4.4, 4.8, 4.7, 4.5, 4.4, 4.5, 4.8,
+    5.0, 4.8, 4.2, 3.3, 2.2, 1.2,
 ];
 /// Weekends: later mornings.
 const WEEKEND_SPEND: [f64; 24] = [
@@ -183,6 +184,8 @@ impl Table {
 pub struct Merchants {
     pub ids: Vec<String>,
     pub category: Vec<u8>,
+    /// Index of the merchant's country in `COUNTRIES`.
+    pub country: Vec<u8>,
     pub online: Vec<bool>,
     pub anywhere: Table,
     pub regular_by_country: Vec<Table>,
@@ -232,7 +235,12 @@ impl Merchants {
                 )
             })
             .collect();
-        let small = |c: u8| matches!(PRODUCT_CATEGORIES[c as usize], "digital_goods" | "services" | "other");
+        let small = |c: u8| {
+            matches!(
+                PRODUCT_CATEGORIES[c as usize],
+                "digital_goods" | "services" | "other"
+            )
+        };
         let resale = |c: u8| {
             matches!(
                 PRODUCT_CATEGORIES[c as usize],
@@ -240,13 +248,18 @@ impl Merchants {
             )
         };
         let squared: Vec<f64> = risk.iter().map(|r| r * r).collect();
-        let card_testing = Table::new(select(&|m| online[m] && small(category[m])), &squared, count);
+        let card_testing = Table::new(
+            select(&|m| online[m] && small(category[m])),
+            &squared,
+            count,
+        );
         let cash_out = Table::new(select(&|m| resale(category[m])), &risk, count);
         let stolen_weights: Vec<f64> = popularity.iter().zip(&risk).map(|(p, r)| p * r).collect();
         let stolen = Table::new(everyone().collect(), &stolen_weights, count);
         let breach = Table::new(select(&|m| !online[m]), &popularity, count);
         Merchants {
             ids: (1..=count).map(|i| format!("merchant_{i}")).collect(),
+            country: country.iter().map(|&c| c as u8).collect(),
             anywhere: Table::new(everyone().collect(), &popularity, count),
             category,
             online,
@@ -261,8 +274,9 @@ impl Merchants {
 
 /// An IPv4 /24 prefix packed in 24 bits.
 pub fn pack_prefix(text: &str) -> u32 {
-    text.split('.')
-        .fold(0u32, |acc, part| (acc << 8) | part.parse::<u32>().unwrap_or(0))
+    text.split('.').fold(0u32, |acc, part| {
+        (acc << 8) | part.parse::<u32>().unwrap_or(0)
+    })
 }
 
 /// A fresh public /24 prefix, packed.
@@ -314,6 +328,8 @@ pub struct Cardholder {
     pub trip_until: f64,
     pub trip_lat: f64,
     pub trip_lon: f64,
+    /// With delayed labels: when the cardholder's pending dispute confirms its fraud.
+    pub dispute: f64,
     pub online: f32,
     pub ip_prefix: u32,
     pub trip_ip: u32,
@@ -448,6 +464,9 @@ impl Population {
     fn ensure(&mut self, city: usize, k: usize, created: Option<f64>) {
         let list = &mut self.holders[city];
         if list.len() <= k {
+            // Most of a city's cardholders transact within days: room for all of them at once.
+            let room = (self.sizes[city] as usize).max(k + 1);
+            list.reserve_exact(room.saturating_sub(list.len()));
             list.resize(k + 1, Cardholder::default());
         }
         if list[k].id == 0 {
@@ -489,6 +508,28 @@ impl Population {
             .as_ref()
             .expect("just built")
             .draw(&mut self.pick_rng)
+    }
+
+    /// A cardholder of `country` for whom `merchant` is a regular shop, if one turns up among
+    /// a few tries (activity-weighted, so mostly cardholders who shop often).
+    pub fn regular_customer(&mut self, merchant: u32, country: usize) -> Option<HolderRef> {
+        let cities: Vec<usize> = (0..CITIES)
+            .filter(|&c| city_country(c) == country && self.activity[c] > 0.0)
+            .collect();
+        if cities.is_empty() {
+            return None;
+        }
+        let weights: Vec<f64> = cities.iter().map(|&c| self.activity[c]).collect();
+        let choose = Weighted::new(&weights);
+        for _ in 0..64 {
+            let city = cities[choose.draw(&mut self.pick_rng)];
+            let who = self.pick(city);
+            let h = self.get(who);
+            if h.regulars[..h.n_regulars as usize].contains(&merchant) {
+                return Some(who);
+            }
+        }
+        None
     }
 
     /// A cardholder whose account is at least `min_age` old at `at` (the oldest of a few tries).
@@ -562,6 +603,7 @@ impl Population {
             trip_until: f64::NEG_INFINITY,
             trip_lat: 0.0,
             trip_lon: 0.0,
+            dispute: f64::NEG_INFINITY,
             online,
             ip_prefix,
             trip_ip: 0,
@@ -596,17 +638,14 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The text of a UUID's bits.
 pub fn uuid_text(v: u128) -> String {
-    let mut out = [0u8; 36];
-    let mut j = 0;
+    let mut out = String::with_capacity(36);
     for i in 0..32 {
         if i == 8 || i == 12 || i == 16 || i == 20 {
-            out[j] = b'-';
-            j += 1;
+            out.push('-');
         }
-        out[j] = HEX[((v >> (124 - 4 * i)) & 0xF) as usize];
-        j += 1;
+        out.push(HEX[((v >> (124 - 4 * i)) & 0xF) as usize] as char);
     }
-    String::from_utf8(out.to_vec()).expect("ASCII")
+    out
 }
 
 /// "a.b.c.d" of a packed /24 prefix and a host number.
@@ -671,13 +710,18 @@ impl Rhythm {
         let clocks = (0..CITIES)
             .map(|c| LocalTime::new(city_zone(c)).expect("known zones"))
             .collect();
-        let spend_mean =
-            (5.0 * WEEKDAY_SPEND.iter().sum::<f64>() + 2.0 * WEEKEND_SPEND.iter().sum::<f64>()) / 168.0;
+        let spend_mean = (5.0 * WEEKDAY_SPEND.iter().sum::<f64>()
+            + 2.0 * WEEKEND_SPEND.iter().sum::<f64>())
+            / 168.0;
         let fraud_mean = FRAUD_HOURS.iter().sum::<f64>() / 24.0;
         let mut spend = [0.0; 168];
         let mut fraud = [0.0; 168];
         for day in 0..7 {
-            let source = if day < 5 { &WEEKDAY_SPEND } else { &WEEKEND_SPEND };
+            let source = if day < 5 {
+                &WEEKDAY_SPEND
+            } else {
+                &WEEKEND_SPEND
+            };
             for h in 0..24 {
                 spend[day * 24 + h] = source[h] / spend_mean;
                 fraud[day * 24 + h] = FRAUD_HOURS[h] / fraud_mean;
@@ -728,7 +772,11 @@ impl Rhythm {
             let w = self.week_hour(city, hour);
             let spend = self.spend[w];
             weights[city] = activity[city] * spend;
-            self.fraud_ratio[city] = if spend > 0.0 { self.fraud[w] / spend } else { 0.0 };
+            self.fraud_ratio[city] = if spend > 0.0 {
+                self.fraud[w] / spend
+            } else {
+                0.0
+            };
         }
         if weights.iter().sum::<f64>() > 0.0 {
             self.cities = Weighted::new(&weights);
