@@ -38,7 +38,8 @@ fn splitmix(state: &mut u64) -> u64 {
 /// A 64-bit seed from a root seed and a path (stable across runs and platforms).
 pub fn derive_seed(seed: u64, path: &[&str]) -> u64 {
     let mut h = seed ^ 0x5EED_5EED_5EED_5EED;
-    let mut state = h;
+    // Not `h` itself: the first `state ^= h` below would cancel the seed out.
+    let mut state = h.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (h >> 29);
     for part in path {
         for chunk in part.as_bytes().chunks(8) {
             let mut word = [0u8; 8];
@@ -322,6 +323,22 @@ mod tests {
         assert_ne!(a.stream("x").next_u64(), b.stream("x").next_u64());
         assert_eq!(a.shared("x").next_u64(), b.shared("x").next_u64());
         assert_ne!(a.stream("x").next_u64(), a.stream("y").next_u64());
+    }
+
+    #[test]
+    fn seeds_change_every_stream() {
+        let shard = Shard::default();
+        for name in ["x", "a longer stream name"] {
+            assert_ne!(derive_seed(11, &[name]), derive_seed(12, &[name]));
+            assert_ne!(
+                RngTree::new(11, shard).stream(name).next_u64(),
+                RngTree::new(12, shard).stream(name).next_u64()
+            );
+            assert_ne!(
+                RngTree::new(11, shard).shared(name).next_u64(),
+                RngTree::new(12, shard).shared(name).next_u64()
+            );
+        }
     }
 
     #[test]
