@@ -138,7 +138,7 @@ impl<R> Drift<R> {
             }
             how => {
                 let progress = elapsed / spec.width.unwrap_or(0.0);
-                if !(progress < 1.0) {
+                if progress.is_nan() || progress >= 1.0 {
                     true
                 } else if how == "gradual" {
                     self.rng.random() < smoothstep(progress)

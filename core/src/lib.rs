@@ -205,9 +205,12 @@ impl NativeBatch {
     }
 }
 
+/// One stream's name and field paths in row order.
+type StreamFields = (&'static str, Vec<&'static str>);
+
 /// The built-in native scenarios: name -> [(stream, [field paths in row order])].
 #[pyfunction]
-fn native_scenarios() -> Vec<(&'static str, Vec<(&'static str, Vec<&'static str>)>)> {
+fn native_scenarios() -> Vec<(&'static str, Vec<StreamFields>)> {
     scenario::registry()
         .into_iter()
         .map(|s| {

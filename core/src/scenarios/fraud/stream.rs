@@ -94,7 +94,7 @@ impl Transactions {
     ) -> Result<Transactions, String> {
         let tree: RngTree = config.rng();
         let (start, rate) = (config.start, config.rate);
-        if !(rate > 0.0) {
+        if rate.is_nan() || rate <= 0.0 {
             return Err("rate must be positive".into());
         }
         let users = options.users.unwrap_or_else(|| {
@@ -675,5 +675,40 @@ mod tests {
             n as f64 / secs,
             s.main.population.known()
         );
+    }
+}
+
+#[cfg(test)]
+mod shares {
+    use super::*;
+    use serde_json::json;
+
+    /// Fraud share of each typology on its own: campaigns keep the expected share.
+    #[test]
+    fn every_typology_keeps_its_share_of_fraud() {
+        for typology in ["stolen_card", "account_takeover", "new_account", "compromised_merchant"] {
+            let mut o = super::super::options::tests::defaults();
+            o["fraud_probability"] = json!(0.02);
+            o["high_value_fraud_probability"] = json!(1.0);
+            o["users"] = json!(300);
+            o["typology_mix"] = json!({ typology: 1.0 });
+            let c: Config = serde_json::from_value(json!({
+                "seed": 2, "start": 1_740_787_200.0, "rate": 0.05, "options": o, "phases": []
+            }))
+            .unwrap();
+            let mut t = Transactions::new(&c, &c.typed_options().unwrap(), Arc::new(Shared::new(&c.rng(), 200)), None).unwrap();
+            let mut tx = Tx::default();
+            let (mut n, mut fraud) = (0u64, 0u64);
+            while tx.t < c.start + 40.0 * DAY {
+                t.next(&mut tx);
+                if tx.t > c.start + 10.0 * DAY {
+                    n += 1;
+                    fraud += tx.fraud.is_some() as u64;
+                }
+            }
+            let share = fraud as f64 / n as f64;
+            println!("{typology}: {share:.4}");
+            assert!((share - 0.02).abs() < 0.006, "{typology}: {share}");
+        }
     }
 }
