@@ -632,7 +632,7 @@ mod tests {
     fn delayed_labels_follow_their_transactions() {
         let c = config(
             5,
-            json!({"label_mode": "delayed", "dispute_window_days": 0.05, "fraud_probability": 0.1}),
+            json!({"label_mode": "delayed", "dispute_window_days": 0.01, "label_delay_median_days": 0.002, "fraud_probability": 0.1}),
             (0, 1),
         );
         let mut s = FraudStream::new(&c).unwrap();
@@ -645,13 +645,16 @@ mod tests {
             if e.stream == 1 {
                 labels += 1;
                 let made = e.labeled_time.unwrap();
-                assert!(e.time >= made && e.time <= made + 0.05 * DAY + 1e-6);
+                assert!(e.time >= made && e.time <= made + 0.01 * DAY + 1e-6);
                 fraud += (e.label == Some("1")) as u32;
             } else {
                 assert_eq!(e.label, None);
             }
         }
-        assert!(labels > 5000 && fraud > 100);
+        assert!(
+            labels > 5000 && fraud > 100,
+            "{labels} labels, {fraud} fraud"
+        );
     }
 
     #[test]
@@ -686,7 +689,12 @@ mod shares {
     /// Fraud share of each typology on its own: campaigns keep the expected share.
     #[test]
     fn every_typology_keeps_its_share_of_fraud() {
-        for typology in ["stolen_card", "account_takeover", "new_account", "compromised_merchant"] {
+        for typology in [
+            "stolen_card",
+            "account_takeover",
+            "new_account",
+            "compromised_merchant",
+        ] {
             let mut o = super::super::options::tests::defaults();
             o["fraud_probability"] = json!(0.02);
             o["high_value_fraud_probability"] = json!(1.0);
@@ -696,7 +704,13 @@ mod shares {
                 "seed": 2, "start": 1_740_787_200.0, "rate": 0.05, "options": o, "phases": []
             }))
             .unwrap();
-            let mut t = Transactions::new(&c, &c.typed_options().unwrap(), Arc::new(Shared::new(&c.rng(), 200)), None).unwrap();
+            let mut t = Transactions::new(
+                &c,
+                &c.typed_options().unwrap(),
+                Arc::new(Shared::new(&c.rng(), 200)),
+                None,
+            )
+            .unwrap();
             let mut tx = Tx::default();
             let (mut n, mut fraud) = (0u64, 0u64);
             while tx.t < c.start + 40.0 * DAY {
