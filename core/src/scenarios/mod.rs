@@ -6,6 +6,7 @@ use crate::scenario::Spec;
 
 pub mod ecommerce;
 pub mod eta;
+pub mod fraud;
 
 /// Every built-in scenario's spec.
-pub const ALL: &[&Spec] = &[&ecommerce::SPEC, &eta::SPEC];
+pub const ALL: &[&Spec] = &[&ecommerce::SPEC, &eta::SPEC, &fraud::SPEC];

@@ -1,0 +1,728 @@
+//! The fraud scenario's event loop: cardholders' own spending and scheduled fraud in time
+//! order, with labels inline or on a companion stream when confirmed.
+//!
+//! Arrivals come from one Poisson process shaped by every city's local rhythm. Each arrival
+//! picks a city, then is either a cardholder's own purchase or a *fraud slot*. A fraud slot
+//! starts a campaign of the drawn typology with probability 1 / (its mean size), so that
+//! fraudulent transactions make up `fraud_probability` of all transactions while coming in
+//! campaigns; the chance of a slot follows fraud's local-hour profile over spending's, so
+//! fraud is relatively frequent at night.
+
+use super::campaigns::{Campaigns, Item};
+use super::options::*;
+use super::world::*;
+use crate::arrivals::PoissonArrivals;
+use crate::drift::Drift;
+use crate::geo::{haversine_km, WORLD_CITIES};
+use crate::record::Event;
+use crate::rng::{Rng, RngTree, Weighted};
+use crate::scenario::{Config, Scenario};
+use crate::time::{IsoFormatter, DAY, HOUR};
+use crate::timeline::Timeline;
+use std::sync::Arc;
+
+/// Share of a cardholder's purchases at one of its regular merchants.
+const REGULAR_MERCHANT: f64 = 0.7;
+/// Share of purchases from the first of two usual devices.
+const PRIMARY_DEVICE: f64 = 0.75;
+/// Share of a phone's purchases made on a mobile network.
+const CELLULAR: f64 = 0.35;
+/// Share of purchases with the cardholder's preferred payment method.
+const OWN_PAYMENT: f64 = 0.85;
+/// Spread (log scale) of a cardholder's amounts around its usual amount.
+const AMOUNT_SIGMA: f64 = 0.7;
+const TRIP_DAYS: (f64, f64) = (2.0, 10.0);
+const MEAN_TRIP: f64 = (TRIP_DAYS.0 + TRIP_DAYS.1) / 2.0 * DAY;
+/// A new legitimate account buys within two days of opening.
+const NEW_ACCOUNT_AGE: f64 = 2.0 * DAY;
+pub const TRANSACTIONS_PER_USER_PER_DAY: f64 = 2.0;
+
+/// One generated transaction, legitimate or fraudulent.
+#[derive(Debug, Clone, Default)]
+pub struct Tx {
+    pub t: f64,
+    pub id: u128,
+    pub user: u128,
+    pub currency: &'static str,
+    pub created: f64,
+    pub amount: f64,
+    pub merchant: u32,
+    pub transaction_type: u8,
+    pub payment: u8,
+    pub lat: f64,
+    pub lon: f64,
+    pub ip_prefix: u32,
+    pub ip_host: u32,
+    pub device: u16,
+    pub cvv: bool,
+    pub billing: bool,
+    pub online: bool,
+    /// The fraud typology and campaign (None if legitimate).
+    pub fraud: Option<(u8, u128)>,
+    pub home_distance_km: f64,
+    pub new_device: bool,
+    /// With delayed labels: when the fraud is confirmed.
+    pub confirmed: Option<f64>,
+}
+
+/// Every transaction of a run, legitimate and fraudulent, in non-decreasing event time.
+pub struct Transactions {
+    pub shared: Arc<Shared>,
+    pub population: Population,
+    rhythm: Rhythm,
+    arrivals: PoissonArrivals,
+    pub campaigns: Campaigns,
+    pub drift: Drift<Regime>,
+    r: Rng,
+    delays: Option<Rng>,
+    payment_choice: Weighted,
+    type_choice: Weighted,
+    home_weights: Weighted,
+    per_event: f64,
+    n: u64,
+    hour: i64,
+    arrival: f64,
+}
+
+impl Transactions {
+    /// `delays`: the stream of confirmation delays (delayed labels), None otherwise.
+    pub fn new(
+        config: &Config,
+        options: &FraudOptions,
+        shared: Arc<Shared>,
+        delays: Option<Rng>,
+    ) -> Result<Transactions, String> {
+        let tree: RngTree = config.rng();
+        let (start, rate) = (config.start, config.rate);
+        if rate.is_nan() || rate <= 0.0 {
+            return Err("rate must be positive".into());
+        }
+        let users = options.users.unwrap_or_else(|| {
+            ((rate * DAY / TRANSACTIONS_PER_USER_PER_DAY).round_ties_even() as u64).max(1)
+        });
+        let max_age = options.account_age_days_limit as f64 * 365.0 * DAY;
+        let mut population = Population::new(&tree, shared.clone(), start, max_age, users);
+        let mut rhythm = Rhythm::new(&population);
+        let arrivals = PoissonArrivals::new(rate, tree.stream("arrivals"), start);
+        let mut campaigns = Campaigns::new(tree.stream("fraud"), shared.clone());
+        let mut drift = Drift::new(
+            &config.options,
+            config.phases.clone(),
+            Regime::build,
+            tree.stream("drift"),
+        )?;
+        let hour = (start / HOUR).floor() as i64;
+        rhythm.at(hour, &population.activity);
+        let regime = drift.at(start, 0);
+        campaigns.warm_up(start, rate, &regime, &rhythm.cities, &mut population);
+        let mut me = Transactions {
+            shared,
+            population,
+            rhythm,
+            arrivals,
+            campaigns,
+            drift,
+            r: tree.stream("transactions"),
+            delays,
+            payment_choice: Weighted::new(&PAYMENT_WEIGHTS),
+            type_choice: Weighted::new(&TRANSACTION_TYPE_WEIGHTS),
+            home_weights: Weighted::new(&WORLD_CITIES.map(|c| c.weight)),
+            per_event: 1.0 / rate,
+            n: 0,
+            hour,
+            arrival: 0.0,
+        };
+        me.arrival = me.next_arrival();
+        Ok(me)
+    }
+
+    fn next_arrival(&mut self) -> f64 {
+        let rhythm = &mut self.rhythm;
+        self.arrivals.next(|h| rhythm.intensity(h))
+    }
+
+    /// The next transaction (the stream never ends).
+    pub fn next(&mut self, tx: &mut Tx) {
+        loop {
+            if self.campaigns.timeline.next_time() <= self.arrival {
+                // A scheduled fraudulent transaction, or campaign news.
+                let (t, item) = self.campaigns.timeline.pop().expect("not empty");
+                match item {
+                    Item::BreachEnd { merchant, serial } => {
+                        self.campaigns
+                            .close(merchant, serial, t, &mut self.population);
+                    }
+                    Item::Stolen {
+                        campaign,
+                        city,
+                        victim,
+                    } => self.campaigns.activate(campaign, city, victim, t),
+                    Item::Transaction(kind, index) => {
+                        self.n += 1;
+                        let regime = self.drift.at(t, self.n);
+                        self.fraud(tx, kind, index, t, &regime);
+                        return;
+                    }
+                }
+                continue;
+            }
+            let t = self.arrival;
+            self.arrival = self.next_arrival();
+            let regime = self.drift.at(t, self.n + 1);
+            if self.legitimate(tx, t, &regime) {
+                self.n += 1;
+                return;
+            }
+        }
+    }
+
+    fn fraud(
+        &mut self,
+        tx: &mut Tx,
+        kind: super::campaigns::Kind,
+        index: u32,
+        t: f64,
+        regime: &Regime,
+    ) {
+        let f = self
+            .campaigns
+            .transaction(kind, index, regime, &mut self.population);
+        *tx = Tx {
+            t,
+            id: uuid_bits(self.r.bits128()),
+            user: f.user,
+            currency: f.currency,
+            created: f.created,
+            amount: f.amount,
+            merchant: f.merchant,
+            transaction_type: f.transaction_type,
+            payment: f.payment,
+            lat: f.lat,
+            lon: f.lon,
+            ip_prefix: f.ip_prefix,
+            ip_host: self.r.randint(1, 254) as u32,
+            device: f.device,
+            cvv: f.cvv,
+            billing: f.billing,
+            online: f.online,
+            fraud: Some((f.typology, f.campaign)),
+            home_distance_km: f.home_distance_km,
+            new_device: f.new_device,
+            confirmed: None,
+        };
+        if let Some(delays) = &mut self.delays {
+            // One confirmation per victim: the cardholder disputes it all.
+            let delay = delays.lognormvariate(regime.delay_mu, regime.delay_sigma);
+            tx.confirmed = Some(self.campaigns.confirm(index, delay, &mut self.population));
+        }
+        self.campaigns.release(index);
+    }
+
+    /// A legitimate arrival at `t`: false when it was a fraud slot (no transaction now).
+    fn legitimate(&mut self, tx: &mut Tx, t: f64, regime: &Regime) -> bool {
+        let hour = (t / HOUR).floor() as i64;
+        if hour != self.hour {
+            self.hour = hour;
+            self.rhythm.at(hour, &self.population.activity);
+        }
+        let r = &mut self.r;
+        let city = self.rhythm.cities.draw(r);
+        let u = r.random();
+        let slot = regime.fraud_probability * self.rhythm.fraud_ratio[city];
+        if u < slot {
+            // A fraud slot: maybe a new campaign (its transactions come from the timeline).
+            let typology = regime.typology.draw(r);
+            if r.random() < regime.start_probability[typology] {
+                self.campaigns
+                    .start(typology, t, city, regime, &mut self.population);
+            }
+            return false;
+        }
+        let grow = regime.growth_per_second * self.population.size as f64 * self.per_event;
+        let who = if u < slot + grow {
+            let created = t - r.random() * NEW_ACCOUNT_AGE;
+            self.population.open_account(city, created)
+        } else {
+            self.population.pick(city)
+        };
+        let shared = &*self.shared;
+        let r = &mut self.r;
+        let holder = self.population.get_mut(who);
+
+        // Trips and device changes happen in time, not per purchase: a chance for the time since
+        // the cardholder's previous transaction, so busy cardholders do not travel more often.
+        let seen = holder.last_seen;
+        holder.last_seen = t;
+        let elapsed = if seen >= 0.0 { t - seen } else { 0.0 };
+        let travelling = if t < holder.trip_until {
+            true
+        } else if seen < 0.0 {
+            // First seen in this run: away already with the long-run share of time away.
+            let away = regime.trip_rate * MEAN_TRIP;
+            r.random() < away / (1.0 + away)
+        } else {
+            r.random() < -(-regime.trip_rate * elapsed).exp_m1()
+        };
+        let (lat, lon, distance, mut prefix);
+        if travelling {
+            if t >= holder.trip_until {
+                // A trip starts (or, first seen, is under way): another city.
+                let mut place = self.home_weights.draw(r);
+                if place == holder.city as usize {
+                    place = (place + 1) % CITIES;
+                }
+                let p = &WORLD_CITIES[place];
+                holder.trip_lat = p.lat + r.gauss(0.0, 0.05);
+                holder.trip_lon = p.lon + r.gauss(0.0, 0.05);
+                let days = TRIP_DAYS.0 + r.random() * (TRIP_DAYS.1 - TRIP_DAYS.0);
+                let part = if seen < 0.0 { r.random() } else { 1.0 };
+                holder.trip_until = t + days * DAY * part;
+                holder.trip_ip = *r.choice(&shared.networks.home[city_country(place)]);
+            }
+            lat = holder.trip_lat + r.gauss(0.0, 0.05);
+            lon = holder.trip_lon + r.gauss(0.0, 0.05);
+            distance = haversine_km(holder.lat, holder.lon, lat, lon);
+            prefix = holder.trip_ip;
+        } else {
+            let dx = r.gauss(0.0, ACTIVE_DAY_KM);
+            let dy = r.gauss(0.0, ACTIVE_DAY_KM);
+            lat = holder.lat + dy / 111.0;
+            lon = holder.lon + dx / (111.0 * holder.coslat);
+            distance = (dx * dx + dy * dy).sqrt();
+            prefix = holder.ip_prefix;
+        }
+
+        let device;
+        let new_device;
+        if r.random() < -(-regime.device_change_rate * elapsed).exp_m1() {
+            // A new phone or computer, kept.
+            device = (r.random() * DEVICE_POOL as f64) as u16;
+            new_device = !holder.owns(device);
+            let first = holder.devices[0];
+            holder.devices = if r.random() < 0.5 {
+                [device, first]
+            } else {
+                [first, device]
+            };
+            holder.n_devices = 2;
+        } else if r.random() < regime.new_device {
+            // Someone else's device, once.
+            device = (r.random() * DEVICE_POOL as f64) as u16;
+            new_device = !holder.owns(device);
+        } else {
+            device = if holder.n_devices == 1 || r.random() < PRIMARY_DEVICE {
+                holder.devices[0]
+            } else {
+                holder.devices[1]
+            };
+            new_device = false;
+        }
+        if shared.phones[device as usize] && r.random() < CELLULAR {
+            // A phone off wifi: any of the carriers' networks.
+            let mobile = &shared.networks.mobile[city_country(holder.city as usize)];
+            prefix = mobile[(r.random() * mobile.len() as f64) as usize];
+        }
+
+        let m = &shared.merchants;
+        let merchant = if r.random() < REGULAR_MERCHANT {
+            holder.regulars[(r.random() * holder.n_regulars as f64) as usize]
+        } else {
+            m.anywhere.draw(r)
+        };
+        let fx = holder.fx();
+        let usual = holder.median * CATEGORY_AMOUNT[m.category[merchant as usize] as usize];
+        let amount = (usual * r.gauss(0.0, AMOUNT_SIGMA).exp()).max(0.5 * fx);
+        let payment = if r.random() < OWN_PAYMENT {
+            holder.payment
+        } else {
+            self.payment_choice.draw(r) as u8
+        };
+        *tx = Tx {
+            t,
+            id: uuid_bits(r.bits128()),
+            user: holder.id,
+            currency: WORLD_CITIES[holder.city as usize].currency,
+            created: holder.created,
+            amount: if fx >= 100.0 {
+                amount.round()
+            } else {
+                (amount * 100.0).round() / 100.0
+            },
+            merchant,
+            transaction_type: self.type_choice.draw(r) as u8,
+            payment,
+            lat,
+            lon,
+            ip_prefix: prefix,
+            ip_host: r.randint(1, 254) as u32,
+            device,
+            // The original's two steps: a missing value, mostly recovered for legitimate purchases.
+            cvv: r.random() >= regime.cvv_missing || r.random() < 0.9,
+            billing: r.random() >= regime.billing_missing || r.random() < 0.8,
+            online: m.online[merchant as usize] || r.random() < holder.online as f64,
+            fraud: None,
+            home_distance_km: distance,
+            new_device,
+            confirmed: None,
+        };
+        if self.campaigns.has_breaches() {
+            self.campaigns.capture(merchant, who, t);
+        }
+        true
+    }
+}
+
+/// A label waiting for its confirmation.
+struct Pending {
+    transaction: u128,
+    user: u128,
+    made: f64,
+    typology: u8,
+}
+
+/// Delayed labels: pending fraud confirmations, and a copy of the transaction stream running
+/// one dispute window behind that labels its legitimate transactions as they come out.
+///
+/// Rather than remembering every transaction for the whole window, the copy regenerates
+/// them: memory stays bounded (the pending fraud labels and a second population) at the cost
+/// of generating each transaction twice once the window has passed.
+struct Labels {
+    behind: Box<Transactions>,
+    lag: Tx,
+    window: f64,
+    frauds: Timeline<Pending>,
+    /// The next transaction, generated but not emitted yet (labels due before it go first).
+    ahead: Option<Tx>,
+}
+
+/// The fraud scenario's stream.
+pub struct FraudStream {
+    main: Transactions,
+    labels: Option<Labels>,
+    tx: Tx,
+    iso: IsoFormatter,
+    label_iso: IsoFormatter,
+}
+
+impl FraudStream {
+    pub fn new(config: &Config) -> Result<FraudStream, String> {
+        let options: FraudOptions = config.typed_options()?;
+        let tree = config.rng();
+        let shared = Arc::new(Shared::new(
+            &tree,
+            options.merchant_id_limit.max(1) as usize,
+        ));
+        let delayed = options.label_mode == LabelMode::Delayed;
+        let delays = delayed.then(|| tree.stream("label-delays"));
+        let main = Transactions::new(config, &options, shared.clone(), delays)?;
+        let labels = if delayed {
+            let mut behind = Box::new(Transactions::new(config, &options, shared, None)?);
+            let mut lag = Tx::default();
+            behind.next(&mut lag);
+            Some(Labels {
+                behind,
+                lag,
+                window: options.dispute_window_days * DAY,
+                frauds: Timeline::new(),
+                ahead: None,
+            })
+        } else {
+            None
+        };
+        Ok(FraudStream {
+            main,
+            labels,
+            tx: Tx::default(),
+            iso: IsoFormatter::new(),
+            label_iso: IsoFormatter::new(),
+        })
+    }
+
+    fn emit_transaction(&mut self, event: &mut Event, inline: bool) {
+        let tx = &self.tx;
+        let shared = &*self.main.shared;
+        let user = uuid_text(tx.user);
+        event.begin(0, tx.t, "transaction");
+        event.key.push_str(&user);
+        event.phase = self.main.drift.phase;
+        let fraud = tx.fraud.is_some();
+        if inline {
+            event.label = Some(if fraud { "1" } else { "0" });
+        }
+        let device = &shared.devices[tx.device as usize];
+        let m = &shared.merchants;
+        event.push(uuid_text(tx.id));
+        event.push(user);
+        event.push(self.iso.format(tx.t));
+        event.push(tx.amount);
+        event.push(tx.currency);
+        event.push(m.ids[tx.merchant as usize].clone());
+        event.push(PRODUCT_CATEGORIES[m.category[tx.merchant as usize] as usize]);
+        event.push(TRANSACTION_TYPES[tx.transaction_type as usize]);
+        event.push(PAYMENT_METHODS[tx.payment as usize]);
+        event.push((tx.lat * 1e6).round() / 1e6);
+        event.push((tx.lon * 1e6).round() / 1e6);
+        event.push(ip_text(tx.ip_prefix, tx.ip_host));
+        event.push(device.os);
+        event.push(device.browser);
+        event.push(device.user_agent.clone());
+        event.push(((tx.t - tx.created) / DAY).floor() as i64);
+        event.push(tx.cvv);
+        event.push(tx.billing);
+        event.push(fraud as i64);
+        event.push(if tx.online { "online" } else { "in_store" });
+        match tx.fraud {
+            Some((typology, campaign)) => {
+                event.push(TYPOLOGIES[typology as usize]);
+                event.push(uuid_text(campaign));
+            }
+            None => {
+                event.push(crate::record::Value::Null);
+                event.push(crate::record::Value::Null);
+            }
+        }
+        event.push((tx.home_distance_km * 10.0).round() / 10.0);
+        event.push(tx.new_device);
+        let concept = self.main.drift.concept();
+        event.push(if concept == crate::drift::BASE_CONCEPT {
+            crate::record::Value::Static(crate::drift::BASE_CONCEPT)
+        } else {
+            crate::record::Value::Str(concept.to_string())
+        });
+        event.push(self.main.drift.phase as i64);
+    }
+}
+
+fn emit_label(
+    event: &mut Event,
+    iso: &mut IsoFormatter,
+    when: f64,
+    p: &Pending,
+    fraud: Option<u8>,
+) {
+    let user = uuid_text(p.user);
+    event.begin(1, when, "label");
+    event.key.push_str(&user);
+    event.label = Some(if fraud.is_some() { "1" } else { "0" });
+    event.labeled_time = Some(p.made);
+    event.push(uuid_text(p.transaction));
+    event.push(user);
+    event.push(iso.format(p.made));
+    event.push(fraud.is_some() as i64);
+    event.push(fraud.map(|k| TYPOLOGIES[k as usize]));
+    event.push(iso.format(when));
+}
+
+impl Scenario for FraudStream {
+    fn next(&mut self, event: &mut Event) -> bool {
+        let Some(labels) = &mut self.labels else {
+            self.main.next(&mut self.tx);
+            self.emit_transaction(event, true);
+            return true;
+        };
+        if labels.ahead.is_none() {
+            let mut tx = Tx::default();
+            self.main.next(&mut tx);
+            labels.ahead = Some(tx);
+        }
+        let t = labels.ahead.as_ref().expect("generated").t;
+        loop {
+            let fraud_due = labels.frauds.next_time();
+            let legit_due = labels.lag.t + labels.window;
+            if fraud_due.min(legit_due) > t {
+                break;
+            }
+            if fraud_due <= legit_due {
+                let (when, p) = labels.frauds.pop().expect("due");
+                let typology = p.typology;
+                emit_label(event, &mut self.label_iso, when, &p, Some(typology));
+                return true;
+            }
+            let mut next = Tx::default();
+            labels.behind.next(&mut next);
+            let old = std::mem::replace(&mut labels.lag, next);
+            if old.fraud.is_none() {
+                let p = Pending {
+                    transaction: old.id,
+                    user: old.user,
+                    made: old.t,
+                    typology: 0,
+                };
+                emit_label(event, &mut self.label_iso, legit_due, &p, None);
+                return true;
+            }
+        }
+        self.tx = labels.ahead.take().expect("generated");
+        if let Some((typology, _)) = self.tx.fraud {
+            let confirmed = self.tx.confirmed.unwrap_or(self.tx.t);
+            labels.frauds.schedule(
+                confirmed.min(self.tx.t + labels.window),
+                Pending {
+                    transaction: self.tx.id,
+                    user: self.tx.user,
+                    made: self.tx.t,
+                    typology,
+                },
+            );
+        }
+        self.emit_transaction(event, false);
+        true
+    }
+
+    fn gauges(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("entities", self.main.population.known() as f64),
+            ("campaigns", self.main.campaigns.under_way as f64),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Config;
+    use serde_json::json;
+
+    fn config(seed: u64, options: serde_json::Value, shard: (u64, u64)) -> Config {
+        let mut o = super::super::options::tests::defaults();
+        for (k, v) in options.as_object().expect("an object") {
+            o[k] = v.clone();
+        }
+        serde_json::from_value(json!({
+            "seed": seed, "start": 1_740_787_200.0, "rate": 1.0 / 0.275,
+            "shard_index": shard.0, "shard_count": shard.1, "options": o, "phases": []
+        }))
+        .expect("a config")
+    }
+
+    fn run(c: &Config, n: usize) -> Vec<(f64, Vec<crate::record::Value>)> {
+        let mut s = FraudStream::new(c).unwrap();
+        let mut e = Event::default();
+        (0..n)
+            .map(|_| {
+                assert!(s.next(&mut e));
+                (e.time, e.row.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_config_same_events_and_time_order() {
+        let c = config(3, json!({}), (0, 1));
+        let a = run(&c, 3000);
+        assert_eq!(a, run(&c, 3000));
+        assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+
+    #[test]
+    fn shards_have_disjoint_cardholders() {
+        let users = |shard| -> std::collections::HashSet<String> {
+            run(&config(3, json!({}), shard), 2000)
+                .into_iter()
+                .map(|(_, row)| match &row[1] {
+                    crate::record::Value::Str(s) => s.clone(),
+                    _ => unreachable!(),
+                })
+                .collect()
+        };
+        assert!(users((0, 2)).is_disjoint(&users((1, 2))));
+    }
+
+    #[test]
+    fn delayed_labels_follow_their_transactions() {
+        let c = config(
+            5,
+            json!({"label_mode": "delayed", "dispute_window_days": 0.01, "label_delay_median_days": 0.002, "fraud_probability": 0.1}),
+            (0, 1),
+        );
+        let mut s = FraudStream::new(&c).unwrap();
+        let mut e = Event::default();
+        let (mut last, mut labels, mut fraud) = (0.0, 0, 0);
+        for _ in 0..20_000 {
+            assert!(s.next(&mut e));
+            assert!(e.time >= last);
+            last = e.time;
+            if e.stream == 1 {
+                labels += 1;
+                let made = e.labeled_time.unwrap();
+                assert!(e.time >= made && e.time <= made + 0.01 * DAY + 1e-6);
+                fraud += (e.label == Some("1")) as u32;
+            } else {
+                assert_eq!(e.label, None);
+            }
+        }
+        assert!(
+            labels > 5000 && fraud > 100,
+            "{labels} labels, {fraud} fraud"
+        );
+    }
+
+    #[test]
+    #[ignore]
+    fn bench_default_options() {
+        let c = config(1, json!({}), (0, 1));
+        let mut s = FraudStream::new(&c).unwrap();
+        let mut e = Event::default();
+        let projection = crate::projection::Projection::all(super::super::fields::TRANSACTION);
+        let mut out = Vec::new();
+        let started = std::time::Instant::now();
+        let n = 1_000_000;
+        for _ in 0..n {
+            s.next(&mut e);
+            out.clear();
+            projection.write(&e.row, &mut out);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{:.0} events/s, {} cardholders",
+            n as f64 / secs,
+            s.main.population.known()
+        );
+    }
+}
+
+#[cfg(test)]
+mod shares {
+    use super::*;
+    use serde_json::json;
+
+    /// Fraud share of each typology on its own: campaigns keep the expected share.
+    #[test]
+    fn every_typology_keeps_its_share_of_fraud() {
+        for typology in [
+            "stolen_card",
+            "account_takeover",
+            "new_account",
+            "compromised_merchant",
+        ] {
+            let mut o = super::super::options::tests::defaults();
+            o["fraud_probability"] = json!(0.02);
+            o["high_value_fraud_probability"] = json!(1.0);
+            o["users"] = json!(300);
+            o["typology_mix"] = json!({ typology: 1.0 });
+            let c: Config = serde_json::from_value(json!({
+                "seed": 2, "start": 1_740_787_200.0, "rate": 0.05, "options": o, "phases": []
+            }))
+            .unwrap();
+            let mut t = Transactions::new(
+                &c,
+                &c.typed_options().unwrap(),
+                Arc::new(Shared::new(&c.rng(), 200)),
+                None,
+            )
+            .unwrap();
+            let mut tx = Tx::default();
+            let (mut n, mut fraud) = (0u64, 0u64);
+            while tx.t < c.start + 40.0 * DAY {
+                t.next(&mut tx);
+                if tx.t > c.start + 10.0 * DAY {
+                    n += 1;
+                    fraud += tx.fraud.is_some() as u64;
+                }
+            }
+            let share = fraud as f64 / n as f64;
+            println!("{typology}: {share:.4}");
+            assert!((share - 0.02).abs() < 0.006, "{typology}: {share}");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+"""Options of the fraud scenario and its drift presets."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from streamsim.config import Allowed, Probability
+from streamsim.parameters import DriftPreset, ScenarioOptions
+from streamsim.scenarios.fraud.world import HIGH_VALUE_TYPOLOGIES
+
+MIX_HELP = (
+    "comma-separated TYPOLOGY=WEIGHT pairs, typologies among "
+    + ", ".join(HIGH_VALUE_TYPOLOGIES)
+    + " (others 0)"
+)
+
+
+class TypologyMix(BaseModel):
+    """Relative weights of the high-value fraud typologies; typologies left out weigh 0.
+
+    >>> str(TypologyMix.model_validate("stolen_card=3, account_takeover=1"))
+    'stolen_card=3,account_takeover=1'
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stolen_card: float = Field(0.0, ge=0)
+    account_takeover: float = Field(0.0, ge=0)
+    new_account: float = Field(0.0, ge=0)
+    compromised_merchant: float = Field(0.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs: dict[str, Any] = {}
+            for part in value.split(","):
+                if not part.strip():
+                    continue
+                name, sep, weight = part.partition("=")
+                if not sep:
+                    raise ValueError(f"expected {MIX_HELP}")
+                pairs[name.strip()] = weight.strip()
+            value = pairs
+        if isinstance(value, dict):
+            for name in value:
+                if name not in HIGH_VALUE_TYPOLOGIES:
+                    hint = (
+                        " (its share is 1 - high_value_fraud_probability)" if name == "card_testing" else ""
+                    )
+                    raise ValueError(f"unknown typology {name!r}{hint}; expected {MIX_HELP}")
+        return value
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> TypologyMix:
+        if sum(self.weights().values()) <= 0:
+            raise ValueError("expected at least one positive weight")
+        return self
+
+    def weights(self) -> dict[str, float]:
+        return {name: float(getattr(self, name)) for name in HIGH_VALUE_TYPOLOGIES}
+
+    def __str__(self) -> str:
+        return ",".join(f"{name}={weight:g}" for name, weight in self.weights().items() if weight)
+
+
+DEFAULT_MIX = TypologyMix(stolen_card=0.6, account_takeover=0.15, new_account=0.1, compromised_merchant=0.15)
+BACK_TO_NORMAL = {"fraud_probability": 0.01, "typology_mix": DEFAULT_MIX.weights()}
+
+
+class FraudOptions(ScenarioOptions):
+    """Options of the fraud scenario (the original producer's names and defaults come first)."""
+
+    group_title = "Fraud scenario"
+    drift_presets: ClassVar[dict[str, DriftPreset]] = {
+        "card-testing-to-account-takeover": DriftPreset(
+            "A card-testing wave from day 1 (60% of fraud are probes and cash-outs), then from day 4 "
+            "fraudsters move on to account takeover over two days.",
+            (
+                {"name": "card-testing-wave", "at": "+1d", "set": {"high_value_fraud_probability": 0.4}},
+                {
+                    "name": "account-takeover",
+                    "at": "+4d",
+                    "how": "gradual",
+                    "width": "2d",
+                    "set": {
+                        "high_value_fraud_probability": 0.95,
+                        "typology_mix": {
+                            "stolen_card": 0.25,
+                            "account_takeover": 0.6,
+                            "new_account": 0.05,
+                            "compromised_merchant": 0.1,
+                        },
+                    },
+                },
+            ),
+        ),
+        "holiday-season": DriftPreset(
+            "From day 7, over three days, the holiday season: cardholders travel three times as often "
+            "and use new devices (gifts), fraud doubles with more new-account fraud; back to normal "
+            "from day 21.",
+            (
+                {
+                    "name": "holidays",
+                    "at": "+7d",
+                    "how": "gradual",
+                    "width": "3d",
+                    "set": {
+                        "fraud_probability": 0.02,
+                        "trips_per_year": 9.0,
+                        "device_changes_per_year": 3.0,
+                        "typology_mix": {
+                            "stolen_card": 0.5,
+                            "account_takeover": 0.15,
+                            "new_account": 0.25,
+                            "compromised_merchant": 0.1,
+                        },
+                    },
+                },
+                {
+                    "name": "after-holidays",
+                    "at": "+21d",
+                    "how": "gradual",
+                    "width": "3d",
+                    "set": {**BACK_TO_NORMAL, "trips_per_year": 3.0, "device_changes_per_year": 0.7},
+                },
+            ),
+        ),
+        "merchant-breach": DriftPreset(
+            "From day 2 to day 16, a wave of merchant data breaches: most fraud starts at compromised "
+            "merchants and the fraud rate doubles. Victims are hit one to seven days after shopping at a "
+            "breached merchant, so this fraud builds up over the first week and fades over the week after.",
+            (
+                {
+                    "name": "breaches",
+                    "at": "+2d",
+                    "set": {
+                        "fraud_probability": 0.02,
+                        "typology_mix": {
+                            "stolen_card": 0.2,
+                            "account_takeover": 0.05,
+                            "compromised_merchant": 0.75,
+                        },
+                    },
+                },
+                {"name": "breaches-contained", "at": "+16d", "set": BACK_TO_NORMAL},
+            ),
+        ),
+    }
+
+    fraud_probability: Probability = Field(
+        0.01,
+        description="Share of transactions that are fraudulent. Fraud comes in campaigns whose number "
+        "is set so that this is the expected share.",
+    )
+    account_age_days_limit: int = Field(
+        5,
+        ge=0,
+        le=100,
+        description="Age of the oldest accounts at the start, in years (the original option's name); "
+        "accounts are opened uniformly over that span.",
+        json_schema_extra={"metavar": "YEARS", "drift": False},
+    )
+    merchant_id_limit: int = Field(
+        200,
+        ge=1,
+        le=100_000_000,
+        description="Number of distinct merchants (merchant_1 .. merchant_N).",
+        json_schema_extra={"metavar": "N", "drift": False},
+    )
+    cvv_provided_missing_probability: Probability = Field(
+        0.05,
+        description="Probability that the CVV is missing (legitimate transactions mostly recover it; "
+        "card testing, stolen and cloned cards remove it more often).",
+    )
+    billing_address_match_missing_probability: Probability = Field(
+        0.1,
+        description="Probability of a billing address mismatch (mostly corrected for legitimate "
+        "transactions; more frequent with card testing, stolen and cloned cards).",
+    )
+    high_value_fraud_probability: Probability = Field(
+        0.8,
+        description="Share of fraudulent transactions from the high-value typologies, split by "
+        "--typology-mix; the rest is card testing: bursts of tiny amounts, often followed by a "
+        "high-value cash-out.",
+    )
+    users: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000_000,
+        description="Cardholders at the start (new accounts open over time). Default: rate x 86,400 / 2, "
+        "so that a cardholder makes two transactions a day on average.",
+        json_schema_extra={"metavar": "N", "drift": False},
+    )
+    typology_mix: Annotated[TypologyMix, Allowed(MIX_HELP)] = Field(
+        DEFAULT_MIX,
+        description="Relative weights of the high-value typologies within the high-value share of fraud.",
+        json_schema_extra={"metavar": "MIX"},
+    )
+    cash_out_probability: Probability = Field(
+        0.6, description="Probability that a card-testing burst ends with a high-value cash-out."
+    )
+    trips_per_year: float = Field(
+        3.0,
+        ge=0,
+        le=365,
+        description="Trips per cardholder per year: 2 to 10 days of purchases in another city, from "
+        "another network.",
+        json_schema_extra={"metavar": "N"},
+    )
+    device_changes_per_year: float = Field(
+        0.7,
+        ge=0,
+        le=365,
+        description="New devices per cardholder per year that replace one of its usual devices.",
+        json_schema_extra={"metavar": "N"},
+    )
+    new_device_probability: Probability = Field(
+        0.005,
+        description="Probability that a legitimate transaction comes, once, from a device the cardholder "
+        "does not own (a shared or borrowed computer).",
+    )
+    account_growth_per_year: float = Field(
+        0.1,
+        ge=0,
+        le=100,
+        description="New accounts opened per year, as a share of the cardholders.",
+        json_schema_extra={"metavar": "SHARE"},
+    )
+    label_mode: Literal["inline", "delayed"] = Field(
+        "inline",
+        description="inline: is_fraud on each transaction (the original). delayed: transactions carry no "
+        "label; label events go to <topic>_labels when the fraud is confirmed, and when the dispute "
+        "window of a legitimate transaction closes.",
+        json_schema_extra={"metavar": "MODE", "drift": False},
+    )
+    label_delay_median_days: float = Field(
+        7.0,
+        gt=0,
+        le=3650,
+        description="Median days from a victim's last fraudulent transaction to the confirmation of the "
+        "fraud (log-normal, bounded by the dispute window).",
+        json_schema_extra={"metavar": "DAYS"},
+    )
+    label_delay_sigma: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="Spread of the confirmation delay: standard deviation of its logarithm.",
+        json_schema_extra={"metavar": "SIGMA"},
+    )
+    dispute_window_days: float = Field(
+        120.0,
+        gt=0,
+        le=3650,
+        description="Days a cardholder has to dispute a transaction: the latest a fraud is confirmed, and "
+        "when a legitimate transaction gets its label.",
+        json_schema_extra={"metavar": "DAYS", "drift": False},
+    )
