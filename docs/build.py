@@ -25,6 +25,7 @@ import yaml
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
+from streamsim.formats.options import FormatOptions
 from streamsim.registry import SINKS, get_scenario, scenarios
 from streamsim.schema import Level
 from streamsim.sinks.memory import ListSink
@@ -177,6 +178,7 @@ def common_blocks() -> dict[str, Callable[..., str]]:
         "field-options": lambda: options_table(FieldOptions),
         "output-options": lambda: options_table(OutputOptions),
         "log-options": lambda: options_table(LogOptions),
+        "format-options": lambda: options_table(FormatOptions),
         "sinks": lambda: "\n".join(f"- `{e.name}`: {e.description}" for e in SINKS.values()),
     }
     for entry in SINKS.values():
@@ -207,6 +209,7 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
+    out[DOCS / "formats.md"] = {"format-options": common_blocks()["format-options"]}
     return out
 
 

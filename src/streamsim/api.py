@@ -15,6 +15,7 @@ from streamsim.config import (
     Value,
     resolve,
 )
+from streamsim.formats.options import FormatOptions, SchemaCommandOptions
 from streamsim.registry import SINKS, get_scenario, scenario_names
 
 if TYPE_CHECKING:
@@ -29,7 +30,13 @@ Groups = list[tuple[type[Options], tuple[str, ...]]]
 
 def run_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
     """Option models of `streamsim run SCENARIO`."""
-    groups: Groups = [(EngineOptions, ()), (FieldOptions, ()), (OutputOptions, ()), (LogOptions, ())]
+    groups: Groups = [
+        (EngineOptions, ()),
+        (FieldOptions, ()),
+        (OutputOptions, ()),
+        (FormatOptions, ()),
+        (LogOptions, ()),
+    ]
     for entry in SINKS.values():
         model = entry.options_model()
         if model is not None:
@@ -45,7 +52,7 @@ def sample_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
 
 def schema_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
     """Option models of `streamsim schema SCENARIO`."""
-    return [(FieldOptions, ()), (scenario_cls.Options, ())]
+    return [(FieldOptions, ()), (SchemaCommandOptions, ()), (scenario_cls.Options, ())]
 
 
 def resolve_for(

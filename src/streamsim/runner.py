@@ -26,6 +26,7 @@ from streamsim.config import (
 )
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
+from streamsim.formats import FormatOptions, Serializer, identity
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import SINKS
@@ -114,6 +115,8 @@ class Plan:
     sink: Sink
     engine: EngineOptions
     logging: LogOptions
+    #: The serializer stage between source and sink (--format); the identity for JSON.
+    serializer: Serializer = identity
 
 
 def new_seed() -> int:
@@ -158,9 +161,25 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
                 f"invalid value for {resolved.sources.get('topic', '--topic')}: {output.topic!r} "
                 f"(its companion topic {topic[:20]}...{topic[-20:]} is longer than 249 characters)"
             ) from None
+    serializer = build_serializer(resolved, scenario, projection, topics)
     if sink is None:
         sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
-    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
+    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), serializer)
+
+
+def build_serializer(
+    resolved: Resolved, scenario: Scenario[Any], projection: Projection, topics: dict[str, str]
+) -> Serializer:
+    """The run's serializer stage (--format); with a Schema Registry, its schemas are registered here."""
+    options = resolved.models.get(FormatOptions)
+    if not isinstance(options, FormatOptions) or options.identity:
+        return identity
+    from streamsim import formats
+
+    names = scenario.stream_names()
+    return formats.build(
+        options, formats.stream_schemas(scenario, projection), [topics.get(n, n) for n in names]
+    )
 
 
 def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
@@ -272,7 +291,7 @@ def _loop(
     streams = p.scenario.stream_names()
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
-    write_batch = p.sink.write_batch
+    write_batch, serialize = p.sink.write_batch, p.serializer
     tally = Tally()
     kinds, label_delay = tally.kinds, tally.label_delays.observe
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
@@ -308,7 +327,7 @@ def _loop(
             n = len(batch)
             if not n:
                 continue
-            write_batch(batch, topics, seq)
+            write_batch(serialize(batch), topics, seq)
             seq += n  # counted as accepted even if a later write fails: the sink has them
             main += batch.main
             if summary.first_time is None:

@@ -43,3 +43,21 @@ def restartable_broker(local_broker: Broker | None) -> Broker:
             "stops and starts the broker: needs the one from infra/kafka, not STREAMSIM_TEST_BOOTSTRAP"
         )
     return local_broker
+
+
+@pytest.fixture(scope="session")
+def schema_registry() -> str:
+    """URL of a real Schema Registry (Confluent API) beside the broker.
+
+    ``STREAMSIM_TEST_SCHEMA_REGISTRY`` names one (for example a Confluent Schema Registry,
+    Karapace or Apicurio's ``/apis/ccompat/v7`` that uses the broker under test). None can
+    be assembled from the package registries these machines reach (see docs/formats.md,
+    "Testing against a real registry"), so without it these tests are skipped.
+    """
+    url = os.environ.get("STREAMSIM_TEST_SCHEMA_REGISTRY")
+    if not url:
+        pytest.skip(
+            "needs a real Schema Registry: set STREAMSIM_TEST_SCHEMA_REGISTRY=http://host:port "
+            "(none can be assembled from PyPI, Maven Central, npm, crates.io, Go modules or Debian here)"
+        )
+    return url.rstrip("/")

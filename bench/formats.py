@@ -1,0 +1,62 @@
+"""Events per second per scenario and value format: JSON (the core's bytes) vs Avro vs Protobuf vs JSON Schema.
+
+Each figure is the full pipeline (generation, projection, JSON, then the serializer stage)
+into the null sink, without a Schema Registry (the wire format adds five bytes and no
+per-event work). ``python -c "from bench import formats; print(formats.markdown(formats.run()))"``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bench.generation import best_rate
+from streamsim import simulate
+from streamsim.formats.options import FORMATS
+from streamsim.registry import scenarios
+from streamsim.sinks.memory import ListSink
+from streamsim.sinks.null import NullSink
+
+START = 1_740_960_000.0  # 2025-03-03T00:00:00Z
+
+
+@dataclass
+class Row:
+    scenario: str
+    rates: dict[str, float] = field(default_factory=dict)  # events/s by format
+    sizes: dict[str, float] = field(default_factory=dict)  # mean value bytes by format
+
+
+def measure(scenario: str, n: int, repeats: int) -> Row:
+    row = Row(scenario)
+    for fmt in FORMATS:
+
+        def pipeline(count: int, fmt: str = fmt) -> None:
+            simulate(scenario, seed=1, start=START, count=count, sink=NullSink(), format=fmt)
+
+        row.rates[fmt] = best_rate(pipeline, n, repeats)
+        memory = ListSink()
+        simulate(scenario, seed=1, start=START, count=1000, sink=memory, format=fmt)
+        row.sizes[fmt] = sum(len(r.value) for r in memory.records) / len(memory.records)
+    return row
+
+
+def run(n: int = 50_000, repeats: int = 3) -> list[Row]:
+    return [measure(name, n, repeats) for name in scenarios()]
+
+
+def markdown(rows: list[Row]) -> str:
+    head = " | ".join(f"{fmt} (events/s)" for fmt in FORMATS)
+    sizes = " | ".join(f"{fmt} bytes/event" for fmt in FORMATS)
+    lines = [
+        f"| scenario | {head} | {sizes} |",
+        "|---|" + "---:|" * (2 * len(FORMATS)),
+    ]
+    for r in rows:
+        rates = " | ".join(f"{r.rates[fmt]:,.0f}" for fmt in FORMATS)
+        size = " | ".join(f"{r.sizes[fmt]:.0f}" for fmt in FORMATS)
+        lines.append(f"| {r.scenario} | {rates} | {size} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown(run()))
