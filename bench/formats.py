@@ -1,4 +1,4 @@
-"""Events per second per scenario and value format: JSON (the core's bytes) vs Avro vs Protobuf vs JSON Schema.
+"""Events per second per scenario and value format: JSON (core bytes), Avro, Protobuf, JSON Schema.
 
 Each figure is the full pipeline (generation, projection, JSON, then the serializer stage)
 into the null sink, without a Schema Registry (the wire format adds five bytes and no

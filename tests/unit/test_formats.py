@@ -113,8 +113,8 @@ def test_standard_and_full_avro_schemas_are_backward_compatible_evolutions_of_cl
         for record in classic_records:
             writer = fastavro.parse_schema(avro_schema(old[record.topic]))
             reader = fastavro.parse_schema(avro_schema(new[record.topic]))
-            decoded = fastavro.schemaless_reader(io.BytesIO(record.value), writer, reader)
-            original = fastavro.schemaless_reader(io.BytesIO(record.value), writer, writer)
+            decoded: Any = fastavro.schemaless_reader(io.BytesIO(record.value), writer, reader)
+            original: Any = fastavro.schemaless_reader(io.BytesIO(record.value), writer, writer)
             assert {k: decoded[k] for k in original} == original
             assert set(decoded) == {f["name"] for f in avro_schema(new[record.topic])["fields"]}
 

@@ -10,7 +10,7 @@ nested messages; enums are strings.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -64,7 +64,7 @@ def message_class(stream: StreamSchema) -> type[Message]:
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file_descriptor(stream))
     descriptor = pool.FindMessageTypeByName(f"{stream.namespace}.{stream.name}")
-    return message_factory.GetMessageClass(descriptor)
+    return cast("type[Message]", message_factory.GetMessageClass(descriptor))
 
 
 def from_dict(cls: type[Message], value: dict[str, Any]) -> Message:
@@ -94,7 +94,8 @@ def message_encoder(stream: StreamSchema) -> Callable[[bytes, str], bytes]:
     cls, loads = message_class(stream), orjson.loads
 
     def encode(value: bytes, topic: str) -> bytes:
-        return from_dict(cls, loads(value)).SerializeToString()
+        data: bytes = from_dict(cls, loads(value)).SerializeToString()
+        return data
 
     return encode
 
@@ -114,4 +115,4 @@ def key_message_class() -> type[Message]:
     message.field.add(name="key", number=1, label=_FD.LABEL_OPTIONAL, type=_FD.TYPE_STRING)
     pool = descriptor_pool.DescriptorPool()
     pool.Add(proto)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("streamsim.Key"))
+    return cast("type[Message]", message_factory.GetMessageClass(pool.FindMessageTypeByName("streamsim.Key")))

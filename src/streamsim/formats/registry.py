@@ -145,7 +145,9 @@ def key_encoder(client: SchemaRegistryClient, fmt: str) -> KeyEncoder:
     return _with_context(pb, lambda key: cls(key=key), MessageField.KEY)
 
 
-def _with_context(serializer: Any, convert: Callable[[Any], Any], field: str) -> Callable[[Any, str], bytes]:
+def _with_context(
+    serializer: Any, convert: Callable[[Any], Any], field: MessageField
+) -> Callable[[Any, str], bytes]:
     contexts: dict[str, SerializationContext] = {}
 
     def encode(value: Any, topic: str) -> bytes:

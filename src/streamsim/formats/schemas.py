@@ -122,7 +122,7 @@ def _select(node: Node, wanted: set[str], prefix: str) -> Node:
 
 
 def record_name(topic: str) -> str:
-    """A record/message name from a topic name: ``transaction_fraud_detection`` -> ``TransactionFraudDetection``.
+    """A record or message name from a topic name, in CamelCase.
 
     >>> record_name("transaction_fraud_detection_labels")
     'TransactionFraudDetectionLabels'
