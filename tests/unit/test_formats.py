@@ -214,3 +214,65 @@ def test_registry_options_are_checked_and_secrets_masked() -> None:
     dump = resolve_for(cls, run_groups(cls), given).dump()
     assert dump["schema_registry_password"] == "***"
     assert "s3cret" not in str(dump)
+
+
+def test_an_unreachable_registry_stops_the_run_at_start() -> None:
+    from infra.kafka import free_port
+
+    from streamsim.errors import RunFailure
+
+    sink = ListSink()
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(RunFailure, match=f"Schema Registry at {url} is not reachable"):
+        simulate("fraud", count=1, format="avro", schema_registry_url=url, sink=sink)
+    assert sink.records == []
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (["--format", "avro"], lambda out: orjson.loads(out)["type"] == "record"),
+        (["--format", "protobuf"], lambda out: "message TransactionFraudDetection {" in out),
+        (["--format", "jsonschema"], lambda out: orjson.loads(out)["title"] == "transaction_fraud_detection"),
+        (
+            ["--label-mode", "delayed", "--stream", "labels", "--format", "avro"],
+            lambda out: orjson.loads(out)["name"] == "TransactionFraudDetectionLabels",
+        ),
+        (
+            ["--label-mode", "delayed", "--stream", "_labels", "--format", "protobuf"],
+            lambda out: "message TransactionFraudDetectionLabels {" in out,
+        ),
+        (
+            ["--label-mode", "delayed", "--stream", "all", "--format", "avro"],
+            lambda out: list(orjson.loads(out)) == ["main", "labels"],
+        ),
+    ],
+)
+def test_schema_command_prints_each_format_and_stream(args: list[str], check: Any) -> None:
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    result = CliRunner().invoke(cli, ["schema", "fraud", *args])
+    assert result.exit_code == 0, result.output
+    assert check(result.output)
+
+
+def test_schema_command_names_the_streams_when_one_is_unknown() -> None:
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    result = CliRunner().invoke(cli, ["schema", "fraud", "--stream", "labels"])
+    assert result.exit_code == 2
+    assert "--stream: 'labels'; this scenario with these options has: main, all" in result.output
+
+
+def test_field_selection_applies_to_every_format() -> None:
+    """--fields shapes the main stream's schema and its encoded values alike."""
+    records = run("eta", count=5, format="avro", fields="trip_id,origin.lat,weather")
+    stream = schemas_of("eta", fields="trip_id,origin.lat,weather")["estimated_time_of_arrival"]
+    assert [f["name"] for f in avro_schema(stream)["fields"]] == ["trip_id", "origin", "weather"]
+    assert [avro_format.decode(r.value, stream) for r in records] == [
+        orjson.loads(r.value) for r in run("eta", count=5, fields="trip_id,origin.lat,weather")
+    ]
