@@ -133,6 +133,21 @@ def stream_sample(scenario: str, stream: str, count: int, **options: Any) -> str
     )
 
 
+def schema_example(scenario: str, fmt: str, *args: str) -> str:
+    """What `streamsim schema SCENARIO --format FMT [--OPTION VALUE...]` prints."""
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    flags = [part for k, v in _options(args).items() for part in _flag(k, v).split(" ", 1)]
+    argv = ["schema", scenario, "--format", fmt, *flags]
+    result = CliRunner().invoke(cli, argv)
+    if result.exit_code != 0:
+        raise SystemExit(f"streamsim {' '.join(argv)} failed: {result.output}")
+    language = "protobuf" if fmt == "protobuf" else "json"
+    return f"```console\n$ streamsim {' '.join(argv)}\n```\n\n```{language}\n{result.output.rstrip()}\n```"
+
+
 def _flag(name: str, value: Any) -> str:
     flag = name.replace("_", "-")
     if isinstance(value, bool):
@@ -209,7 +224,10 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
-    out[DOCS / "formats.md"] = {"format-options": common_blocks()["format-options"]}
+    out[DOCS / "formats.md"] = {
+        "format-options": common_blocks()["format-options"],
+        "schema-example": schema_example,
+    }
     return out
 
 
