@@ -11,6 +11,7 @@ behind the operator's back after start-up.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -64,9 +65,14 @@ def registry_schema(fmt: str, stream: StreamSchema) -> Schema:
         return Schema(orjson.dumps(avro_schema(stream)).decode(), "AVRO")
     if fmt == "jsonschema":
         return Schema(orjson.dumps(json_schema(stream)).decode(), "JSON")
-    from streamsim.formats.schemas import proto_text
+    from streamsim.formats.protobuf import message_class
 
-    return Schema(proto_text(stream), "PROTOBUF")
+    return Schema(_descriptor_text(message_class(stream)), "PROTOBUF")
+
+
+def _descriptor_text(cls: Any) -> str:
+    """A message's ``.proto`` as the Python serializers send it: the FileDescriptorProto in base64."""
+    return base64.standard_b64encode(cls.DESCRIPTOR.file.serialized_pb).decode("ascii")
 
 
 def key_schema(fmt: str) -> Schema:
@@ -74,11 +80,13 @@ def key_schema(fmt: str) -> Schema:
     if fmt == "avro":
         return Schema('"string"', "AVRO")
     if fmt == "jsonschema":
-        return Schema('{"type": "string"}', "JSON")
-    return Schema(_KEY_PROTO, "PROTOBUF")
+        return Schema(KEY_JSON_SCHEMA, "JSON")
+    from streamsim.formats.protobuf import key_message_class
+
+    return Schema(_descriptor_text(key_message_class()), "PROTOBUF")
 
 
-_KEY_PROTO = 'syntax = "proto3";\n\npackage streamsim;\n\nmessage Key {\n  string key = 1;\n}\n'
+KEY_JSON_SCHEMA = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}'
 
 
 def register(client: SchemaRegistryClient, subject: str, schema: Schema, url: str) -> int:
@@ -97,51 +105,58 @@ def register(client: SchemaRegistryClient, subject: str, schema: Schema, url: st
     return schema_id
 
 
-def _serializer_conf(**extra: Any) -> dict[str, Any]:
-    return {"auto.register.schemas": False, "use.latest.version": True, **extra}
+def _serializer_conf(schema_id: int, **extra: Any) -> dict[str, Any]:
+    """The serializers write with the schema registered at start, by id, and never register."""
+    return {"auto.register.schemas": False, "use.schema.id": schema_id, **extra}
 
 
-def value_encoder(client: SchemaRegistryClient, fmt: str, stream: StreamSchema) -> ValueEncoder:
+def value_encoder(
+    client: SchemaRegistryClient, fmt: str, stream: StreamSchema, schema_id: int
+) -> ValueEncoder:
     """A library serializer for one stream's values, as a :data:`ValueEncoder`."""
     loads = orjson.loads
     if fmt == "avro":
         from confluent_kafka.schema_registry.avro import AvroSerializer
 
-        avro = AvroSerializer(client, orjson.dumps(avro_schema(stream)).decode(), conf=_serializer_conf())
+        avro = AvroSerializer(
+            client, orjson.dumps(avro_schema(stream)).decode(), conf=_serializer_conf(schema_id)
+        )
         return _with_context(avro, loads, MessageField.VALUE)
     if fmt == "jsonschema":
         from confluent_kafka.schema_registry.json_schema import JSONSerializer
 
-        js = JSONSerializer(orjson.dumps(json_schema(stream)).decode(), client, conf=_serializer_conf())
+        js = JSONSerializer(
+            orjson.dumps(json_schema(stream)).decode(), client, conf=_serializer_conf(schema_id)
+        )
         return _with_context(js, loads, MessageField.VALUE)
     from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
 
     from streamsim.formats.protobuf import from_dict, message_class
 
     cls = message_class(stream)
-    pb = ProtobufSerializer(cls, client, conf=_serializer_conf(**{"use.deprecated.format": False}))
+    pb = ProtobufSerializer(cls, client, conf=_serializer_conf(schema_id, **{"use.deprecated.format": False}))
     return _with_context(pb, lambda value: from_dict(cls, loads(value)), MessageField.VALUE)
 
 
-def key_encoder(client: SchemaRegistryClient, fmt: str) -> KeyEncoder:
+def key_encoder(client: SchemaRegistryClient, fmt: str, schema_id: int) -> KeyEncoder:
     """A library serializer for message keys (strings)."""
     if fmt == "avro":
         from confluent_kafka.schema_registry.avro import AvroSerializer
 
         return _with_context(
-            AvroSerializer(client, '"string"', conf=_serializer_conf()), str, MessageField.KEY
+            AvroSerializer(client, '"string"', conf=_serializer_conf(schema_id)), str, MessageField.KEY
         )
     if fmt == "jsonschema":
         from confluent_kafka.schema_registry.json_schema import JSONSerializer
 
-        js = JSONSerializer('{"type": "string"}', client, conf=_serializer_conf())
+        js = JSONSerializer(KEY_JSON_SCHEMA, client, conf=_serializer_conf(schema_id))
         return _with_context(js, str, MessageField.KEY)
     from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
 
     from streamsim.formats.protobuf import key_message_class
 
     cls = key_message_class()
-    pb = ProtobufSerializer(cls, client, conf=_serializer_conf(**{"use.deprecated.format": False}))
+    pb = ProtobufSerializer(cls, client, conf=_serializer_conf(schema_id, **{"use.deprecated.format": False}))
     return _with_context(pb, lambda key: cls(key=key), MessageField.KEY)
 
 
@@ -175,12 +190,12 @@ def registry_serializer(
 
             values.append(json_encoder())
             continue
-        register(client, f"{topic}-value", registry_schema(fmt, stream), url)
-        values.append(value_encoder(client, fmt, stream))
+        schema_id = register(client, f"{topic}-value", registry_schema(fmt, stream), url)
+        values.append(value_encoder(client, fmt, stream, schema_id))
     keys: list[KeyEncoder] | None = None
     if options.key_format != "string":
         keys = []
         for topic in topics:
-            register(client, f"{topic}-key", key_schema(options.key_format), url)
-            keys.append(key_encoder(client, options.key_format))
+            schema_id = register(client, f"{topic}-key", key_schema(options.key_format), url)
+            keys.append(key_encoder(client, options.key_format, schema_id))
     return RecordSerializer(values, topics, keys=keys, delimited=fmt in SCHEMA_TYPES)
