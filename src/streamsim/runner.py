@@ -26,7 +26,7 @@ from streamsim.config import (
 )
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
-from streamsim.formats import FormatOptions, Serializer, identity
+from streamsim.formats import FormatOptions, Serializer, closing, identity
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import SINKS
@@ -161,9 +161,9 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
                 f"invalid value for {resolved.sources.get('topic', '--topic')}: {output.topic!r} "
                 f"(its companion topic {topic[:20]}...{topic[-20:]} is longer than 249 characters)"
             ) from None
-    serializer = build_serializer(resolved, scenario, projection, topics)
     if sink is None:
         sink = SINKS[output.sink].load().from_config(resolved, list(topics.values()), scenario)
+    serializer = build_serializer(resolved, scenario, projection, topics)
     return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), serializer)
 
 
@@ -216,7 +216,7 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
     summary = Summary(s.name, s.seed)
     wall0 = time.monotonic()
     guard = stop_on_signals(stop) if install_signals else _nothing()
-    with _observing(p) as observer:
+    with _observing(p) as observer, closing(p.serializer):
         pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
         # Ctrl-C while the sink opens (connecting to a broker) interrupts the start-up (exit 130);
         # from here on it stops the run cleanly.

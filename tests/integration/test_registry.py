@@ -8,8 +8,9 @@ from typing import Any
 
 import orjson
 import pytest
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
+from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -93,8 +94,11 @@ def test_every_stream_round_trips_through_the_registry(
 
 
 def test_a_later_preset_registers_as_a_compatible_new_version(bootstrap: str, schema_registry: str) -> None:
-    """classic first, then standard on the same subject: the registry (BACKWARD by default) accepts it."""
+    """classic, then standard, then full on one subject at BACKWARD compatibility: each is accepted,
+    while a field added without a default is refused (the rule is enforced)."""
     topic = unique_topic("sr-evolve")
+    subject = f"{topic}-value"
+    client = SchemaRegistryClient({"url": schema_registry})
     for preset in ("classic", "standard", "full"):
         simulate(
             "fraud",
@@ -108,5 +112,10 @@ def test_a_later_preset_registers_as_a_compatible_new_version(bootstrap: str, sc
             schema=preset,
             schema_registry_url=schema_registry,
         )
-    client = SchemaRegistryClient({"url": schema_registry})
-    assert len(client.get_versions(f"{topic}-value")) == 3
+        if preset == "classic":
+            client.set_compatibility(subject, "BACKWARD")
+    assert len(client.get_versions(subject)) == 3
+    latest = orjson.loads(client.get_latest_version(subject).schema.schema_str or "{}")
+    latest["fields"].append({"name": "added_without_default", "type": "string"})
+    with pytest.raises(SchemaRegistryError):
+        client.register_schema(subject, Schema(orjson.dumps(latest).decode(), "AVRO"))

@@ -16,7 +16,8 @@ use the Confluent wire format (magic byte 0, 4-byte schema id, payload).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from streamsim.errors import UsageError
@@ -46,6 +47,17 @@ class Serializer(Protocol):
     """The serializer stage of a run: JSON records in, encoded records out."""
 
     def __call__(self, batch: Batch) -> Batch: ...
+
+
+@contextmanager
+def closing(serializer: Serializer) -> Iterator[Serializer]:
+    """Releases what a serializer holds (a Schema Registry client's connections) when the run ends."""
+    try:
+        yield serializer
+    finally:
+        release = getattr(serializer, "close", None)
+        if release is not None:
+            release()
 
 
 def identity(batch: Batch) -> Batch:
@@ -153,11 +165,17 @@ class RecordSerializer:
         *,
         keys: Sequence[KeyEncoder] | None = None,
         delimited: bool = True,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
+        self._on_close = on_close
         self._values = list(values)
         self._keys = list(keys) if keys is not None else None
         self._topics = list(topics)
         self._delimited = delimited
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
 
     def __call__(self, batch: Batch) -> Batch:
         values, keys, topics = self._values, self._keys, self._topics

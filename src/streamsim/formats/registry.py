@@ -179,9 +179,21 @@ def registry_serializer(
     options: FormatOptions, schemas: Sequence[StreamSchema], topics: Sequence[str]
 ) -> Serializer:
     """Registers every stream's schemas now and returns the wire-format serializer of the run."""
-    assert options.schema_registry_url is not None
-    url = options.schema_registry_url
     client = new_client(options)
+    try:
+        return _registered(client, options, schemas, topics)
+    except BaseException:
+        client.close()
+        raise
+
+
+def _registered(
+    client: SchemaRegistryClient,
+    options: FormatOptions,
+    schemas: Sequence[StreamSchema],
+    topics: Sequence[str],
+) -> Serializer:
+    url = options.schema_registry_url or ""
     fmt = options.format
     values: list[ValueEncoder] = []
     for stream, topic in zip(schemas, topics, strict=True):
@@ -198,4 +210,4 @@ def registry_serializer(
         for topic in topics:
             schema_id = register(client, f"{topic}-key", key_schema(options.key_format), url)
             keys.append(key_encoder(client, options.key_format, schema_id))
-    return RecordSerializer(values, topics, keys=keys, delimited=fmt in SCHEMA_TYPES)
+    return RecordSerializer(values, topics, keys=keys, delimited=fmt in SCHEMA_TYPES, on_close=client.close)
