@@ -276,3 +276,14 @@ def test_field_selection_applies_to_every_format() -> None:
     assert [avro_format.decode(r.value, stream) for r in records] == [
         orjson.loads(r.value) for r in run("eta", count=5, fields="trip_id,origin.lat,weather")
     ]
+
+
+def test_a_missing_extra_fails_loudly_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fastavro", None)  # as if fastavro were not installed
+    monkeypatch.delitem(sys.modules, "streamsim.formats.avro", raising=False)
+    with pytest.raises(
+        UsageError, match=r"--format avro needs the formats extra: pip install 'streamsim\[formats\]'"
+    ):
+        simulate("fraud", count=1, format="avro", sink=ListSink())

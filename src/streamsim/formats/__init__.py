@@ -66,7 +66,7 @@ def identity(batch: Batch) -> Batch:
 
 
 def missing_extra(what: str) -> UsageError:
-    return UsageError(f"--format {what} needs the formats extra: {EXTRA_HINT}")
+    return UsageError(f"{what} needs the formats extra: {EXTRA_HINT}")
 
 
 #: Encodes one stream's JSON value into bytes; ``topic`` is where it goes.

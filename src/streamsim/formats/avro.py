@@ -15,7 +15,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
     from streamsim.formats import missing_extra
 
-    raise missing_extra("avro") from None
+    raise missing_extra("--format avro") from None
 
 
 def parsed_schema(stream: StreamSchema) -> Any:

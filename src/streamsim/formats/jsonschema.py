@@ -18,7 +18,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
     from streamsim.formats import missing_extra
 
-    raise missing_extra("jsonschema") from None
+    raise missing_extra("--format jsonschema") from None
 
 
 def validating_encoder(stream: StreamSchema) -> Callable[[bytes, str], bytes]:

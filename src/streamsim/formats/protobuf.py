@@ -22,7 +22,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
     from streamsim.formats import missing_extra
 
-    raise missing_extra("protobuf") from None
+    raise missing_extra("--format protobuf") from None
 
 _FD = descriptor_pb2.FieldDescriptorProto
 _TYPES = {

@@ -28,7 +28,7 @@ try:
     from confluent_kafka.schema_registry.error import SchemaRegistryError
     from confluent_kafka.serialization import MessageField, SerializationContext
 except ModuleNotFoundError:  # pragma: no cover - depends on the installation
-    raise missing_extra("with --schema-registry-url") from None
+    raise missing_extra("--schema-registry-url") from None
 
 log = logging.getLogger("streamsim.formats")
 
