@@ -4,9 +4,9 @@ Uses confluent-kafka's ``SchemaRegistryClient`` and its Avro, Protobuf and JSON 
 serializers, which write the Confluent wire format (magic byte 0, the 4-byte schema id,
 then the payload; Protobuf adds its message indexes). Subjects follow the topic name
 strategy: ``<topic>-value`` (and ``<topic>-key`` with a registry ``--key-format``). Each
-stream's schema is registered once, when the run starts; the serializers then only look
-the registered schema up (``auto.register.schemas`` off), so a run never changes a subject
-behind the operator's back after start-up.
+stream's schema is registered once, when the run starts; the serializers then write with
+that schema's id (``use.schema.id``, ``auto.register.schemas`` off), so a run never changes
+a subject after start-up and its messages carry the schema it started with.
 """
 
 from __future__ import annotations
