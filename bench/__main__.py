@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import generation, memory, soak, startup
+from bench import formats, generation, memory, soak, startup
 from streamsim.runner import BATCH_RECORDS
 
 if TYPE_CHECKING:
@@ -42,13 +42,14 @@ class Settings:
     soak_interval: float
     startup_attempts: int
     kafka_events: int
+    format_events: int
 
     @classmethod
     def choose(cls, quick: bool, long_soak: bool) -> Settings:
         soak_seconds = SOAK_TARGET if long_soak else (20.0 if quick else 60.0)
         if quick:
-            return cls(20_000, 20_000, 1, 100_000, soak_seconds, 10.0 if long_soak else 2.0, 3, 20_000)
-        return cls(300_000, 200_000, 3, 1_000_000, soak_seconds, 10.0, 7, 200_000)
+            return cls(20_000, 20_000, 1, 100_000, soak_seconds, 10.0 if long_soak else 2.0, 3, 20_000, 5_000)
+        return cls(300_000, 200_000, 3, 1_000_000, soak_seconds, 10.0, 7, 200_000, 50_000)
 
 
 def machine() -> str:
@@ -192,6 +193,8 @@ def main() -> None:
 
     print("generation ...", file=sys.stderr)
     rows = generation.run(settings.events, settings.baseline_events, settings.repeats)
+    print("formats ...", file=sys.stderr)
+    format_rows = formats.run(settings.format_events, settings.repeats)
     print("time to first event ...", file=sys.stderr)
     startup_rows = startup.run(settings.startup_attempts)
     print("memory ...", file=sys.stderr)
@@ -248,6 +251,15 @@ CPU microseconds per event (this process, all threads; ratios of CPU time per ev
 Bytes per event (streamsim's events carry more fields than the originals'):
 
 {generation.sizes_markdown(rows)}
+
+## Value formats
+
+The full pipeline into the null sink with each `--format`, {settings.format_events:,} events per
+measurement, without a Schema Registry (its wire format adds five bytes and no per-event work):
+JSON is the core's bytes; Avro, Protobuf and JSON Schema re-encode each record in Python with
+fastavro, protobuf and jsonschema (`bench/formats.py`).
+
+{formats.markdown(format_rows)}
 
 ## Time to first event (target: within {FIRST_EVENT_TARGET} s of start)
 

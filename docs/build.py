@@ -25,6 +25,7 @@ import yaml
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
+from streamsim.formats.options import FormatOptions
 from streamsim.registry import SINKS, get_scenario, scenarios
 from streamsim.schema import Level
 from streamsim.sinks.memory import ListSink
@@ -132,6 +133,21 @@ def stream_sample(scenario: str, stream: str, count: int, **options: Any) -> str
     )
 
 
+def schema_example(scenario: str, fmt: str, *args: str) -> str:
+    """What `streamsim schema SCENARIO --format FMT [--OPTION VALUE...]` prints."""
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    flags = [part for k, v in _options(args).items() for part in _flag(k, v).split(" ", 1)]
+    argv = ["schema", scenario, "--format", fmt, *flags]
+    result = CliRunner().invoke(cli, argv)
+    if result.exit_code != 0:
+        raise SystemExit(f"streamsim {' '.join(argv)} failed: {result.output}")
+    language = "protobuf" if fmt == "protobuf" else "json"
+    return f"```console\n$ streamsim {' '.join(argv)}\n```\n\n```{language}\n{result.output.rstrip()}\n```"
+
+
 def _flag(name: str, value: Any) -> str:
     flag = name.replace("_", "-")
     if isinstance(value, bool):
@@ -177,6 +193,7 @@ def common_blocks() -> dict[str, Callable[..., str]]:
         "field-options": lambda: options_table(FieldOptions),
         "output-options": lambda: options_table(OutputOptions),
         "log-options": lambda: options_table(LogOptions),
+        "format-options": lambda: options_table(FormatOptions),
         "sinks": lambda: "\n".join(f"- `{e.name}`: {e.description}" for e in SINKS.values()),
     }
     for entry in SINKS.values():
@@ -352,6 +369,10 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
     out[DOCS / "extending.md"] = {"example-source": example_source, "example-output": example_output}
     out[DOCS / "python.md"] = {"python": python_snippet, "river-example": river_example}
+    out[DOCS / "formats.md"] = {
+        "format-options": common_blocks()["format-options"],
+        "schema-example": schema_example,
+    }
     return out
 
 

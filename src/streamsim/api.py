@@ -22,6 +22,7 @@ from streamsim.config import (
     resolve,
 )
 from streamsim.errors import UsageError
+from streamsim.formats.options import FormatOptions, SchemaCommandOptions
 from streamsim.registry import SINKS, get_scenario, get_sink, scenario_names
 
 if TYPE_CHECKING:
@@ -36,7 +37,13 @@ Groups = list[tuple[type[Options], tuple[str, ...]]]
 
 def run_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
     """Option models of `streamsim run SCENARIO`."""
-    groups: Groups = [(EngineOptions, ()), (FieldOptions, ()), (OutputOptions, ()), (LogOptions, ())]
+    groups: Groups = [
+        (EngineOptions, ()),
+        (FieldOptions, ()),
+        (OutputOptions, ()),
+        (FormatOptions, ()),
+        (LogOptions, ()),
+    ]
     for entry in SINKS.values():
         model = entry.options_model()
         if model is not None:
@@ -69,7 +76,7 @@ def sample_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
 
 def schema_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
     """Option models of `streamsim schema SCENARIO`."""
-    return [(FieldOptions, ()), (scenario_cls.Options, ())]
+    return [(FieldOptions, ()), (SchemaCommandOptions, ()), (scenario_cls.Options, ())]
 
 
 def resolve_for(

@@ -268,13 +268,11 @@ def _sample(cls: Any, resolved: Any) -> None:
 
 
 def _schema(cls: Any, resolved: Any) -> None:
-    import orjson
+    from streamsim.formats.options import SchemaCommandOptions
+    from streamsim.formats.print import print_schemas
 
-    from streamsim.runner import build_projection
-
-    projection = build_projection(resolved, cls(resolved.get(cls.Options), seed=0, start=0.0))
-    document = projection.json_schema(title=cls.topic, description=cls.description)
-    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    options = resolved.get(SchemaCommandOptions)
+    sys.stdout.buffer.write(print_schemas(cls, resolved, options.format, options.stream))
 
 
 def _config(cls: Any, resolved: Resolved) -> None:
@@ -326,7 +324,13 @@ def _group(name: str, groups: Callable[[Any], Groups], action: Callable[..., Non
 
 _group("run", run_groups, _run, "Stream events of a scenario (unbounded unless a limit is given).")
 _group("sample", sample_groups, _sample, "Print a few events of a scenario as pretty JSON.")
-_group("schema", schema_groups, _schema, "Print the JSON Schema of a scenario's events.")
+_group(
+    "schema",
+    schema_groups,
+    _schema,
+    "Print the schema of a scenario's events: JSON Schema, Avro or Protobuf, of the main stream "
+    "or a companion stream.",
+)
 _group("config", run_groups, _config, "Print the effective configuration of a run as YAML (secrets masked).")
 
 

@@ -26,6 +26,7 @@ from streamsim.config import (
 )
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
+from streamsim.formats import FormatOptions, Serializer, closing, identity
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import get_sink
@@ -117,6 +118,8 @@ class Plan:
     sink: Sink
     engine: EngineOptions
     logging: LogOptions
+    #: The serializer stage between source and sink (--format); the identity for JSON.
+    serializer: Serializer = identity
 
 
 def new_seed() -> int:
@@ -163,7 +166,23 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
             ) from None
     if sink is None:
         sink = get_sink(output.sink).load().from_config(resolved, list(topics.values()), scenario)
-    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
+    serializer = build_serializer(resolved, scenario, projection, topics)
+    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), serializer)
+
+
+def build_serializer(
+    resolved: Resolved, scenario: Scenario[Any], projection: Projection, topics: dict[str, str]
+) -> Serializer:
+    """The run's serializer stage (--format); with a Schema Registry, its schemas are registered here."""
+    options = resolved.models.get(FormatOptions)
+    if not isinstance(options, FormatOptions) or options.identity:
+        return identity
+    from streamsim import formats
+
+    names = scenario.stream_names()
+    return formats.build(
+        options, formats.stream_schemas(scenario, projection), [topics.get(n, n) for n in names]
+    )
 
 
 def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
@@ -202,7 +221,7 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
     wall0 = time.monotonic()
     p.sink.stopping = stop
     guard = stop_on_signals(stop) if install_signals else _nothing()
-    with _observing(p) as observer:
+    with _observing(p) as observer, closing(p.serializer):
         pacer = Pacer(engine.speed, s.start, wait=_waiter(stop, observer), on_idle=p.sink.flush)
         # Ctrl-C while the sink opens (connecting to a broker) interrupts the start-up (exit 130);
         # from here on it stops the run cleanly.
@@ -281,7 +300,7 @@ def _loop(
     streams = p.scenario.stream_names()
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
-    write_batch = p.sink.write_batch
+    write_batch, serialize = p.sink.write_batch, p.serializer
     tally = Tally()
     kinds, label_delay = tally.kinds, tally.label_delays.observe
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
@@ -325,7 +344,7 @@ def _loop(
                 continue
             accepted = p.sink.accepted
             try:
-                write_batch(batch, topics, seq)
+                write_batch(serialize(batch), topics, seq)
             except (WriteInterrupted, RunFailure) as exc:
                 # Part of the batch was accepted: a signal while the sink waited for room, or a
                 # delivery failure; what the sink accepted is counted, the rest was never written.

@@ -1,7 +1,8 @@
-"""A real Kafka broker for the whole test session.
+"""A real Kafka broker (and, for the format tests, a real Schema Registry) for the whole test session.
 
 Started from infra/kafka (assembled from Maven Central on first use), or an
-existing cluster named by ``STREAMSIM_TEST_BOOTSTRAP``.
+existing cluster named by ``STREAMSIM_TEST_BOOTSTRAP``; the registry from
+infra/schema_registry, or the one named by ``STREAMSIM_TEST_SCHEMA_REGISTRY``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from infra import schema_registry as schema_registry_infra
 from infra.kafka import Broker, broker
 
 from kafka_support import SCRAM_PASSWORD, SCRAM_USER
@@ -56,3 +58,23 @@ def secure_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
         yield started
     finally:
         broker.stop(home)
+
+
+@pytest.fixture(scope="session")
+def schema_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real Schema Registry with the Confluent API, beside the broker.
+
+    Apicurio Registry, assembled from Maven Central by infra/schema_registry (in-memory
+    storage, started on a free port for the session and stopped at its end), or the one
+    named by ``STREAMSIM_TEST_SCHEMA_REGISTRY``.
+    """
+    url = os.environ.get("STREAMSIM_TEST_SCHEMA_REGISTRY")
+    if url:
+        yield url.rstrip("/")
+        return
+    home: Path = tmp_path_factory.mktemp("schema-registry")
+    started = schema_registry_infra.start(home, port=0, tied=True)
+    try:
+        yield started.url
+    finally:
+        schema_registry_infra.stop(home)
