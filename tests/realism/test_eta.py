@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -232,13 +232,13 @@ def _rainy_days(region: str, years: int) -> tuple[list[float], float]:
         fields="timestamp,weather",
     ).events
     zone = ZoneInfo(REGIONS[region].time_zone)
-    wet: dict[object, bool] = defaultdict(bool)
+    wet: dict[date, bool] = defaultdict(bool)
     for e in events:
         day = datetime.fromisoformat(e["timestamp"]).astimezone(zone).date()
         wet[day] |= e["weather"] in WET
     per_month = [0.0] * 12
     for day, rained in wet.items():
-        per_month[day.month - 1] += rained / years  # type: ignore[attr-defined]
+        per_month[day.month - 1] += rained / years
     return per_month, statistics.mean(e["weather"] in BAD for e in events)
 
 
@@ -254,7 +254,7 @@ def test_rain_falls_on_the_normal_number_of_rainy_days(region: str) -> None:
 
 def test_rain_comes_in_long_spells_on_rainy_days(houston_year: list[Json]) -> None:
     zone = ZoneInfo(REGIONS["houston"].time_zone)
-    by_day: dict[object, list[bool]] = defaultdict(list)
+    by_day: dict[date, list[bool]] = defaultdict(list)
     for e in houston_year:
         by_day[datetime.fromisoformat(e["timestamp"]).astimezone(zone).date()].append(e["weather"] in WET)
     rainy = [statistics.mean(wet) for wet in by_day.values() if any(wet)]
@@ -307,15 +307,11 @@ def test_shards_share_the_weather() -> None:
 
 def _oracle(e: Json) -> float:
     """The travel time the exposed factors explain (what a perfect model of them predicts)."""
-    return max(
-        60.0,
-        e["debug_free_flow_travel_time_seconds"]
-        * e["debug_corridor_factor"]
-        * e["debug_traffic_factor"]
-        * e["debug_weather_factor"]
-        * e["debug_driver_factor"]
-        + e["debug_incident_delay_seconds"],
-    )
+    factors = ("debug_corridor_factor", "debug_traffic_factor", "debug_weather_factor", "debug_driver_factor")
+    seconds = float(e["debug_free_flow_travel_time_seconds"])
+    for name in factors:
+        seconds *= float(e[name])
+    return max(60.0, seconds + float(e["debug_incident_delay_seconds"]))
 
 
 def test_travel_time_error_grows_with_trip_length(week: list[Json]) -> None:

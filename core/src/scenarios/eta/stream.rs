@@ -503,6 +503,10 @@ mod tests {
             .iter()
             .position(|f| *f == "debug_corridor_factor")
             .unwrap();
+        let concept = super::super::fields::MAIN
+            .iter()
+            .position(|f| *f == "concept_id")
+            .unwrap();
         let (mut before, mut on_corridor) = (0, 0);
         for e in &events {
             let Value::Float(factor) = e.row[corridor] else {
@@ -511,10 +515,10 @@ mod tests {
             if e.time < switch {
                 before += 1;
                 assert_eq!((factor, e.phase), (1.0, 0));
-                assert_eq!(e.row[corridor + 1], Value::Static("base"));
+                assert_eq!(e.row[concept], Value::Static("base"));
             } else {
                 assert_eq!(e.phase, 1);
-                assert_eq!(e.row[corridor + 1], Value::Static("new-highway"));
+                assert_eq!(e.row[concept], Value::Static("new-highway"));
                 assert!(factor == 1.0 || factor == 0.7);
                 on_corridor += usize::from(factor == 0.7);
             }
@@ -525,6 +529,14 @@ mod tests {
             on_corridor > 0 && on_corridor < after / 3,
             "{on_corridor} of {after}"
         );
+    }
+
+    #[test]
+    fn residual_widens_with_trip_length_and_congestion() {
+        let short = residual_sigma(300.0, 1.0);
+        let long = residual_sigma(3600.0, 1.0);
+        assert!((0.08..0.1).contains(&short) && (0.12..0.15).contains(&long));
+        assert!((residual_sigma(3600.0, 2.0) / long - 1.5).abs() < 1e-9);
     }
 
     #[test]

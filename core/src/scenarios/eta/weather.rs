@@ -159,7 +159,7 @@ impl WeatherRegime {
         let mut cumulative = vec![[0.0; 6]; 576];
         let mut shares = vec![[0.0; 6]; 576];
         let mut rainy_day = [0.0; 12];
-        for month in 0..12 {
+        for (month, rainy_share) in rainy_day.iter_mut().enumerate() {
             // More bad weather in months with more rainy days; the yearly mean is the option.
             let bad = (bad_probability * seasons.rainy[month] / mean_rainy).min(0.9);
             let high = seasons.month_high[month];
@@ -198,15 +198,14 @@ impl WeatherRegime {
             let p = seasons.rainy[month]
                 .max(wet_mean / MAX_WET_SHARE)
                 .clamp(0.0, 1.0);
-            rainy_day[month] = p;
+            *rainy_share = p;
             for rainy in [false, true] {
                 let clouds = if rainy {
                     0.6
                 } else {
                     0.25 + 0.3 * seasons.rainy[month]
                 };
-                for hour in 0..24 {
-                    let w = bad_by_hour[hour];
+                for (hour, w) in bad_by_hour.iter().enumerate() {
                     let fog_share = w[2];
                     let mut wet = [0.0; 3];
                     if rainy && p > 0.0 {
@@ -422,5 +421,40 @@ mod tests {
         let share = bad as f64 / steps as f64;
         assert!((share - 0.1).abs() < 0.03, "{share}");
         assert!(steps / spells > 8, "spells of {} steps", steps / spells);
+    }
+
+    #[test]
+    fn rain_falls_on_the_normal_number_of_rainy_days() {
+        let region = builtin("london").unwrap();
+        let seasons = Seasons::of(&region.climate);
+        let regime = WeatherRegime::of(&seasons, 0.1);
+        let mut clock = RegionClock::new(&region.time_zone).unwrap();
+        let start = 1_735_689_600.0;
+        let years = 4;
+        let mut w = Weather::start(start, &regime, &seasons, &mut clock, Rng::new(5));
+        let mut days = std::collections::BTreeMap::new();
+        let (mut wet, mut steps) = (0, 0);
+        for k in 1..(4 * 24 * 365 * years) {
+            let t = start + k as f64 * STEP;
+            w.advance(t, &regime, &seasons, &mut clock);
+            assert!(w.rainy_day || !is_wet(w.condition), "rain on a dry day");
+            let day = (clock.local(t) / 86400.0).floor() as i64;
+            *days.entry(day).or_insert(false) |= is_wet(w.condition);
+            wet += usize::from(is_wet(w.condition));
+            steps += 1;
+        }
+        let per_year = days.values().filter(|&&r| r).count() as f64 / years as f64;
+        let normal: f64 = region.climate.rainy_days.iter().sum();
+        assert!(
+            (per_year / normal - 1.0).abs() < 0.12,
+            "{per_year} vs {normal}"
+        );
+        // A rainy day is wet for hours, not a passing shower.
+        let hours = wet as f64 / 4.0 / (per_year * years as f64);
+        assert!(
+            (4.0..12.0).contains(&hours),
+            "{hours} h of rain a rainy day"
+        );
+        assert!(steps > 0);
     }
 }
