@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -20,6 +20,14 @@ from streamsim.timeutil import parse_time
 from support import START, Json, run_in_memory
 
 BAD = {"Rain", "Heavy Rain", "Fog", "Thunderstorm"}
+WET = {"Rain", "Heavy Rain", "Thunderstorm"}
+#: Mean days with rain per month, January first: NOAA NCEI 1991-2020 normals for Bush
+#: Intercontinental (days with at least 0.01 in) and Met Office 1991-2020 averages for Heathrow
+#: (days with at least 1 mm), as in the region tables (sources in docs/scenarios/eta.md).
+RAINY_DAYS = {
+    "houston": (10.0, 8.8, 8.8, 7.3, 8.6, 10.0, 9.1, 8.5, 8.4, 7.7, 7.6, 9.6),
+    "london": (11.1, 9.4, 8.8, 9.0, 8.0, 7.9, 7.7, 8.3, 8.2, 10.4, 10.9, 10.4),
+}
 
 
 class Box(NamedTuple):
@@ -212,6 +220,53 @@ def test_rainy_months_get_more_rain() -> None:
     assert bad_share("2025-07-05T00:00:00Z") > 0.2 > 0.02 > bad_share("2025-01-05T00:00:00Z")
 
 
+def _rainy_days(region: str, years: int) -> tuple[list[float], float]:
+    """Days with rain per month (mean over the years) and the share of time in bad weather."""
+    events = run_in_memory(
+        "eta",
+        seed=12,
+        start="2025-01-01T00:00:00Z",
+        duration=f"{365 * years}d",
+        rate=0.001,
+        region=region,
+        fields="timestamp,weather",
+    ).events
+    zone = ZoneInfo(REGIONS[region].time_zone)
+    wet: dict[date, bool] = defaultdict(bool)
+    for e in events:
+        day = datetime.fromisoformat(e["timestamp"]).astimezone(zone).date()
+        wet[day] |= e["weather"] in WET
+    per_month = [0.0] * 12
+    for day, rained in wet.items():
+        per_month[day.month - 1] += rained / years
+    return per_month, statistics.mean(e["weather"] in BAD for e in events)
+
+
+@pytest.mark.parametrize("region", ["houston", "london"])
+def test_rain_falls_on_the_normal_number_of_rainy_days(region: str) -> None:
+    per_month, bad = _rainy_days(region, years=5)
+    normals = RAINY_DAYS[region]
+    # Rain used to fall on about 20 days a month at the same 10% of the time in bad weather.
+    assert all(abs(days - normal) < 3.5 for days, normal in zip(per_month, normals, strict=True)), per_month
+    assert sum(per_month) == pytest.approx(sum(normals), rel=0.1)
+    assert bad == pytest.approx(0.1, abs=0.02)  # the share of time in bad weather is unchanged
+
+
+def test_rain_comes_in_long_spells_on_rainy_days(houston_year: list[Json]) -> None:
+    zone = ZoneInfo(REGIONS["houston"].time_zone)
+    by_day: dict[date, list[bool]] = defaultdict(list)
+    for e in houston_year:
+        by_day[datetime.fromisoformat(e["timestamp"]).astimezone(zone).date()].append(e["weather"] in WET)
+    rainy = [statistics.mean(wet) for wet in by_day.values() if any(wet)]
+    # A rainy day has hours of rain, not a passing shower: about a third of it is wet.
+    assert 0.2 < statistics.mean(rainy) < 0.5
+    spells: dict[int, list[float]] = defaultdict(list)
+    for e in houston_year:
+        if e["weather"] == "Rain":
+            spells[e["weather_state_id"]].append(_time(e))
+    assert statistics.mean(max(ts) - min(ts) for ts in spells.values() if len(ts) > 1) > 1.5 * 3600
+
+
 @pytest.mark.parametrize("region", ["houston", "sydney"])
 def test_monthly_temperatures_track_the_normals(region: str, houston_year: list[Json]) -> None:
     events = houston_year if region == "houston" else _year(region)
@@ -245,6 +300,61 @@ def test_shards_share_the_weather() -> None:
     assert len(common) > 50
     assert all(weather[0][step] == weather[1][step] for step in common)
     assert {e["driver_id"] for e in shards[0]}.isdisjoint({e["driver_id"] for e in shards[1]})
+
+
+# -- travel time ---------------------------------------------------------------------------
+
+
+def _oracle(e: Json) -> float:
+    """The travel time the exposed factors explain (what a perfect model of them predicts)."""
+    factors = ("debug_corridor_factor", "debug_traffic_factor", "debug_weather_factor", "debug_driver_factor")
+    seconds = float(e["debug_free_flow_travel_time_seconds"])
+    for name in factors:
+        seconds *= float(e[name])
+    return max(60.0, seconds + float(e["debug_incident_delay_seconds"]))
+
+
+def test_travel_time_error_grows_with_trip_length(week: list[Json]) -> None:
+    def oracle_mae(lo: float, hi: float) -> float:
+        errors = [
+            abs(e["simulated_actual_travel_time_seconds"] - _oracle(e)) for e in week if lo <= _oracle(e) < hi
+        ]
+        assert len(errors) > 2000
+        return float(statistics.mean(errors))
+
+    short, medium, long = oracle_mae(0, 600), oracle_mae(1200, 1800), oracle_mae(2700, 1e9)
+    # It used to be a flat +-60 s (a 30 s MAE at any length).
+    assert 20 < short < 45 and medium > 3 * short and long > 8 * short
+    # Relative error grows too, with congestion (outliers aside).
+    ape = [
+        (abs(e["simulated_actual_travel_time_seconds"] / _oracle(e) - 1), e["debug_traffic_factor"])
+        for e in week
+        if e["delay_cause"] is None
+    ]
+    assert 0.06 < statistics.mean(a for a, _ in ape) < 0.15
+    jammed = statistics.mean(a for a, traffic in ape if traffic >= 1.6)
+    assert jammed > 1.2 * statistics.mean(a for a, traffic in ape if traffic <= 1.1)
+
+
+def test_travel_time_residual_is_right_skewed_with_rare_outliers(week: list[Json]) -> None:
+    residuals = [e["simulated_actual_travel_time_seconds"] - _oracle(e) for e in week]
+    assert statistics.mean(residuals) > statistics.median(residuals) + 5
+    ratios = [e["simulated_actual_travel_time_seconds"] / _oracle(e) for e in week if _oracle(e) > 300]
+    assert statistics.median(ratios) == pytest.approx(1.0, abs=0.01)
+    assert sum(r > 1.35 for r in ratios) > 1.5 * sum(r < 1 / 1.35 for r in ratios)
+    causes = [e["delay_cause"] for e in week]
+    assert statistics.mean(c == "detour" for c in causes) == pytest.approx(0.008, abs=0.003)
+    assert statistics.mean(c == "pickup_wait" for c in causes) == pytest.approx(0.007, abs=0.003)
+    detours = [
+        e["simulated_actual_travel_time_seconds"] / _oracle(e) for e in week if e["delay_cause"] == "detour"
+    ]
+    assert 1.25 < statistics.median(detours) < 1.55
+    waits = [
+        e["simulated_actual_travel_time_seconds"] - _oracle(e)
+        for e in week
+        if e["delay_cause"] == "pickup_wait"
+    ]
+    assert 180 < statistics.median(waits) < 420
 
 
 # -- incidents -----------------------------------------------------------------------------

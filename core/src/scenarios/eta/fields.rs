@@ -35,6 +35,7 @@ pub const MAIN: &[&str] = &[
     "incident_id",
     "debug_free_flow_travel_time_seconds",
     "debug_corridor_factor",
+    "delay_cause",
     "concept_id",
     "drift_phase",
 ];
@@ -53,6 +54,7 @@ pub const COMPLETED: &[&str] = &[
     "incident_id",
     "debug_free_flow_travel_time_seconds",
     "debug_corridor_factor",
+    "delay_cause",
     "concept_id",
     "drift_phase",
 ];

@@ -57,7 +57,25 @@ const RIDER_SKEW: f64 = 1.6;
 const PICKUP_SECONDS: (f64, f64) = (120.0, 600.0);
 const RATING_WEIGHT: f64 = 0.01; // a rating moves 1% of the way to each new star
 const TRAFFIC_NOISE: f64 = 0.15; // trip-to-trip variation of the congestion a route meets
+/// What the factors do not explain (signals, parking, the driver's choices): the trip takes
+/// exp(e) times the factors' time, e ~ Normal(0, sigma) with sigma RESIDUAL_SIGMA.0 +
+/// RESIDUAL_SIGMA.1 x ln(1 + minutes / 5), wider by RESIDUAL_CONGESTION per unit of traffic
+/// factor above 1. About 9% of the time on a 5-minute trip, 13% on an hour's.
+const RESIDUAL_SIGMA: (f64, f64) = (0.07, 0.025);
+const RESIDUAL_CONGESTION: f64 = 0.5;
+/// Outliers: a detour (the driver leaves the planned route: +20-60% of the time) or a wait at
+/// the pick-up (the rider is late: +2-8 minutes), each on this share of trips.
+const DETOUR_SHARE: f64 = 0.008;
+const DETOUR_EXTRA: (f64, f64) = (0.2, 0.6);
+const PICKUP_WAIT_SHARE: f64 = 0.007;
+const PICKUP_WAIT_SECONDS: (f64, f64) = (120.0, 480.0);
 pub const COMPLETED_STREAM: usize = 1;
+
+/// Spread of the log residual of a trip whose factors give `seconds` under `traffic`.
+fn residual_sigma(seconds: f64, traffic: f64) -> f64 {
+    (RESIDUAL_SIGMA.0 + RESIDUAL_SIGMA.1 * (seconds / 300.0).ln_1p())
+        * (1.0 + RESIDUAL_CONGESTION * (traffic - 1.0).max(0.0))
+}
 
 #[inline]
 fn round2(x: f64) -> f64 {
@@ -93,6 +111,7 @@ struct Completed {
     incident_id: Option<String>,
     free_flow: i64,
     corridor: f64,
+    delay_cause: Option<&'static str>,
     concept: &'static str,
     phase: u32,
 }
@@ -217,6 +236,7 @@ impl EtaStream {
         event.push(c.incident_id);
         event.push(c.free_flow);
         event.push(c.corridor);
+        event.push(c.delay_cause);
         event.push(c.concept);
         event.push(c.phase as i64);
     }
@@ -288,10 +308,20 @@ impl EtaStream {
         let shown_rating = (rating * 10.0).round() / 10.0;
         let driver_factor = round2(driver.speed * (1.0 - (shown_rating - 4.5) * 0.05));
         let weather_factor = self.weather.factor;
-        let actual = ((free_flow * traffic * weather_factor * driver_factor * corridor_factor
-            + incident_delay as f64
-            + r.uniform(-60.0, 60.0)) as i64)
-            .max(60);
+        let factors = free_flow * traffic * weather_factor * driver_factor * corridor_factor;
+        let sigma = residual_sigma(factors, traffic);
+        let mut actual = factors * (sigma * r.gauss(0.0, 1.0)).exp() + incident_delay as f64;
+        let u = r.random();
+        let delay_cause = if u < DETOUR_SHARE {
+            actual += factors * r.uniform(DETOUR_EXTRA.0, DETOUR_EXTRA.1);
+            Some("detour")
+        } else if u < DETOUR_SHARE + PICKUP_WAIT_SHARE {
+            actual += r.uniform(PICKUP_WAIT_SECONDS.0, PICKUP_WAIT_SECONDS.1);
+            Some("pickup_wait")
+        } else {
+            None
+        };
+        let actual = (actual as i64).max(60);
         let pickup = PICKUP_SECONDS.0 + (PICKUP_SECONDS.1 - PICKUP_SECONDS.0) * r.random();
         // The rider rates the trip: stars around the driver's quality.
         let quality = driver.quality as f64;
@@ -330,6 +360,7 @@ impl EtaStream {
                     incident_id: incident_id.clone(),
                     free_flow: free_flow_seconds,
                     corridor: corridor_factor,
+                    delay_cause,
                     concept,
                     phase: self.drift.phase,
                 },
@@ -373,6 +404,7 @@ impl EtaStream {
         event.push(incident_id);
         event.push(free_flow_seconds);
         event.push(corridor_factor);
+        event.push(delay_cause);
         event.push(concept);
         event.push(self.drift.phase as i64);
     }
@@ -471,6 +503,10 @@ mod tests {
             .iter()
             .position(|f| *f == "debug_corridor_factor")
             .unwrap();
+        let concept = super::super::fields::MAIN
+            .iter()
+            .position(|f| *f == "concept_id")
+            .unwrap();
         let (mut before, mut on_corridor) = (0, 0);
         for e in &events {
             let Value::Float(factor) = e.row[corridor] else {
@@ -479,10 +515,10 @@ mod tests {
             if e.time < switch {
                 before += 1;
                 assert_eq!((factor, e.phase), (1.0, 0));
-                assert_eq!(e.row[corridor + 1], Value::Static("base"));
+                assert_eq!(e.row[concept], Value::Static("base"));
             } else {
                 assert_eq!(e.phase, 1);
-                assert_eq!(e.row[corridor + 1], Value::Static("new-highway"));
+                assert_eq!(e.row[concept], Value::Static("new-highway"));
                 assert!(factor == 1.0 || factor == 0.7);
                 on_corridor += usize::from(factor == 0.7);
             }
@@ -493,6 +529,14 @@ mod tests {
             on_corridor > 0 && on_corridor < after / 3,
             "{on_corridor} of {after}"
         );
+    }
+
+    #[test]
+    fn residual_widens_with_trip_length_and_congestion() {
+        let short = residual_sigma(300.0, 1.0);
+        let long = residual_sigma(3600.0, 1.0);
+        assert!((0.08..0.1).contains(&short) && (0.12..0.15).contains(&long));
+        assert!((residual_sigma(3600.0, 2.0) / long - 1.5).abs() < 1e-9);
     }
 
     #[test]

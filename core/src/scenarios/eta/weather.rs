@@ -1,10 +1,14 @@
 //! Regional weather over event time: one state per region, shared by every trip and shard.
 //!
-//! The condition is a semi-Markov chain stepped every 15 minutes of event time: each
-//! condition lasts a geometric spell (a few hours of clear sky, an hour of heavy rain...),
-//! then the next one is drawn so that, in the long run, each condition holds for its target
-//! share of the time in that month and hour. Those shares come from the region's rainy-day
-//! normals and `bad_weather_probability`. Temperature follows the monthly normals with a
+//! Two processes nest. Each local day is rainy or dry, a two-state Markov chain with
+//! persistence (wet days tend to follow wet days) whose long-run share of rainy days is the
+//! region's rainy-day normal for the month. Within the day, the condition is a semi-Markov
+//! chain stepped every 15 minutes of event time: each condition lasts a geometric spell (a few
+//! hours of clear sky, three hours of rain...), then the next one is drawn so that, in the long
+//! run, each condition holds its target share of the time in that month and hour. Rain, heavy
+//! rain and thunderstorms fall on rainy days only, in a few long spells, so the share of time in
+//! bad weather (`bad_weather_probability`, spread over the months by the rainy-day normals)
+//! comes from the right number of rainy days. Temperature follows the monthly normals with a
 //! daily cycle, a slowly wandering anomaly (warm and cold spells), and cooler, flatter days
 //! under rain.
 
@@ -26,8 +30,19 @@ const RAIN: usize = 2;
 const HEAVY_RAIN: usize = 3;
 const THUNDERSTORM: usize = 5;
 pub const STEP: f64 = 900.0;
-/// Mean length of a spell of each condition, hours.
-const SPELL_HOURS: [f64; 6] = [8.0, 5.0, 2.0, 0.75, 3.0, 1.0];
+/// Mean length of a spell of each condition on a dry day and on a rainy day, hours: dry
+/// spells are shorter on rainy days, so that the rain of a rainy day comes in a few spells of
+/// a few hours and a rainy day seldom stays dry.
+const SPELL_HOURS: [[f64; 6]; 2] = [
+    [8.0, 5.0, 3.0, 1.0, 3.0, 1.0],
+    [2.0, 2.0, 3.0, 1.0, 2.0, 1.0],
+];
+/// Persistence of rainy days: lag-1 correlation of the daily rainy/dry chain, so that
+/// P(rainy | rainy yesterday) = p + RAIN_PERSISTENCE (1 - p) and P(rainy | dry) = p (1 - RAIN_PERSISTENCE).
+const RAIN_PERSISTENCE: f64 = 0.35;
+/// At most this share of a rainy day is wet; more bad weather than that makes more rainy days.
+const MAX_WET_SHARE: f64 = 0.6;
+
 /// Travel-time multipliers of each condition, drawn once per spell (FHWA road weather figures).
 const FACTORS: [Option<(f64, f64)>; 6] = [
     None,
@@ -43,8 +58,8 @@ const DAYS_IN_MONTH: [f64; 12] = [
     31.0, 28.25, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
 ];
 
-fn leave(condition: usize) -> f64 {
-    (STEP / (SPELL_HOURS[condition] * 3600.0)).min(1.0)
+fn leave(condition: usize, rainy_day: bool) -> f64 {
+    (STEP / (SPELL_HOURS[usize::from(rainy_day)][condition] * 3600.0)).min(1.0)
 }
 
 fn is_wet(condition: usize) -> bool {
@@ -118,13 +133,20 @@ impl Seasons {
     }
 }
 
-/// Transition tables for one `bad_weather_probability`, per (month, local hour).
+/// Transition tables for one `bad_weather_probability`, per day kind (dry, rainy), month and
+/// local hour.
 #[derive(Debug, Clone)]
 pub struct WeatherRegime {
-    /// Next-condition weights, cumulated: `[month * 24 + hour][condition]`.
+    /// Long-run share of rainy days in each month.
+    pub rainy_day: [f64; 12],
+    /// Next-condition weights, cumulated: `[(rainy * 12 + month) * 24 + hour][condition]`.
     cumulative: Vec<[f64; 6]>,
-    /// Long-run share of each condition.
+    /// Long-run share of each condition on that kind of day.
     shares: Vec<[f64; 6]>,
+}
+
+fn table_index(rainy_day: bool, month: usize, hour: usize) -> usize {
+    (usize::from(rainy_day) * 12 + month) * 24 + hour
 }
 
 impl WeatherRegime {
@@ -134,9 +156,10 @@ impl WeatherRegime {
             m if m > 0.0 => m,
             _ => 1.0,
         };
-        let mut cumulative = Vec::with_capacity(288);
-        let mut shares = Vec::with_capacity(288);
-        for month in 0..12 {
+        let mut cumulative = vec![[0.0; 6]; 576];
+        let mut shares = vec![[0.0; 6]; 576];
+        let mut rainy_day = [0.0; 12];
+        for (month, rainy_share) in rainy_day.iter_mut().enumerate() {
             // More bad weather in months with more rainy days; the yearly mean is the option.
             let bad = (bad_probability * seasons.rainy[month] / mean_rainy).min(0.9);
             let high = seasons.month_high[month];
@@ -156,36 +179,68 @@ impl WeatherRegime {
             };
             let split = [0.6, 0.15, fog, thunder];
             let split_total: f64 = split.iter().sum();
-            let clouds = 0.25 + 0.5 * seasons.rainy[month];
-            for hour in 0..24 {
+            // Long-run shares by hour of rain, heavy rain, fog and thunderstorm.
+            let mut bad_by_hour = [[0.0; 4]; 24];
+            for (hour, out) in bad_by_hour.iter_mut().enumerate() {
                 let m = [1.0, 1.0, fog_by_hour[hour], thunder_by_hour[hour]];
                 let w: Vec<f64> = (0..4)
                     .map(|i| bad * split[i] / split_total * m[i])
                     .collect();
                 let sum: f64 = w.iter().sum();
-                let bad_here = sum.min(0.95);
-                let scale = if bad_here > 0.0 { bad_here / sum } else { 0.0 };
-                let good = 1.0 - bad_here;
-                let share = [
-                    good * (1.0 - clouds),
-                    good * clouds,
-                    w[0] * scale,
-                    w[1] * scale,
-                    w[2] * scale,
-                    w[3] * scale,
-                ];
-                // Spells of condition s last 1/leave(s) steps: enter in proportion to share * leave.
-                let mut cum = [0.0; 6];
-                let mut total = 0.0;
-                for s in 0..6 {
-                    total += share[s] * leave(s);
-                    cum[s] = total;
+                let scale = if sum > 0.0 { sum.min(0.95) / sum } else { 0.0 };
+                for i in 0..4 {
+                    out[i] = w[i] * scale;
                 }
-                cumulative.push(cum);
-                shares.push(share);
+            }
+            let wet_mean = bad_by_hour.iter().map(|w| w[0] + w[1] + w[3]).sum::<f64>() / 24.0;
+            // Rain falls on the normal's share of days, or on more if the option asks for
+            // more wet hours than rainy days can hold.
+            let p = seasons.rainy[month]
+                .max(wet_mean / MAX_WET_SHARE)
+                .clamp(0.0, 1.0);
+            *rainy_share = p;
+            for rainy in [false, true] {
+                let clouds = if rainy {
+                    0.6
+                } else {
+                    0.25 + 0.3 * seasons.rainy[month]
+                };
+                for (hour, w) in bad_by_hour.iter().enumerate() {
+                    let fog_share = w[2];
+                    let mut wet = [0.0; 3];
+                    if rainy && p > 0.0 {
+                        let total = (w[0] + w[1] + w[3]) / p;
+                        let room = (0.95 - fog_share).max(0.0);
+                        let scale = if total > room { room / total } else { 1.0 };
+                        wet = [w[0], w[1], w[3]].map(|x| x / p * scale);
+                    }
+                    let good = 1.0 - fog_share - wet.iter().sum::<f64>();
+                    let share = [
+                        good * (1.0 - clouds),
+                        good * clouds,
+                        wet[0],
+                        wet[1],
+                        fog_share,
+                        wet[2],
+                    ];
+                    // Spells of condition s last 1/leave(s) steps: enter in proportion to share * leave.
+                    let mut cum = [0.0; 6];
+                    let mut total = 0.0;
+                    for s in 0..6 {
+                        total += share[s] * leave(s, rainy);
+                        cum[s] = total;
+                    }
+                    let i = table_index(rainy, month, hour);
+                    cumulative[i] = cum;
+                    shares[i] = share;
+                }
             }
         }
-        WeatherRegime { cumulative, shares }
+        WeatherRegime {
+            rainy_day,
+            cumulative,
+            shares,
+        }
     }
 }
 
@@ -208,6 +263,9 @@ pub struct Weather {
     pub spell: i64,
     pub temperature: f64,
     anomaly: f64,
+    /// Whether the current local day is a rainy one, and which day it is.
+    pub rainy_day: bool,
+    day: i64,
 }
 
 impl Weather {
@@ -228,12 +286,16 @@ impl Weather {
             spell: 0,
             temperature: 0.0,
             anomaly: 0.0,
+            rainy_day: false,
+            day: 0,
         };
         let step = (t / STEP).floor() * STEP;
         let local = clock.local(step);
         let (month, _) = clock.calendar(local);
         let hour = weekday_hour(local).1;
-        let share = &regime.shares[month * 24 + hour];
+        w.day = (local / 86400.0).floor() as i64;
+        w.rainy_day = w.rng.random() < regime.rainy_day[month];
+        let share = &regime.shares[table_index(w.rainy_day, month, hour)];
         let mut cum = [0.0; 6];
         let mut total = 0.0;
         for s in 0..6 {
@@ -260,11 +322,29 @@ impl Weather {
             let step = self.next_step;
             self.next_step = step + STEP;
             let local = clock.local(step);
+            let (month, _) = clock.calendar(local);
+            let hour = weekday_hour(local).1;
+            let day = (local / 86400.0).floor() as i64;
+            if day != self.day {
+                self.day = day;
+                let p = regime.rainy_day[month];
+                let chance = if self.rainy_day {
+                    p + RAIN_PERSISTENCE * (1.0 - p)
+                } else {
+                    p * (1.0 - RAIN_PERSISTENCE)
+                };
+                self.rainy_day = self.rng.random() < chance;
+                if !self.rainy_day && is_wet(self.condition) {
+                    // The rain of yesterday ends at midnight: draw a dry condition.
+                    let cum = &regime.cumulative[table_index(false, month, hour)];
+                    let condition = bisect(cum, self.rng.random() * cum[5]);
+                    self.enter(condition, step);
+                }
+            }
             let u = self.rng.random();
-            let leave = leave(self.condition);
+            let leave = leave(self.condition, self.rainy_day);
             if u < leave {
-                let (month, _) = clock.calendar(local);
-                let cum = &regime.cumulative[month * 24 + weekday_hour(local).1];
+                let cum = &regime.cumulative[table_index(self.rainy_day, month, hour)];
                 // Reuse the uniform: below `leave` it is uniform on [0, leave).
                 let condition = bisect(cum, u / leave * cum[5]);
                 if condition != self.condition {
@@ -341,5 +421,40 @@ mod tests {
         let share = bad as f64 / steps as f64;
         assert!((share - 0.1).abs() < 0.03, "{share}");
         assert!(steps / spells > 8, "spells of {} steps", steps / spells);
+    }
+
+    #[test]
+    fn rain_falls_on_the_normal_number_of_rainy_days() {
+        let region = builtin("london").unwrap();
+        let seasons = Seasons::of(&region.climate);
+        let regime = WeatherRegime::of(&seasons, 0.1);
+        let mut clock = RegionClock::new(&region.time_zone).unwrap();
+        let start = 1_735_689_600.0;
+        let years = 4;
+        let mut w = Weather::start(start, &regime, &seasons, &mut clock, Rng::new(5));
+        let mut days = std::collections::BTreeMap::new();
+        let (mut wet, mut steps) = (0, 0);
+        for k in 1..(4 * 24 * 365 * years) {
+            let t = start + k as f64 * STEP;
+            w.advance(t, &regime, &seasons, &mut clock);
+            assert!(w.rainy_day || !is_wet(w.condition), "rain on a dry day");
+            let day = (clock.local(t) / 86400.0).floor() as i64;
+            *days.entry(day).or_insert(false) |= is_wet(w.condition);
+            wet += usize::from(is_wet(w.condition));
+            steps += 1;
+        }
+        let per_year = days.values().filter(|&&r| r).count() as f64 / years as f64;
+        let normal: f64 = region.climate.rainy_days.iter().sum();
+        assert!(
+            (per_year / normal - 1.0).abs() < 0.12,
+            "{per_year} vs {normal}"
+        );
+        // A rainy day is wet for hours, not a passing shower.
+        let hours = wet as f64 / 4.0 / (per_year * years as f64);
+        assert!(
+            (4.0..12.0).contains(&hours),
+            "{hours} h of rain a rainy day"
+        );
+        assert!(steps > 0);
     }
 }

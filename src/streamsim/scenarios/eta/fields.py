@@ -18,6 +18,7 @@ OUTCOME_FIELDS = (
     "incident_id",
     "debug_free_flow_travel_time_seconds",
     "debug_corridor_factor",
+    "delay_cause",
 )
 COMPLETED_STREAM = "completed"
 
@@ -134,6 +135,15 @@ FIELDS = [
         "Ground truth: corridor multiplier applied (--corridor-travel-time-factor on corridor trips, "
         "else 1).",
         Level.FULL,
+    ),
+    FieldSpec(
+        "delay_cause",
+        "string",
+        "Ground truth: an outlier delay the factors do not explain, a detour (+20-60%) or a wait "
+        "at the pick-up (+2-8 min), or null.",
+        Level.FULL,
+        enum=("detour", "pickup_wait"),
+        nullable=True,
     ),
 ]
 _SPECS = {spec.path: spec for spec in FIELDS}
