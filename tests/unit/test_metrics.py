@@ -17,6 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from streamsim import simulate
+from streamsim import __version__
 from streamsim.config import EngineOptions, LogOptions
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import Record
@@ -121,7 +122,7 @@ def test_counters_move_with_the_events(running: tuple[subprocess.Popen[str], int
 
 
 def _run_labels() -> dict[str, str]:
-    return {"scenario": "fraud", "shard": "0/1", "sink": "file", "speed": "realtime", "version": "0.1.0"}
+    return {"scenario": "fraud", "shard": "0/1", "sink": "file", "speed": "realtime", "version": __version__}
 
 
 class ScrapingSink(ListSink):
