@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from streamsim import simulate
-from streamsim import __version__
+from streamsim import __version__, simulate
 from streamsim.config import EngineOptions, LogOptions
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import Record
