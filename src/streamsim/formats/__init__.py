@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from streamsim.errors import UsageError
 from streamsim.formats.options import FORMATS, SCHEMA_FORMATS, FormatOptions
 from streamsim.formats.schemas import StreamSchema
+from streamsim.source import RecordBatch
 
 if TYPE_CHECKING:
     from streamsim._core import RecordTuple
@@ -75,7 +76,7 @@ ValueEncoder = Callable[[bytes, str], bytes]
 KeyEncoder = Callable[[str, str], bytes]
 
 
-class EncodedBatch:
+class EncodedBatch(RecordBatch):
     """A :class:`~streamsim.source.Batch` of encoded records.
 
     ``lines()`` (what the stdout and file sinks write) frames binary values with
@@ -83,43 +84,17 @@ class EncodedBatch:
     JSON values stay one per line.
     """
 
-    __slots__ = ("_delimited", "_records", "main", "size")
+    __slots__ = ("_delimited",)
 
     def __init__(self, records: list[RecordTuple], delimited: bool) -> None:
-        self._records = records
+        super().__init__(records)
         self._delimited = delimited
-        self.main = sum(1 for r in records if r[0] == 0)
-        self.size = sum(len(r[6]) for r in records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    @property
-    def last_time(self) -> float | None:
-        return self._records[-1][4] if self._records else None
-
-    def records(self) -> list[RecordTuple]:
-        return self._records
 
     def lines(self, stream: int | None = None) -> bytes:
-        values = [r[6] for r in self._records if stream is None or r[0] == stream]
-        if self._delimited:
-            return b"".join(varint(len(value)) + value for value in values)
-        return b"".join(value + b"\n" for value in values)
-
-    def last_value(self, stream: int) -> bytes | None:
-        return next((r[6] for r in reversed(self._records) if r[0] == stream), None)
-
-    def tally(self) -> list[tuple[int, str, str | None, int, int]]:
-        counts: dict[tuple[int, str, str | None], list[int]] = {}
-        for stream, _, event_type, label, _, _, value, _ in self._records:
-            kind = counts.setdefault((stream, event_type, label), [0, 0])
-            kind[0] += 1
-            kind[1] += len(value)
-        return [(*key, n, size) for key, (n, size) in counts.items()]
-
-    def label_delays(self) -> list[float]:
-        return [r[4] - r[5] for r in self._records if r[5] is not None]
+        if not self._delimited:
+            return super().lines(stream)
+        values = [r[6] for r in self.records() if stream is None or r[0] == stream]
+        return b"".join(varint(len(value)) + value for value in values)
 
 
 def varint(n: int) -> bytes:
