@@ -49,7 +49,7 @@ class Settings:
         soak_seconds = SOAK_TARGET if long_soak else (20.0 if quick else 60.0)
         if quick:
             return cls(20_000, 20_000, 1, 100_000, soak_seconds, 10.0 if long_soak else 2.0, 3, 20_000, 5_000)
-        return cls(300_000, 200_000, 3, 1_000_000, soak_seconds, 10.0, 7, 200_000, 50_000)
+        return cls(300_000, 200_000, 3, 1_000_000, soak_seconds, 10.0, 7, 200_000, 20_000)
 
 
 def machine() -> str:
