@@ -12,10 +12,12 @@ stream, run with the given scenario options (values in YAML syntax).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -217,12 +219,19 @@ def example_output(name: str) -> str:
     return f"```console\n$ python docs/examples/{name}.py\n{out.rstrip()}\n```"
 
 
+#: Blocks made by real runs against a Kafka broker (docs/kafka_samples.py): rewritten only with
+#: `--kafka`, otherwise kept as they are (the integration tests check them against their broker).
+BROKER_BLOCKS = ("consume-sample", "delivery-failure-sample")
+
+
 def render(path: Path, blocks: dict[str, Callable[..., str]]) -> str:
     text = path.read_text()
 
     def replace(match: re.Match[str]) -> str:
         name, *args = match.group("name").split(" ")
         if name not in blocks:
+            if name in BROKER_BLOCKS:
+                return match.group(0)
             raise SystemExit(f"{path}: unknown generated block {name!r}")
         return f"{match.group(1)}{blocks[name](*args)}\n{match.group(3)}"
 
@@ -379,15 +388,52 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if a page is out of date")
+    parser.add_argument(
+        "--kafka",
+        action="store_true",
+        help="also the samples of real Kafka runs (starts a broker from infra/kafka, or uses "
+        "STREAMSIM_TEST_BOOTSTRAP)",
+    )
     args = parser.parse_args()
+    with _broker(args.kafka) as bootstrap:
+        _build(args.check, bootstrap)
+
+
+@contextlib.contextmanager
+def _broker(wanted: bool) -> Iterator[str | None]:
+    """A Kafka broker's address for the samples that need one (None when not wanted)."""
+    for folder in (DOCS.parent, DOCS):  # infra.kafka, and kafka_samples beside this script
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
+    given = os.environ.get("STREAMSIM_TEST_BOOTSTRAP")
+    if not wanted or given:
+        yield given if wanted else None
+        return
+    import tempfile
+
+    from infra.kafka import broker
+
+    with tempfile.TemporaryDirectory() as home:
+        started = broker.start(Path(home), port=0, tied=True)
+        try:
+            yield started.bootstrap
+        finally:
+            broker.stop(Path(home))
+
+
+def _build(check: bool, bootstrap: str | None) -> None:
     stale = []
     for path, blocks in pages().items():
+        if bootstrap is not None and path.name == "kafka.md":
+            import kafka_samples  # beside this script
+
+            blocks = {**blocks, **kafka_samples.blocks(bootstrap)}
         if not path.exists():
             stale.append(f"{path} is missing")
             continue
         new = render(path, blocks)
         if new != path.read_text():
-            if args.check:
+            if check:
                 stale.append(f"{path} is out of date")
             else:
                 path.write_text(new)
