@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 import yaml
 
+from streamsim.chaos import ChaosOptions
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
@@ -221,6 +222,11 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
+    out[DOCS / "chaos.md"] = {
+        "chaos-options": lambda: options_table(ChaosOptions),
+        "example-source": example_source,
+        "example-output": example_output,
+    }
     out[DOCS / "extending.md"] = {"example-source": example_source, "example-output": example_output}
     return out
 

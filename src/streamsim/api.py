@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from streamsim.chaos import ChaosOptions
 from streamsim.config import (
     EngineOptions,
     FieldOptions,
@@ -34,6 +35,7 @@ def run_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
         model = entry.options_model()
         if model is not None:
             groups.append((model, ()))
+    groups.append((ChaosOptions, ()))
     groups.append((scenario_cls.Options, ()))
     return groups
 

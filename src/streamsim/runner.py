@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from streamsim.chaos import CHAOS_STREAM, Chaos, ChaosOptions
 from streamsim.clock import Pacer
 from streamsim.config import (
     EngineOptions,
@@ -117,6 +118,7 @@ class Plan:
     sink: Sink
     engine: EngineOptions
     logging: LogOptions
+    chaos: Chaos | None = None  # data-quality faults between source and sink (streamsim.chaos)
 
 
 def new_seed() -> int:
@@ -153,6 +155,9 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     scenario = build_scenario(resolved, scenario_cls)
     projection = build_projection(resolved, scenario)
     topics = scenario.topics(output.topic)
+    chaos = build_chaos(resolved, scenario, projection)
+    if chaos is not None:
+        topics[CHAOS_STREAM] = f"{topics[MAIN_STREAM]}_{CHAOS_STREAM}"
     for topic in topics.values():
         try:
             check_topic(topic)
@@ -163,7 +168,16 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
             ) from None
     if sink is None:
         sink = get_sink(output.sink).load().from_config(resolved, list(topics.values()), scenario)
-    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions))
+    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), chaos)
+
+
+def build_chaos(resolved: Resolved, scenario: Scenario[Any], projection: Projection) -> Chaos | None:
+    """The run's chaos stage, or None when every chaos option is off."""
+    options = resolved.models.get(ChaosOptions)
+    if not isinstance(options, ChaosOptions):
+        return None
+    full = resolved.get(FieldOptions).schema_preset == "full"
+    return Chaos.from_options(options, scenario, projection, emit_time=full)
 
 
 def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
@@ -279,6 +293,9 @@ def _loop(
     paced = engine.speed.mode != "max"
     source = p.scenario.source(p.projection)
     streams = p.scenario.stream_names()
+    if p.chaos is not None:
+        source = p.chaos.wrap(source, len(streams), paced=paced, end=end, count=count)
+        streams = [*streams, CHAOS_STREAM]
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
     write_batch = p.sink.write_batch
