@@ -199,3 +199,36 @@ def test_invalid_chaos_value_in_a_drift_phase() -> None:
 def test_options_model_defaults_are_off() -> None:
     assert not ChaosOptions().active
     assert ChaosOptions(schema_change_at="2025-01-01T00:00:00Z").active
+
+
+def test_paced_run_emits_late_events_when_due() -> None:
+    # 1e6 times faster than real time: a few seconds of event time take microseconds.
+    options: dict[str, Any] = {"speed": "1000000", "late_delay_median": "30s", "late_share": 0.2}
+    clean = run("fraud", count=300, speed="1000000")
+    perturbed = run("fraud", count=300, **options)
+    main, manifest = by_stream(perturbed, MAIN_STREAM), by_stream(perturbed, CHAOS_STREAM)
+    assert restore(main, manifest) == by_stream(clean, MAIN_STREAM)
+    records = [r for r in perturbed if r.stream == MAIN_STREAM]
+    entries = [orjson.loads(m) for m in manifest]
+    late = {e["position"] for e in entries}
+    on_time = [(p, r.time) for p, r in enumerate(records) if p not in late]
+    for entry in entries:
+        # A late event goes out when its emit time comes: after the on-time events before it.
+        emitted, position = parse_time(entry["emit_time"]), entry["position"]
+        assert all(t < emitted + 1e-6 for p, t in on_time if p < position)
+        assert all(t >= emitted - 1e-6 for p, t in on_time if p > position)
+
+
+def test_cli_refuses_a_bad_share() -> None:
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", "fraud", "-n", "3", "--late-share", "nan"])
+    assert result.exit_code == 2
+    assert "--late-share" in result.output
+    ok = CliRunner().invoke(
+        cli, ["run", "fraud", "-n", "50", "--speed", "max", "--seed", "1", "--drop-share", "0.5"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert '"kind":"drop"' in ok.output
