@@ -17,6 +17,7 @@ from streamsim.config import (
     resolve,
 )
 from streamsim.registry import SINKS, get_scenario, get_sink, scenario_names
+from streamsim.report import ReportOptions
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,6 +37,7 @@ def run_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
         if model is not None:
             groups.append((model, ()))
     groups.append((ChaosOptions, ()))
+    groups.append((ReportOptions, ()))
     groups.append((scenario_cls.Options, ()))
     return groups
 

@@ -18,11 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
+from pydantic import Field
 
+from streamsim.config import Options
 from streamsim.errors import UsageError
+
+if TYPE_CHECKING:
+    from streamsim.source import Batch
 
 #: Section ids of the page, in order (the tests look for each).
 SECTIONS = ("summary", "volume", "labels", "label-delay", "recurrence", "views", "figures")
@@ -33,6 +38,19 @@ LABEL_TITLE = {
     "eta": "Actual / initial travel time per hour",
     "ecommerce": "Conversion per hour (sessions with a purchase)",
 }
+
+
+class ReportOptions(Options):
+    """The run report: an HTML page of what the run produced."""
+
+    group_title: ClassVar[str] = "Report"
+
+    report: Path | None = Field(
+        None,
+        description="At the end of the run, write an HTML page of plots of what it produced "
+        "(as `streamsim report` does from the output). Needs the report extra.",
+        json_schema_extra={"metavar": "PATH"},
+    )
 
 
 def _hour(t: float) -> int:
@@ -139,6 +157,22 @@ class Observed:
                 session[1] = True
                 self.label_sum[_hour(t)] += 1.0
 
+    def add_value(self, value: bytes) -> None:
+        """Add one serialized record (unreadable ones are counted)."""
+        try:
+            record = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            self.unreadable += 1
+            return
+        if isinstance(record, dict):
+            self.add(record)
+
+    def add_batch(self, batch: Batch) -> None:
+        """Add every record of a batch the run wrote (``--report``)."""
+        add = self.add_value
+        for record in batch.records():
+            add(record[6])
+
 
 def _lines(path: Path) -> Iterator[bytes]:
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -159,13 +193,7 @@ def read(path: Path) -> Observed:
         raise UsageError(f"invalid value for INPUT: {str(path)!r} (no such file or directory)")
     observed = Observed()
     for line in _lines(path):
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            observed.unreadable += 1
-            continue
-        if isinstance(record, dict):
-            observed.add(record)
+        observed.add_value(line)
     if observed.scenario is None:
         raise UsageError(f"invalid value for INPUT: {str(path)!r} (no events of a known scenario found)")
     return observed
@@ -175,7 +203,7 @@ def read(path: Path) -> Observed:
 # Figures
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
@@ -190,7 +218,7 @@ def _pyplot() -> Any:
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    _pyplot().close(fig)
+    pyplot().close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
@@ -216,7 +244,7 @@ def _mark_drift(ax: Any, observed: Observed) -> None:
 
 
 def _volume(observed: Observed) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 2.6))
     hours = sorted(observed.per_hour)
     ax.bar(_dates(hours), [observed.per_hour[h] for h in hours], width=1 / 24, align="edge")
@@ -227,7 +255,7 @@ def _volume(observed: Observed) -> str:
 
 
 def _labels(observed: Observed) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 2.6))
     hours = sorted(h for h in observed.label_n if observed.label_n[h])
     ax.plot(_dates(hours), [observed.label_sum[h] / observed.label_n[h] for h in hours], marker=".")
@@ -240,7 +268,7 @@ def _labels(observed: Observed) -> str:
 def _delays(observed: Observed) -> str | None:
     if not observed.delays:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 2.6))
     hours = [d / 3600 for d in observed.delays]
     ax.hist(hours, bins=60)
@@ -250,7 +278,7 @@ def _delays(observed: Observed) -> str | None:
 
 
 def _recurrence(observed: Observed) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 2.6))
     per_entity = Counter(observed.entities.values())
     xs = sorted(per_entity)
@@ -262,7 +290,7 @@ def _recurrence(observed: Observed) -> str:
 
 
 def _view(observed: Observed) -> str:
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 3))
     if observed.scenario == "fraud":
         for label, name in ((0, "legitimate"), (1, "fraud")):

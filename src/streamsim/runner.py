@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from streamsim.chaos import CHAOS_STREAM, Chaos, ChaosOptions
@@ -30,6 +31,7 @@ from streamsim.events import MAIN_STREAM
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import get_sink
+from streamsim.report import Observed, ReportOptions, pyplot, render
 from streamsim.schema import Projection
 from streamsim.sinks.base import SinkClosed, WriteInterrupted
 from streamsim.timeutil import format_duration, iso_utc
@@ -119,6 +121,8 @@ class Plan:
     engine: EngineOptions
     logging: LogOptions
     chaos: Chaos | None = None  # data-quality faults between source and sink (streamsim.chaos)
+    report: Path | None = None  # --report: the HTML page of what the run wrote (streamsim.report)
+    observed: Observed | None = None  # what the run wrote, aggregated for the report
 
 
 def new_seed() -> int:
@@ -168,7 +172,9 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
             ) from None
     if sink is None:
         sink = get_sink(output.sink).load().from_config(resolved, list(topics.values()), scenario)
-    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), chaos)
+    report = resolved.models.get(ReportOptions)
+    path = report.report if isinstance(report, ReportOptions) else None
+    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), chaos, path)
 
 
 def build_chaos(resolved: Resolved, scenario: Scenario[Any], projection: Projection) -> Chaos | None:
@@ -239,6 +245,9 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
                     summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
                     summary.undelivered = p.sink.undelivered
     log.info("done: %s", summary.line())
+    if p.report is not None and p.observed is not None and p.observed.scenario is not None:
+        p.report.write_text(render(p.observed, f"streamsim report: {s.name} (seed {s.seed})"))
+        log.info("report: wrote %s", p.report)
     written = summary.events - summary.skipped
     if (not summary.complete and not summary.output_closed) or failure is not None:
         raise RunFailure(
@@ -299,6 +308,10 @@ def _loop(
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
     write_batch = p.sink.write_batch
+    if p.report is not None:
+        pyplot()  # fails now, not at the end of the run, without the report extra
+        p.observed = Observed()
+    observe = p.observed.add_batch if p.observed is not None else None
     tally = Tally()
     kinds, label_delay = tally.kinds, tally.label_delays.observe
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
@@ -353,6 +366,8 @@ def _loop(
                 reason = "stopped by signal"
                 break
             seq += n  # counted as accepted even if a later write fails: the sink has them
+            if observe is not None:
+                observe(batch)
             main += batch.main
             if summary.first_time is None:
                 summary.first_time = upcoming

@@ -111,3 +111,20 @@ def test_page_renders_in_chromium(tmp_path: Path) -> None:
         check=True,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_run_writes_the_same_page_from_what_it_saw(tmp_path: Path) -> None:
+    page = tmp_path / "run.html"
+    options: dict[str, Any] = {"count": 2000, "schema": "full", "drop_share": 0.1, "report": page}
+    source = output_of(tmp_path, "fraud", **options)
+    text = page.read_text()
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in text
+    from_output = tmp_path / "read.html"
+    write_report(source, from_output)
+    # Same aggregates, so the same page but for its title.
+    assert (
+        text.split("</title>", 1)[1].split("</h1>", 1)[1]
+        == (from_output.read_text().split("</title>", 1)[1].split("</h1>", 1)[1])
+    )
+    assert "chaos: drop" in text
