@@ -84,6 +84,8 @@ class Observed:
     chaos: Counter[str] = field(default_factory=Counter)
     first: float | None = None
     last: float | None = None
+    _trips: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # eta: awaiting their end
+    _actuals: dict[str, float] = field(default_factory=dict)  # eta: ends read before their requests
 
     def add(self, record: dict[str, Any]) -> None:
         if "transaction_id" in record and "amount" in record:
@@ -103,10 +105,28 @@ class Observed:
             t0, t1 = _time(record["requested_at"]), _time(record.get("timestamp"))
             if t0 is not None and t1 is not None:
                 self.delays.append(t1 - t0)
+                self._phase(t0, record)
+            actual, trip = record.get("simulated_actual_travel_time_seconds"), str(record["trip_id"])
+            if isinstance(actual, int | float):
+                requested = self._trips.pop(trip, None)
+                if requested is None:
+                    self._actuals[trip] = actual  # its request comes later (another file)
+                else:
+                    self._trip(requested[0], requested[1], requested[2], actual)
         elif "kind" in record and "seq" in record:
             self.chaos[str(record["kind"])] += 1
         else:
             self.companions["other"] += 1
+
+    def _trip(self, t: float, initial: float, distance: float, actual: float) -> None:
+        if initial > 0:
+            self._label(t, actual / initial)
+        self.view[(min(int(distance), 59), min(int(actual / 120), 59))] += 1
+
+    def _phase(self, t: float, record: dict[str, Any]) -> None:
+        phase = record.get("drift_phase")
+        if isinstance(phase, int) and (phase not in self.drift or t < self.drift[phase][0]):
+            self.drift[phase] = (t, str(record.get("concept_id", phase)))
 
     def _label(self, t: float, value: float) -> None:
         self.label_sum[_hour(t)] += value
@@ -125,9 +145,7 @@ class Observed:
         entity = record.get(ENTITY[scenario])
         if entity is not None:
             self.entities[str(entity)] += 1
-        phase = record.get("drift_phase")
-        if isinstance(phase, int) and phase not in self.drift:
-            self.drift[phase] = (t, str(record.get("concept_id", phase)))
+        self._phase(t, record)
         if scenario == "fraud":
             if isinstance(record.get("is_fraud"), int):
                 self._label(t, float(record["is_fraud"]))
@@ -137,11 +155,15 @@ class Observed:
         elif scenario == "eta":
             actual = record.get("simulated_actual_travel_time_seconds")
             initial = record.get("initial_estimated_travel_time_seconds")
-            if isinstance(actual, int | float) and isinstance(initial, int | float) and initial > 0:
-                self._label(t, actual / initial)
             distance = record.get("estimated_distance_km")
-            if isinstance(actual, int | float) and isinstance(distance, int | float):
-                self.view[(min(int(distance), 59), min(int(actual / 120), 59))] += 1
+            if not isinstance(initial, int | float) or not isinstance(distance, int | float):
+                return
+            if not isinstance(actual, int | float):  # delayed labels: the trip's end says
+                actual = self._actuals.pop(str(record["trip_id"]), None)
+            if actual is None:
+                self._trips[str(record["trip_id"])] = (t, initial, distance)
+            else:
+                self._trip(t, initial, distance, actual)
         else:
             event_type = str(record.get("event_type"))
             self.view[event_type] += 1
@@ -313,7 +335,11 @@ def _view(observed: Observed) -> str:
         grid = np.zeros((60, 60))
         for (d, a), n in observed.view.items():
             grid[a, d] = n
-        ax.imshow(grid, origin="lower", aspect="auto", extent=(0, 60, 0, 120), cmap="viridis")
+        from matplotlib.colors import LogNorm
+
+        cells = np.ma.masked_equal(grid, 0)
+        image = ax.imshow(cells, origin="lower", aspect="auto", extent=(0, 60, 0, 120), norm=LogNorm())
+        fig.colorbar(image, ax=ax, label="trips")
         ax.set_xlabel("estimated distance (km)")
         ax.set_ylabel("actual travel time (min)")
         ax.set_title("Travel time against distance (trips per cell)")

@@ -44,12 +44,13 @@ def test_every_section_for_every_scenario(tmp_path: Path, scenario: str) -> None
 
 
 def test_delayed_labels_and_drift_are_shown(tmp_path: Path) -> None:
-    source = output_of(
-        tmp_path, "eta", duration="6h", schema="full", label_mode="delayed", drift="rainy-season"
-    )
+    storm = [{"name": "storm", "at": "+3h", "set": {"incident_probability": 0.3}}]
+    source = output_of(tmp_path, "eta", duration="6h", schema="full", label_mode="delayed", drift=storm)
     observed = read(source)
     assert observed.delays and min(observed.delays) > 0
     assert observed.companions["completed"] > 0
+    assert observed.label_n and observed.view  # actual travel times joined from the trips' ends
+    assert len(observed.drift) == 2
     page = tmp_path / "report.html"
     write_report(source, page)
     assert "No delayed labels" not in page.read_text()
