@@ -27,6 +27,7 @@ from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, O
 from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
 from streamsim.registry import SINKS, get_scenario, scenarios
+from streamsim.report import ReportOptions
 from streamsim.schema import Level
 from streamsim.sinks.memory import ListSink
 
@@ -222,6 +223,7 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
+    out[DOCS / "report.md"] = {"report-options": lambda: options_table(ReportOptions)}
     out[DOCS / "chaos.md"] = {
         "chaos-options": lambda: options_table(ChaosOptions),
         "example-source": example_source,

@@ -389,8 +389,10 @@ class ChaosSource:
             else:
                 out.append(record)
             self._seq += 1
-            while len(held) > MAX_HELD:
-                self._release(heapq.heappop(held))
+            while len(held) > MAX_HELD:  # released early: emitted now
+                early = heapq.heappop(held)
+                early.release = min(early.release, t)
+                self._release(early)
         following = self._inner.peek_time()
         if following is None or following >= self._end or (self._count and self._main >= self._count):
             while held:  # the run ends here: everything held goes out now

@@ -232,3 +232,16 @@ def test_cli_refuses_a_bad_share() -> None:
     )
     assert ok.exit_code == 0, ok.output
     assert '"kind":"drop"' in ok.output
+
+
+def test_held_events_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import streamsim.chaos
+
+    monkeypatch.setattr(streamsim.chaos, "MAX_HELD", 3)
+    clean = run("eta", count=500)
+    perturbed = run("eta", count=500, late_share=0.5, late_delay_median="1d")
+    main, manifest = by_stream(perturbed, MAIN_STREAM), by_stream(perturbed, CHAOS_STREAM)
+    assert restore(main, manifest) == by_stream(clean, MAIN_STREAM)
+    late = [orjson.loads(m) for m in manifest]
+    # Released early (a day is longer than the run), each at most 3 late events behind.
+    assert all(parse_time(e["emit_time"]) < parse_time(e["event_time"]) + 86400 for e in late[:-3])
