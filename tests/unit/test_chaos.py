@@ -245,3 +245,16 @@ def test_held_events_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     late = [orjson.loads(m) for m in manifest]
     # Released early (a day is longer than the run), each at most 3 late events behind.
     assert all(parse_time(e["emit_time"]) < parse_time(e["event_time"]) + 86400 for e in late[:-3])
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_manifest_names_the_clean_run_sequence_number(scenario: str) -> None:
+    clean = run(scenario, count=400)
+    perturbed = run(scenario, count=400, drop_share=0.1, late_share=0.1)
+    main = by_stream(clean, MAIN_STREAM)
+    for entry in map(orjson.loads, by_stream(perturbed, CHAOS_STREAM)):
+        record = clean[entry["seq"]]
+        assert record.sequence == entry["seq"] and record.stream == MAIN_STREAM
+        assert record.value == main[entry["index"]]
+        assert entry["event_id"] is not None and f'"{entry["event_id"]}"'.encode() in record.value
+        assert record.key == entry["key"]
