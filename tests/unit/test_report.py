@@ -129,3 +129,20 @@ def test_run_writes_the_same_page_from_what_it_saw(tmp_path: Path) -> None:
         == (from_output.read_text().split("</title>", 1)[1].split("</h1>", 1)[1])
     )
     assert "chaos: drop" in text
+
+
+def test_directory_of_stream_files_in_any_order(tmp_path: Path) -> None:
+    from streamsim.sinks.memory import ListSink
+
+    sink = ListSink()
+    simulate("eta", seed=5, start=START, duration="3h", label_mode="delayed", sink=sink)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    # The companion stream's file is read first: ends of trips before their requests.
+    (folder / "a_completed.jsonl").write_bytes(b"".join(r.value + b"\n" for r in sink.records if r.stream))
+    (folder / "b_trips.jsonl").write_bytes(b"".join(r.value + b"\n" for r in sink.records if not r.stream))
+    together = tmp_path / "all.jsonl"
+    together.write_bytes(b"".join(r.value + b"\n" for r in sink.records))
+    apart, mixed = read(folder), read(together)
+    assert apart.label_n == mixed.label_n and apart.view == mixed.view and apart.delays
+    assert sorted(apart.delays) == sorted(mixed.delays)
