@@ -113,6 +113,8 @@ class Observed:
                     self._actuals[trip] = actual  # its request comes later (another file)
                 else:
                     self._trip(requested[0], requested[1], requested[2], actual)
+        elif "session_id" in record and "ended_reason" in record:
+            self.companions["sessions"] += 1
         elif "kind" in record and "seq" in record:
             self.chaos[str(record["kind"])] += 1
         else:
