@@ -24,11 +24,13 @@ from typing import Any
 import orjson
 import yaml
 
+from streamsim.chaos import ChaosOptions
 from streamsim.config import EngineOptions, FieldOptions, LogOptions, Options, OutputOptions, option_specs
 from streamsim.consume import ConsumeOptions
 from streamsim.events import MAIN_STREAM
 from streamsim.formats.options import FormatOptions
 from streamsim.registry import SINKS, get_scenario, scenarios
+from streamsim.report import ReportOptions
 from streamsim.schema import Level
 from streamsim.sinks.memory import ListSink
 
@@ -376,6 +378,12 @@ def pages() -> dict[Path, dict[str, Callable[..., str]]]:
         "consume-options": lambda: options_table(ConsumeOptions),
     }
     out[DOCS / "metrics.md"] = {"metrics": metrics_table}
+    out[DOCS / "report.md"] = {"report-options": lambda: options_table(ReportOptions)}
+    out[DOCS / "chaos.md"] = {
+        "chaos-options": lambda: options_table(ChaosOptions),
+        "example-source": example_source,
+        "example-output": example_output,
+    }
     out[DOCS / "extending.md"] = {"example-source": example_source, "example-output": example_output}
     out[DOCS / "python.md"] = {"python": python_snippet, "river-example": river_example}
     out[DOCS / "formats.md"] = {

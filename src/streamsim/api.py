@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import orjson
 from pydantic import Field
 
+from streamsim.chaos import ChaosOptions
 from streamsim.config import (
     EngineOptions,
     FieldOptions,
@@ -24,6 +25,7 @@ from streamsim.config import (
 from streamsim.errors import UsageError
 from streamsim.formats.options import FormatOptions, SchemaCommandOptions
 from streamsim.registry import SINKS, get_scenario, get_sink, scenario_names
+from streamsim.report import ReportOptions
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,6 +50,8 @@ def run_groups(scenario_cls: type[Scenario[Any]]) -> Groups:
         model = entry.options_model()
         if model is not None:
             groups.append((model, ()))
+    groups.append((ChaosOptions, ()))
+    groups.append((ReportOptions, ()))
     groups.append((scenario_cls.Options, ()))
     return groups
 

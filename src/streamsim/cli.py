@@ -361,6 +361,27 @@ def _consume_command() -> click.Command:
 cli.add_command(_consume_command())
 
 
+@cli.command("report", context_settings=CONTEXT)
+@click.argument("source", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+def report(source: Path, output: Path) -> None:
+    """Write one self-contained HTML page of plots of a run's output (a JSON Lines file or directory).
+
+    Needs the report extra (matplotlib).
+    """
+    from streamsim.report import write_report
+
+    observed = write_report(source, output)
+    click.echo(f"streamsim: wrote {output} ({observed.events:,} {observed.scenario} events)", err=True)
+
+
 @cli.command("list", context_settings=CONTEXT)
 def list_scenarios() -> None:
     """List scenarios with their default topics."""

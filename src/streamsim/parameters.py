@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from streamsim.chaos import CHAOS_PARAMETERS, split_phase_set
 from streamsim.config import Options
 from streamsim.drift import Phase, check_schedule
 
@@ -66,8 +67,14 @@ class ScenarioOptions(Options):
         if self.drift is None:
             return []
         if isinstance(self.drift, str):
-            return [Phase.model_validate(p) for p in self.drift_presets[self.drift].phases]
-        return list(self.drift)
+            phases = [Phase.model_validate(p) for p in self.drift_presets[self.drift].phases]
+        else:
+            phases = list(self.drift)
+        # Chaos options in a phase drive the chaos stage (streamsim.chaos), not the scenario.
+        return [
+            p.model_copy(update={"set": split_phase_set(p.set)[0]}) if CHAOS_PARAMETERS & p.set.keys() else p
+            for p in phases
+        ]
 
     @model_validator(mode="after")
     def _check_schedule(self) -> ScenarioOptions:

@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from streamsim.chaos import CHAOS_STREAM, Chaos, ChaosOptions
 from streamsim.clock import Pacer
 from streamsim.config import (
     EngineOptions,
@@ -30,6 +32,7 @@ from streamsim.formats import FormatOptions, Serializer, closing, identity
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import get_sink
+from streamsim.report import Observed, ReportOptions, pyplot, render
 from streamsim.schema import Projection
 from streamsim.sinks.base import SinkClosed, WriteInterrupted
 from streamsim.timeutil import format_duration, iso_utc
@@ -120,6 +123,9 @@ class Plan:
     logging: LogOptions
     #: The serializer stage between source and sink (--format); the identity for JSON.
     serializer: Serializer = identity
+    chaos: Chaos | None = None  # data-quality faults between source and sink (streamsim.chaos)
+    report: Path | None = None  # --report: the HTML page of what the run wrote (streamsim.report)
+    observed: Observed | None = None  # what the run wrote, aggregated for the report
 
 
 def new_seed() -> int:
@@ -156,6 +162,9 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     scenario = build_scenario(resolved, scenario_cls)
     projection = build_projection(resolved, scenario)
     topics = scenario.topics(output.topic)
+    chaos = build_chaos(resolved, scenario, projection)
+    if chaos is not None:
+        topics[CHAOS_STREAM] = f"{topics[MAIN_STREAM]}_{CHAOS_STREAM}"
     for topic in topics.values():
         try:
             check_topic(topic)
@@ -167,7 +176,22 @@ def plan(resolved: Resolved, scenario_cls: type[Scenario[Any]], sink: Sink | Non
     if sink is None:
         sink = get_sink(output.sink).load().from_config(resolved, list(topics.values()), scenario)
     serializer = build_serializer(resolved, scenario, projection, topics)
-    return Plan(scenario, projection, topics, sink, engine, resolved.get(LogOptions), serializer)
+    if chaos is not None and serializer is not identity:
+        # Malformed values and the manifest are JSON: faults of other formats are not modelled.
+        raise UsageError("the chaos options (--late-share...) need --format json")
+    report = resolved.models.get(ReportOptions)
+    path = report.report if isinstance(report, ReportOptions) else None
+    return Plan(
+        scenario,
+        projection,
+        topics,
+        sink,
+        engine,
+        resolved.get(LogOptions),
+        serializer,
+        chaos=chaos,
+        report=path,
+    )
 
 
 def build_serializer(
@@ -183,6 +207,15 @@ def build_serializer(
     return formats.build(
         options, formats.stream_schemas(scenario, projection), [topics.get(n, n) for n in names]
     )
+
+
+def build_chaos(resolved: Resolved, scenario: Scenario[Any], projection: Projection) -> Chaos | None:
+    """The run's chaos stage, or None when every chaos option is off."""
+    options = resolved.models.get(ChaosOptions)
+    if not isinstance(options, ChaosOptions):
+        return None
+    full = resolved.get(FieldOptions).schema_preset == "full"
+    return Chaos.from_options(options, scenario, projection, emit_time=full)
 
 
 def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bool = True) -> Summary:
@@ -244,6 +277,9 @@ def execute(p: Plan, *, stop: threading.Event | None = None, install_signals: bo
                     summary.delivered, summary.failed = p.sink.delivered, p.sink.failed
                     summary.undelivered = p.sink.undelivered
     log.info("done: %s", summary.line())
+    if p.report is not None and p.observed is not None and p.observed.scenario is not None:
+        p.report.write_text(render(p.observed, f"streamsim report: {s.name} (seed {s.seed})"))
+        log.info("report: wrote %s", p.report)
     written = summary.events - summary.skipped
     if (not summary.complete and not summary.output_closed) or failure is not None:
         raise RunFailure(
@@ -298,9 +334,16 @@ def _loop(
     paced = engine.speed.mode != "max"
     source = p.scenario.source(p.projection)
     streams = p.scenario.stream_names()
+    if p.chaos is not None:
+        source = p.chaos.wrap(source, len(streams), paced=paced, end=end, count=count)
+        streams = [*streams, CHAOS_STREAM]
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
     write_batch, serialize = p.sink.write_batch, p.serializer
+    if p.report is not None:
+        pyplot()  # fails now, not at the end of the run, without the report extra
+        p.observed = Observed()
+    observe = p.observed.add_batch if p.observed is not None else None
     tally = Tally()
     kinds, label_delay = tally.kinds, tally.label_delays.observe
     publish_at = 0.0  # when to report progress to the observer next (monotonic clock)
@@ -355,6 +398,8 @@ def _loop(
                 reason = "stopped by signal"
                 break
             seq += n  # counted as accepted even if a later write fails: the sink has them
+            if observe is not None:
+                observe(batch)
             main += batch.main
             if summary.first_time is None:
                 summary.first_time = upcoming

@@ -344,6 +344,8 @@ class FileSink(Sink):
         output = resolved.get(OutputOptions)
         assert output.output is not None  # OutputOptions requires it for this sink
         names = scenario.stream_names()
+        # Streams the run adds to the scenario's (the chaos manifest) come after them: <topic>_<name>.
+        names += [topic.removeprefix(f"{topics[0]}_") for topic in topics[len(names) :]]
         specs = scenario.field_specs()
         main = list(build_projection(resolved, scenario).selected)
         sink = cls(
