@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from streamsim.config import Resolved
     from streamsim.events import Record
     from streamsim.scenarios.base import Scenario
+    from streamsim.source import Batch
 
 __all__ = [
     "OFFSET_BEGINNING",
@@ -324,16 +325,26 @@ class KafkaSink(Sink):
             )
 
     def write(self, record: Record) -> None:
+        self._send(record.topic, record.value, record.key, record.time, record.event_type, record.sequence)
+
+    def write_batch(self, batch: Batch, topics: Sequence[str], sequence: int) -> None:
+        # The batch's records go straight to the producer: no Record object per event.
+        send = self._send
+        for stream, key, event_type, _, t, _, value, _ in batch.records():
+            send(topics[stream], value, key, t, event_type, sequence)
+            sequence += 1
+
+    def _send(self, topic: str, value: bytes, key: str, t: float, event_type: str, sequence: int) -> None:
+        """Accept one record: produce it (in the open transaction with --exactly-once)."""
         self.accepted += 1
         producer = self._producer
         if self._problem is not None or producer is None:
             self.failed += 1
             raise RunFailure(self._problem or "the Kafka sink is not open")
-        topic, value, key, sequence = record.topic, record.value, record.key, record.sequence
-        timestamp = epoch_millis(record.time)
+        timestamp = epoch_millis(t)
         headers: list[tuple[str, str | bytes | None]] = [
             *self.headers,
-            ("event_type", record.event_type),
+            ("event_type", event_type),
             ("sequence", str(sequence)),
         ]
         self._produce(producer, (topic, value, key, timestamp, headers))
