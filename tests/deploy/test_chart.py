@@ -421,12 +421,10 @@ def test_stdout_sink_needs_no_kafka(helm: str, chart: Path) -> None:
 
 def exported_metric_names() -> set[str]:
     """Names of every sample the metrics server exports (with gauges and a drift phase reported)."""
-    base = get_scenario("ecommerce")
-    sized = type("Sized", (base,), {"gauges": lambda self: {"entities": 1.0}})
-    scenario, sink = sized(seed=1, start=0.0), ListSink()
+    scenario, sink = get_scenario("ecommerce")(seed=1, start=0.0), ListSink()
     server = MetricsServer(scenario, EngineOptions(), sink)
     server.started(scenario, sink, scenario.topics())
-    tally = Tally(time=1.0)
+    tally = Tally(time=1.0, gauges={"entities": 1.0})
     tally.kinds[("", "purchase", "1")] = [1, 100]
     server.progress(tally)
     return {sample.name for family in server.registry.collect() for sample in family.samples}
