@@ -192,7 +192,7 @@ class Fraud(ScenarioDataset):
     >>> dataset = Fraud(seed=1, start="2025-03-03T00:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, x["amount"], "transaction_id" in x, dataset.delay(x, y)
-    (False, 267.24, False, datetime.timedelta(days=120))
+    (False, 11.04, False, datetime.timedelta(days=120))
     """
 
     scenario = "fraud"
@@ -240,7 +240,7 @@ class ETA(ScenarioDataset):
     >>> dataset = ETA(seed=1, start="2025-03-03T08:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, dataset.delay(x, y) == timedelta(seconds=y), "debug_traffic_factor" in x
-    (1024, True, False)
+    (587, True, False)
     """
 
     scenario = "eta"
@@ -282,7 +282,7 @@ class Ecommerce(ScenarioDataset):
     >>> dataset = Ecommerce(seed=1, start="2025-03-03T08:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, x["event_type"], "session_id" in x
-    (False, 'product_view', False)
+    (False, 'page_view', False)
     """
 
     scenario = "ecommerce"
