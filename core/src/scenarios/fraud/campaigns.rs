@@ -55,6 +55,9 @@ fn local_share(typology: usize) -> f64 {
     }
 }
 
+/// Share of amounts in whole units of the card's currency (legitimate purchases too).
+pub const ROUND_AMOUNT: f64 = 0.06;
+
 const PROXY_IN_VICTIM_COUNTRY: f64 = 0.45; // a proxy in the victim's country
 const FRAUDSTER_BROADBAND: f64 = 0.3; // the fraudster's own broadband
 
@@ -170,6 +173,19 @@ pub struct Campaigns {
     takeover_payments: Weighted,
     takeover_types: Weighted,
     home_weights: Weighted,
+}
+
+/// `usd` times a multiple drawn in `times`, kept within `[lo, hi]` without piling up on the
+/// bounds: below `lo`, a little above it.
+fn soft_clamp(r: &mut Rng, usd: f64, times: (f64, f64), lo: f64, hi: f64) -> f64 {
+    let x = usd * r.uniform(times.0, times.1);
+    if x < lo {
+        lo * r.uniform(1.0, 1.8)
+    } else if x > hi {
+        hi * r.uniform(0.6, 1.0)
+    } else {
+        x
+    }
 }
 
 fn round2(x: f64, fx: f64) -> f64 {
@@ -339,7 +355,7 @@ impl Campaigns {
         } else if network < PROXY_IN_VICTIM_COUNTRY + FRAUDSTER_BROADBAND {
             *r.choice(&nets.home[city_country(place)])
         } else {
-            random_prefix(r) // a VPN or a hosting provider
+            *r.choice(&nets.public) // a VPN exit or public Wi-Fi, as legitimate customers use
         };
         let p = &WORLD_CITIES[place];
         attack.lat = p.lat + r.gauss(0.0, 0.1);
@@ -613,14 +629,14 @@ impl Campaigns {
         let (mut cvv_extra, mut billing_extra) = (0.0, 0.0);
         let merchant;
         let amount;
+        // A round amount in the card's own currency (whole units), as people also pay.
+        let mut whole = false;
         match kind {
             Kind::Probe => {
                 merchant = attack.merchant;
-                amount = if r.random() < 0.3 {
-                    1.0
-                } else {
-                    r.uniform(0.5, 5.0)
-                };
+                // Small and varied: a few dollars, sometimes a whole number of units.
+                amount = r.lognormvariate(3f64.ln(), 0.8).clamp(0.3, 40.0);
+                whole = r.random() < 0.1;
                 (cvv_extra, billing_extra) = (0.5, 0.4);
                 payment = if r.random() < 0.8 {
                     CREDIT_CARD
@@ -630,12 +646,12 @@ impl Campaigns {
             }
             Kind::CashOut => {
                 merchant = m.cash_out.draw(r);
-                amount = (usd * r.uniform(8.0, 30.0)).clamp(200.0, 6000.0);
+                amount = soft_clamp(r, usd, (8.0, 30.0), 200.0, 6000.0);
                 (cvv_extra, billing_extra) = (0.3, 0.3);
             }
             Kind::Stolen => {
                 merchant = m.stolen.draw(r);
-                amount = (usd * r.uniform(3.0, 15.0)).clamp(80.0, 6000.0);
+                amount = soft_clamp(r, usd, (3.0, 15.0), 80.0, 6000.0);
                 // A stolen card in a shop nearby, or online.
                 online = r.random() < if attack.local { 0.3 } else { 0.9 };
                 (cvv_extra, billing_extra) = (0.35, 0.35);
@@ -652,7 +668,7 @@ impl Campaigns {
                 } else {
                     m.cash_out.draw(r)
                 };
-                amount = (usd * r.uniform(5.0, 25.0)).clamp(150.0, 6000.0);
+                amount = soft_clamp(r, usd, (5.0, 25.0), 150.0, 6000.0);
                 payment = TAKEOVER_PAYMENTS[self.takeover_payments.draw(r)];
                 kind_of = TAKEOVER_TYPES[self.takeover_types.draw(r)];
             }
@@ -663,14 +679,20 @@ impl Campaigns {
             Kind::Counterfeit => {
                 // A cloned card, in a shop far away or online.
                 merchant = m.stolen.draw(r);
-                amount = (usd * r.uniform(3.0, 12.0)).clamp(60.0, 6000.0);
+                amount = soft_clamp(r, usd, (3.0, 12.0), 60.0, 6000.0);
                 online = r.random() < 0.4;
                 if online {
                     (cvv_extra, billing_extra) = (0.5, 0.3);
                 }
             }
         }
-        let amount = round2(amount * fx, fx);
+        let amount = if whole || r.random() < ROUND_AMOUNT {
+            (amount * fx).round().max(1.0)
+        } else {
+            round2(amount * fx, fx)
+        };
+        // Card present only where the merchant has a shop.
+        online = online || m.online[merchant as usize];
         let mut cvv = r.random() >= regime.cvv_missing;
         let mut billing = r.random() >= regime.billing_missing;
         if cvv_extra > 0.0 || billing_extra > 0.0 {

@@ -29,6 +29,8 @@ const PRIMARY_DEVICE: f64 = 0.75;
 const CELLULAR: f64 = 0.35;
 /// Share of purchases with the cardholder's preferred payment method.
 const OWN_PAYMENT: f64 = 0.85;
+/// Share of online purchases made through a shared network (VPN, public Wi-Fi).
+const PUBLIC_NETWORK: f64 = 0.05;
 /// Spread (log scale) of a cardholder's amounts around its usual amount.
 const AMOUNT_SIGMA: f64 = 0.7;
 const TRIP_DAYS: (f64, f64) = (2.0, 10.0);
@@ -331,7 +333,15 @@ impl Transactions {
         };
         let fx = holder.fx();
         let usual = holder.median * CATEGORY_AMOUNT[m.category[merchant as usize] as usize];
-        let amount = (usual * r.gauss(0.0, AMOUNT_SIGMA).exp()).max(0.5 * fx);
+        let mut amount = (usual * r.gauss(0.0, AMOUNT_SIGMA).exp()).max(0.5 * fx);
+        if r.random() < super::campaigns::ROUND_AMOUNT {
+            amount = amount.round().max(1.0);
+        }
+        let online = m.online[merchant as usize] || r.random() < holder.online as f64;
+        if online && r.random() < PUBLIC_NETWORK {
+            // A VPN, a cafe's or a hotel's Wi-Fi, a workplace gateway.
+            prefix = *r.choice(&shared.networks.public);
+        }
         let payment = if r.random() < OWN_PAYMENT {
             holder.payment
         } else {
@@ -359,7 +369,7 @@ impl Transactions {
             // The original's two steps: a missing value, mostly recovered for legitimate purchases.
             cvv: r.random() >= regime.cvv_missing || r.random() < 0.9,
             billing: r.random() >= regime.billing_missing || r.random() < 0.8,
-            online: m.online[merchant as usize] || r.random() < holder.online as f64,
+            online,
             fraud: None,
             home_distance_km: distance,
             new_device,
@@ -462,10 +472,17 @@ impl FraudStream {
         event.push(PAYMENT_METHODS[tx.payment as usize]);
         event.push((tx.lat * 1e6).round() / 1e6);
         event.push((tx.lon * 1e6).round() / 1e6);
-        event.push(ip_text(tx.ip_prefix, tx.ip_host));
-        event.push(device.os);
-        event.push(device.browser);
-        event.push(device.user_agent.clone());
+        if tx.online {
+            event.push(ip_text(tx.ip_prefix, tx.ip_host));
+            event.push(device.os);
+            event.push(device.browser);
+            event.push(device.user_agent.clone());
+        } else {
+            // Card present: a terminal, no client device or address.
+            for _ in 0..4 {
+                event.push(crate::record::Value::Null);
+            }
+        }
         event.push(((tx.t - tx.created) / DAY).floor() as i64);
         event.push(tx.cvv);
         event.push(tx.billing);
@@ -482,7 +499,7 @@ impl FraudStream {
             }
         }
         event.push((tx.home_distance_km * 10.0).round() / 10.0);
-        event.push(tx.new_device);
+        event.push(tx.online && tx.new_device);
         let concept = self.main.drift.concept();
         event.push(if concept == crate::drift::BASE_CONCEPT {
             crate::record::Value::Static(crate::drift::BASE_CONCEPT)
