@@ -106,6 +106,8 @@ pub struct Attack {
     pub left: u32,
     /// When the fraud is confirmed (delayed labels).
     pub confirmed: Option<f64>,
+    /// Whether the attack imitates its victim (drawn at its first transaction).
+    pub mimic: Option<bool>,
 }
 
 /// A compromised merchant: the cards used there during the capture window are stolen.
@@ -326,6 +328,7 @@ impl Campaigns {
             last: f64::NEG_INFINITY,
             left: 0,
             confirmed: None,
+            mimic: None,
         }
     }
 
@@ -614,7 +617,15 @@ impl Campaigns {
         if let Victim::Unknown = attack.victim {
             attack.victim = Victim::Holder(population.pick(attack.city as usize));
         }
+        if attack.mimic.is_none() {
+            let can = matches!(
+                attack.typology as usize,
+                STOLEN_CARD | ACCOUNT_TAKEOVER | COMPROMISED_MERCHANT
+            );
+            attack.mimic = Some(can && self.r.random() < regime.level.mimicry);
+        }
         let attack = &self.attacks[index as usize];
+        let mimic = attack.mimic == Some(true);
         let victim: &Cardholder = match &attack.victim {
             Victim::Holder(h) => population.get(*h),
             Victim::Own(account) => account,
@@ -627,8 +638,8 @@ impl Campaigns {
         let lon = attack.lon + r.gauss(0.0, 0.02);
         let (mut online, mut payment, mut kind_of) = (true, CREDIT_CARD, 0u8);
         let (mut cvv_extra, mut billing_extra) = (0.0, 0.0);
-        let merchant;
-        let amount;
+        let mut merchant;
+        let mut amount;
         // A round amount in the card's own currency (whole units), as people also pay.
         let mut whole = false;
         match kind {
@@ -686,6 +697,22 @@ impl Campaigns {
                 }
             }
         }
+        let (mut lat, mut lon, mut device, mut ip_prefix) =
+            (lat, lon, attack.device, attack.ip_prefix);
+        if mimic {
+            // Through the victim's own device and network (remote access, a stolen session, a
+            // phone taken), near home, at the victim's shops, for amounts like the victim's.
+            device = victim.devices[0];
+            ip_prefix = victim.ip_prefix;
+            lat = victim.lat + r.gauss(0.0, ACTIVE_DAY_KM / 111.0);
+            lon = victim.lon + r.gauss(0.0, ACTIVE_DAY_KM / (111.0 * victim.coslat));
+            if r.random() < 0.6 {
+                merchant = victim.regulars[r.below(victim.n_regulars.max(1) as usize)];
+            }
+            let category = m.category[merchant as usize] as usize;
+            amount = usd * CATEGORY_AMOUNT[category] * r.lognormvariate(0.4, 0.7);
+            (cvv_extra, billing_extra) = (0.0, 0.0);
+        }
         let amount = if whole || r.random() < ROUND_AMOUNT {
             (amount * fx).round().max(1.0)
         } else {
@@ -714,15 +741,15 @@ impl Campaigns {
             payment,
             lat,
             lon,
-            ip_prefix: attack.ip_prefix,
-            device: attack.device,
+            ip_prefix,
+            device,
             cvv,
             billing,
             online,
             typology: attack.typology,
             campaign: attack.campaign,
             home_distance_km: haversine_km(victim.lat, victim.lon, lat, lon),
-            new_device: !victim.owns(attack.device),
+            new_device: !victim.owns(device),
             attack: index,
             holder: match attack.victim {
                 Victim::Holder(h) => Some(h),
