@@ -7,6 +7,7 @@ no machine-learning library.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import random
@@ -15,6 +16,8 @@ import statistics
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -630,3 +633,47 @@ def test_typology_mix_errors_name_the_option() -> None:
         assert result.exit_code == 2, given
         assert "--typology-mix" in result.stderr and message in result.stderr, result.stderr
     assert re.search(r"--typology-mix MIX", CliRunner().invoke(cli, ["run", "fraud", "--help"]).stdout)
+
+
+# -- difficulty ----------------------------------------------------------------------------------
+
+
+def _difficulty_example() -> Any:
+    """docs/examples/fraud_difficulty.py: the measurement the docs show."""
+    pytest.importorskip("sklearn")
+    path = Path(__file__).parents[2] / "docs" / "examples" / "fraud_difficulty.py"
+    spec = importlib.util.spec_from_file_location("fraud_difficulty", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_default_difficulty_leaves_headroom_and_history_helps() -> None:
+    """Gradient boosting on the default level (seed 7, time split 60/40), labels as reported.
+
+    Measured: stateless ROC AUC 0.840, history-aware 0.871. The band keeps the default hard
+    enough to leave headroom and easy enough to learn, with history clearly useful.
+    """
+    measured = _difficulty_example().measure("realistic")
+    stateless, history = measured["stateless"]["roc_auc"], measured["history"]["roc_auc"]
+    assert 0.80 <= stateless <= 0.90
+    assert history >= stateless + 0.02
+    assert history <= 0.95
+
+
+def test_label_noise_options() -> None:
+    events = run_in_memory(
+        "fraud",
+        seed=5,
+        count=60_000,
+        schema="full",
+        unreported_fraud_probability=0.3,
+        friendly_fraud_probability=0.01,
+    ).events
+    fraud = [e for e in events if e["fraud_type"] is not None]
+    legit = [e for e in events if e["fraud_type"] is None]
+    assert statistics.mean(1 - e["is_fraud"] for e in fraud) == pytest.approx(0.3, abs=0.05)
+    assert statistics.mean(e["is_fraud"] for e in legit) == pytest.approx(0.01, abs=0.002)
+    easy = run_in_memory("fraud", seed=5, count=20_000, schema="full", difficulty="easy").events
+    assert all(e["is_fraud"] == (e["fraud_type"] is not None) for e in easy)

@@ -117,7 +117,7 @@ impl Difficulty {
                 friendly: 0.0,
             },
             Difficulty::Realistic => Level {
-                mimicry: 0.3,
+                mimicry: 0.2,
                 oddities: 1.0,
                 splurge: 0.01,
                 risky_merchant: 0.03,

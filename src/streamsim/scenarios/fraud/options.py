@@ -262,7 +262,7 @@ class FraudOptions(ScenarioOptions):
     difficulty: Literal["easy", "realistic", "hard"] = Field(
         "realistic",
         description="How hard fraud is to tell apart, set together: the share of attacks that imitate "
-        "their victim (own device, network, city, usual amounts and shops: 0 / 30% / 60%), legitimate "
+        "their victim (own device, network, city, usual amounts and shops: 0 / 20% / 60%), legitimate "
         "oddities (trips, device changes and borrowed devices x1 / x1 / x2; one-off large purchases "
         "0 / 1% / 2%; purchases at high-risk merchants 0 / 3% / 8%) and the label noise defaults below.",
         json_schema_extra={"metavar": "LEVEL"},
