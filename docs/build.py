@@ -371,6 +371,7 @@ def river_example() -> str:
 
 def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
+    out[DOCS / "scenarios" / "fraud.md"]["example-output"] = example_output
     out[DOCS / "options.md"] = common_blocks()
     out[DOCS / "drift.md"] = {"drift-presets": drift_presets, "example-output": example_output}
     out[DOCS / "kafka.md"] = {

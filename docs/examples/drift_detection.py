@@ -37,11 +37,12 @@ WINDOW_HOURS = 12
 
 
 def stream() -> list[dict[str, Any]]:
-    """Six days of transactions, 30% fraudulent so that the classes are easy to read."""
+    """Six days of transactions, 30% fraudulent so that the classes are easy to read, and labels
+    without noise (difficulty easy) so that the drift is all that changes."""
     sink = ListSink()
     simulate(
         "fraud", seed=7, start=START, duration="6d", rate=0.05, fraud_probability=0.3, drift=SCHEDULE,
-        schema="full", sink=sink,
+        schema="full", difficulty="easy", sink=sink,
     )  # fmt: skip
     return sink.events
 
@@ -54,15 +55,17 @@ class Features:
         self.last: dict[str, tuple[str, str, float, float]] = {}
 
     def __call__(self, e: dict[str, Any]) -> dict[str, float]:
-        network = e["ip_address"].rsplit(".", 1)[0]
-        lat, lon = e["location"]["lat"], e["location"]["lon"]
+        # Card-present purchases have no device or network: the cardholder's last ones stand.
         last = self.last.get(e["user_id"])
-        self.last[e["user_id"]] = (e["user_agent"], network, lat, lon)
+        device = e["user_agent"] or (last[0] if last else "")
+        network = e["ip_address"].rsplit(".", 1)[0] if e["ip_address"] else (last[1] if last else "")
+        lat, lon = e["location"]["lat"], e["location"]["lon"]
+        self.last[e["user_id"]] = (device, network, lat, lon)
         return {
             "log_amount": math.log1p(e["amount"]),
             "cvv_missing": float(not e["cvv_provided"]),
             "billing_mismatch": float(not e["billing_address_match"]),
-            "new_device": float(last is not None and last[0] != e["user_agent"]),
+            "new_device": float(last is not None and last[0] != device),
             "new_network": float(last is not None and last[1] != network),
             "log_km_moved": 0.0 if last is None else math.log1p(haversine_km(last[2], last[3], lat, lon)),
         }

@@ -7,14 +7,17 @@ no machine-learning library.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import random
 import re
 import statistics
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -49,8 +52,16 @@ ORIGINAL = {
     "billing_address_match",
     "is_fraud",
 }
-#: A small, busy population over three weeks: every cardholder has a history.
-HISTORY = {"seed": 11, "rate": 0.05, "users": 600, "duration": "21d", "fraud_probability": 0.03}
+#: A small, busy population over three weeks: every cardholder has a history. The easy level: each
+#: typology's signature in the clear, labels without noise (the default level is measured below).
+HISTORY = {
+    "seed": 11,
+    "rate": 0.05,
+    "users": 600,
+    "duration": "21d",
+    "fraud_probability": 0.03,
+    "difficulty": "easy",
+}
 #: Currencies whose cities share one time zone, to read the cardholder's local hour.
 ZONES = {"EUR": "Europe/Paris", "GBP": "Europe/London", "JPY": "Asia/Tokyo", "BRL": "America/Sao_Paulo"}
 
@@ -65,7 +76,8 @@ def history() -> list[Json]:
 
 
 def _fraud(events: list[Json]) -> list[Json]:
-    return [e for e in events if e["is_fraud"]]
+    """Fraud as ground truth (labels also miss unreported fraud and include friendly fraud)."""
+    return [e for e in events if e["fraud_type"] is not None]
 
 
 # -- shares ------------------------------------------------------------------------------------
@@ -82,7 +94,7 @@ def test_typology_shares_follow_the_options(history: list[Json]) -> None:
     share = {k: v / len(fraud) for k, v in Counter(e["fraud_type"] for e in fraud).items()}
     hv = 0.8
     mix = {"stolen_card": 0.6, "account_takeover": 0.15, "new_account": 0.1, "compromised_merchant": 0.15}
-    assert share["card_testing"] == pytest.approx(1 - hv, abs=0.05)
+    assert share["card_testing"] == pytest.approx(1 - hv, abs=0.06)
     for typology, weight in mix.items():
         assert share[typology] == pytest.approx(hv * weight, abs=0.06), typology
     assert len(fraud) / len(history) == pytest.approx(0.03, rel=0.15)
@@ -128,13 +140,16 @@ def test_typology_signatures(history: list[Json]) -> None:
     def share(events: list[Json], test: Callable[[Json], bool]) -> float:
         return statistics.mean(test(e) for e in events)
 
-    probes = [e for e in by_type["card_testing"] if e["amount"] <= 5 * _fx(e)]
+    probes = [e for e in by_type["card_testing"] if e["amount"] <= 40 * _fx(e)]
     assert (
         len(probes) > 0.8 * len(by_type["card_testing"])
         and share(probes, lambda e: e["channel"] == "online") == 1
     )
+    assert statistics.median(e["amount"] / _fx(e) for e in probes) < 6  # small and varied
+    assert share(probes, lambda e: e["currency"] != "JPY" and float(e["amount"]).is_integer()) < 0.25
     assert share(by_type["card_testing"], lambda e: e["amount"] > 150 * _fx(e)) > 0.03  # the cash-outs
-    assert share(by_type["stolen_card"], lambda e: e["new_device"]) > 0.95
+    stolen_online = [e for e in by_type["stolen_card"] if e["channel"] == "online"]
+    assert share(stolen_online, lambda e: e["new_device"]) > 0.95
     assert 0.6 < share(by_type["stolen_card"], lambda e: e["home_distance_km"] > 100) < 0.95  # some nearby
     assert share(by_type["account_takeover"], lambda e: e["account_age_days"] >= 180) > 0.9
     assert (
@@ -181,7 +196,7 @@ def test_compromised_merchants_victims_shopped_there_first(history: list[Json]) 
 def test_cardholders_keep_their_home_devices_and_network(history: list[Json]) -> None:
     by_user: dict[str, list[Json]] = defaultdict(list)
     for e in history:
-        if not e["is_fraud"]:
+        if not e["is_fraud"] and e["channel"] == "online":  # in store: no device or address
             by_user[e["user_id"]].append(e)
     near = devices = networks = total = 0
     for events in by_user.values():
@@ -260,7 +275,7 @@ def _features(events: list[Json]) -> tuple[list[list[float]], list[list[float]]]
         lat, lon = e["location"]["lat"], e["location"]["lon"]
         seen = user in home
         h_lat, h_lon = home.get(user, (lat, lon))
-        network = e["ip_address"].rsplit(".", 1)[0]
+        network = (e["ip_address"] or "").rsplit(".", 1)[0]
         window = recent[user]
         while window and window[0] < t - HOUR:
             window.popleft()
@@ -375,7 +390,7 @@ def test_no_single_field_identifies_fraud(history: list[Json]) -> None:
         )
     }
     fields["location"] = lambda e: (round(e["location"]["lat"]), round(e["location"]["lon"]))
-    fields["ip_network"] = lambda e: e["ip_address"].rsplit(".", 1)[0]
+    fields["ip_network"] = lambda e: (e["ip_address"] or "").rsplit(".", 1)[0]
     fields["device_info"] = lambda e: (e["device_info"]["os"], e["device_info"]["browser"])
     fields["utc_hour"] = lambda e: e["timestamp"][11:13]
     prior = statistics.mean(int(e["is_fraud"]) for e in train)
@@ -392,6 +407,59 @@ def test_no_single_field_identifies_fraud(history: list[Json]) -> None:
     for name in ("amount", "account_age_days"):  # numbers: any threshold, either direction
         auc = _auc([float(e[name]) for e in test], labels)
         assert 0.1 < auc < 0.9, name
+
+
+#: Ground truth and bookkeeping: not evidence a detector could use.
+NOT_EVIDENCE = {"is_fraud", "fraud_type", "campaign_id", "home_distance_km", "new_device", "concept_id"}
+NOT_EVIDENCE |= {"drift_phase", "timestamp", "transaction_id"}
+
+
+def _evidence(e: Json) -> Iterator[tuple[str, object]]:
+    """Every observable value of a transaction, with each id's characters and some pairs."""
+    for name, value in e.items():
+        if name in NOT_EVIDENCE:
+            continue
+        if isinstance(value, dict):
+            for part, inner in value.items():
+                yield f"{name}.{part}", inner
+            continue
+        yield name, value
+        if name == "user_id":
+            for i, char in enumerate(str(value)):
+                yield f"user_id[{i}]", char
+    ip = e["ip_address"]
+    yield "ip_network", ip.rsplit(".", 1)[0] if ip else None
+    yield "channel x category", (e["channel"], e["product_category"])
+    yield "channel x merchant", (e["channel"], e["merchant_id"])
+    yield "amount x currency", (e["amount"], e["currency"])
+    yield "whole amount x currency", (float(e["amount"]).is_integer(), e["currency"])
+
+
+def test_no_single_value_rule_is_a_fraud_leak() -> None:
+    """No value of any field (nor character of an id) is a near-certain fraud rule."""
+    events = run_in_memory("fraud", seed=11, count=120_000, schema="full").events
+    seen: Counter[tuple[str, object]] = Counter()
+    fraud: Counter[tuple[str, object]] = Counter()
+    for e in events:
+        for rule in _evidence(e):
+            seen[rule] += 1
+            if e["is_fraud"]:
+                fraud[rule] += 1
+    leaks = {rule: fraud[rule] / n for rule, n in seen.items() if n >= 20 and fraud[rule] / n > 0.9}
+    assert not leaks
+    assert sum(e["is_fraud"] for e in events) > 800
+
+
+def test_card_present_transactions_have_no_device_and_a_shop() -> None:
+    events = run_in_memory("fraud", seed=3, count=40_000, schema="full").events
+    in_store = [e for e in events if e["channel"] == "in_store"]
+    assert len(in_store) > 5000 and any(e["is_fraud"] for e in in_store)
+    for e in in_store:
+        assert e["ip_address"] is None and e["user_agent"] is None and e["device_info"]["os"] is None
+        assert e["product_category"] != "digital_goods" and not e["new_device"]
+    online_only = {m for m in {e["merchant_id"] for e in events}} - {e["merchant_id"] for e in in_store}
+    seen_online = Counter(e["merchant_id"] for e in events if e["channel"] == "online")
+    assert sum(seen_online[m] for m in online_only) > 1000
 
 
 # -- labels -------------------------------------------------------------------------------------
@@ -565,3 +633,47 @@ def test_typology_mix_errors_name_the_option() -> None:
         assert result.exit_code == 2, given
         assert "--typology-mix" in result.stderr and message in result.stderr, result.stderr
     assert re.search(r"--typology-mix MIX", CliRunner().invoke(cli, ["run", "fraud", "--help"]).stdout)
+
+
+# -- difficulty ----------------------------------------------------------------------------------
+
+
+def _difficulty_example() -> Any:
+    """docs/examples/fraud_difficulty.py: the measurement the docs show."""
+    pytest.importorskip("sklearn")
+    path = Path(__file__).parents[2] / "docs" / "examples" / "fraud_difficulty.py"
+    spec = importlib.util.spec_from_file_location("fraud_difficulty", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_default_difficulty_leaves_headroom_and_history_helps() -> None:
+    """Gradient boosting on the default level (seed 7, time split 60/40), labels as reported.
+
+    Measured: stateless ROC AUC 0.840, history-aware 0.871. The band keeps the default hard
+    enough to leave headroom and easy enough to learn, with history clearly useful.
+    """
+    measured = _difficulty_example().measure("realistic")
+    stateless, history = measured["stateless"]["roc_auc"], measured["history"]["roc_auc"]
+    assert 0.80 <= stateless <= 0.90
+    assert history >= stateless + 0.02
+    assert history <= 0.95
+
+
+def test_label_noise_options() -> None:
+    events = run_in_memory(
+        "fraud",
+        seed=5,
+        count=60_000,
+        schema="full",
+        unreported_fraud_probability=0.3,
+        friendly_fraud_probability=0.01,
+    ).events
+    fraud = [e for e in events if e["fraud_type"] is not None]
+    legit = [e for e in events if e["fraud_type"] is None]
+    assert statistics.mean(1 - e["is_fraud"] for e in fraud) == pytest.approx(0.3, abs=0.05)
+    assert statistics.mean(e["is_fraud"] for e in legit) == pytest.approx(0.01, abs=0.002)
+    easy = run_in_memory("fraud", seed=5, count=20_000, schema="full", difficulty="easy").events
+    assert all(e["is_fraud"] == (e["fraud_type"] is not None) for e in easy)

@@ -30,9 +30,9 @@ ORIGINAL_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "transaction_type": (str,),
         "payment_method": (str,),
         "location": (dict,),
-        "ip_address": (str,),
+        "ip_address": (str, type(None)),  # null in store (card present)
         "device_info": (dict,),
-        "user_agent": (str,),
+        "user_agent": (str, type(None)),
         "account_age_days": (int,),
         "cvv_provided": (bool,),
         "billing_address_match": (bool,),

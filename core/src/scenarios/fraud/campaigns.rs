@@ -55,6 +55,9 @@ fn local_share(typology: usize) -> f64 {
     }
 }
 
+/// Share of amounts in whole units of the card's currency (legitimate purchases too).
+pub const ROUND_AMOUNT: f64 = 0.06;
+
 const PROXY_IN_VICTIM_COUNTRY: f64 = 0.45; // a proxy in the victim's country
 const FRAUDSTER_BROADBAND: f64 = 0.3; // the fraudster's own broadband
 
@@ -103,6 +106,8 @@ pub struct Attack {
     pub left: u32,
     /// When the fraud is confirmed (delayed labels).
     pub confirmed: Option<f64>,
+    /// Whether the attack imitates its victim (drawn at its first transaction).
+    pub mimic: Option<bool>,
 }
 
 /// A compromised merchant: the cards used there during the capture window are stolen.
@@ -170,6 +175,19 @@ pub struct Campaigns {
     takeover_payments: Weighted,
     takeover_types: Weighted,
     home_weights: Weighted,
+}
+
+/// `usd` times a multiple drawn in `times`, kept within `[lo, hi]` without piling up on the
+/// bounds: below `lo`, a little above it.
+fn soft_clamp(r: &mut Rng, usd: f64, times: (f64, f64), lo: f64, hi: f64) -> f64 {
+    let x = usd * r.uniform(times.0, times.1);
+    if x < lo {
+        lo * r.uniform(1.0, 1.8)
+    } else if x > hi {
+        hi * r.uniform(0.6, 1.0)
+    } else {
+        x
+    }
 }
 
 fn round2(x: f64, fx: f64) -> f64 {
@@ -310,6 +328,7 @@ impl Campaigns {
             last: f64::NEG_INFINITY,
             left: 0,
             confirmed: None,
+            mimic: None,
         }
     }
 
@@ -339,7 +358,7 @@ impl Campaigns {
         } else if network < PROXY_IN_VICTIM_COUNTRY + FRAUDSTER_BROADBAND {
             *r.choice(&nets.home[city_country(place)])
         } else {
-            random_prefix(r) // a VPN or a hosting provider
+            *r.choice(&nets.public) // a VPN exit or public Wi-Fi, as legitimate customers use
         };
         let p = &WORLD_CITIES[place];
         attack.lat = p.lat + r.gauss(0.0, 0.1);
@@ -598,7 +617,15 @@ impl Campaigns {
         if let Victim::Unknown = attack.victim {
             attack.victim = Victim::Holder(population.pick(attack.city as usize));
         }
+        if attack.mimic.is_none() {
+            let can = matches!(
+                attack.typology as usize,
+                STOLEN_CARD | ACCOUNT_TAKEOVER | COMPROMISED_MERCHANT
+            );
+            attack.mimic = Some(can && self.r.random() < regime.level.mimicry);
+        }
         let attack = &self.attacks[index as usize];
+        let mimic = attack.mimic == Some(true);
         let victim: &Cardholder = match &attack.victim {
             Victim::Holder(h) => population.get(*h),
             Victim::Own(account) => account,
@@ -611,16 +638,16 @@ impl Campaigns {
         let lon = attack.lon + r.gauss(0.0, 0.02);
         let (mut online, mut payment, mut kind_of) = (true, CREDIT_CARD, 0u8);
         let (mut cvv_extra, mut billing_extra) = (0.0, 0.0);
-        let merchant;
-        let amount;
+        let mut merchant;
+        let mut amount;
+        // A round amount in the card's own currency (whole units), as people also pay.
+        let mut whole = false;
         match kind {
             Kind::Probe => {
                 merchant = attack.merchant;
-                amount = if r.random() < 0.3 {
-                    1.0
-                } else {
-                    r.uniform(0.5, 5.0)
-                };
+                // Small and varied: a few dollars, sometimes a whole number of units.
+                amount = r.lognormvariate(3f64.ln(), 0.8).clamp(0.3, 40.0);
+                whole = r.random() < 0.1;
                 (cvv_extra, billing_extra) = (0.5, 0.4);
                 payment = if r.random() < 0.8 {
                     CREDIT_CARD
@@ -630,12 +657,12 @@ impl Campaigns {
             }
             Kind::CashOut => {
                 merchant = m.cash_out.draw(r);
-                amount = (usd * r.uniform(8.0, 30.0)).clamp(200.0, 6000.0);
+                amount = soft_clamp(r, usd, (8.0, 30.0), 200.0, 6000.0);
                 (cvv_extra, billing_extra) = (0.3, 0.3);
             }
             Kind::Stolen => {
                 merchant = m.stolen.draw(r);
-                amount = (usd * r.uniform(3.0, 15.0)).clamp(80.0, 6000.0);
+                amount = soft_clamp(r, usd, (3.0, 15.0), 80.0, 6000.0);
                 // A stolen card in a shop nearby, or online.
                 online = r.random() < if attack.local { 0.3 } else { 0.9 };
                 (cvv_extra, billing_extra) = (0.35, 0.35);
@@ -652,7 +679,7 @@ impl Campaigns {
                 } else {
                     m.cash_out.draw(r)
                 };
-                amount = (usd * r.uniform(5.0, 25.0)).clamp(150.0, 6000.0);
+                amount = soft_clamp(r, usd, (5.0, 25.0), 150.0, 6000.0);
                 payment = TAKEOVER_PAYMENTS[self.takeover_payments.draw(r)];
                 kind_of = TAKEOVER_TYPES[self.takeover_types.draw(r)];
             }
@@ -663,14 +690,36 @@ impl Campaigns {
             Kind::Counterfeit => {
                 // A cloned card, in a shop far away or online.
                 merchant = m.stolen.draw(r);
-                amount = (usd * r.uniform(3.0, 12.0)).clamp(60.0, 6000.0);
+                amount = soft_clamp(r, usd, (3.0, 12.0), 60.0, 6000.0);
                 online = r.random() < 0.4;
                 if online {
                     (cvv_extra, billing_extra) = (0.5, 0.3);
                 }
             }
         }
-        let amount = round2(amount * fx, fx);
+        let (mut lat, mut lon, mut device, mut ip_prefix) =
+            (lat, lon, attack.device, attack.ip_prefix);
+        if mimic {
+            // Through the victim's own device and network (remote access, a stolen session, a
+            // phone taken), near home, at the victim's shops, for amounts like the victim's.
+            device = victim.devices[0];
+            ip_prefix = victim.ip_prefix;
+            lat = victim.lat + r.gauss(0.0, ACTIVE_DAY_KM / 111.0);
+            lon = victim.lon + r.gauss(0.0, ACTIVE_DAY_KM / (111.0 * victim.coslat));
+            if r.random() < 0.6 {
+                merchant = victim.regulars[r.below(victim.n_regulars.max(1) as usize)];
+            }
+            let category = m.category[merchant as usize] as usize;
+            amount = usd * CATEGORY_AMOUNT[category] * r.lognormvariate(0.4, 0.7);
+            (cvv_extra, billing_extra) = (0.0, 0.0);
+        }
+        let amount = if whole || r.random() < ROUND_AMOUNT {
+            (amount * fx).round().max(1.0)
+        } else {
+            round2(amount * fx, fx)
+        };
+        // Card present only where the merchant has a shop.
+        online = online || m.online[merchant as usize];
         let mut cvv = r.random() >= regime.cvv_missing;
         let mut billing = r.random() >= regime.billing_missing;
         if cvv_extra > 0.0 || billing_extra > 0.0 {
@@ -692,15 +741,15 @@ impl Campaigns {
             payment,
             lat,
             lon,
-            ip_prefix: attack.ip_prefix,
-            device: attack.device,
+            ip_prefix,
+            device,
             cvv,
             billing,
             online,
             typology: attack.typology,
             campaign: attack.campaign,
             home_distance_km: haversine_km(victim.lat, victim.lon, lat, lon),
-            new_device: !victim.owns(attack.device),
+            new_device: !victim.owns(device),
             attack: index,
             holder: match attack.victim {
                 Victim::Holder(h) => Some(h),

@@ -69,6 +69,71 @@ pub struct FraudOptions {
     pub label_delay_median_days: f64,
     pub label_delay_sigma: f64,
     pub dispute_window_days: f64,
+    #[serde(default)]
+    pub difficulty: Difficulty,
+    #[serde(default)]
+    pub unreported_fraud_probability: Option<f64>,
+    #[serde(default)]
+    pub friendly_fraud_probability: Option<f64>,
+}
+
+/// How hard fraud is to tell from legitimate spending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    Easy,
+    #[default]
+    Realistic,
+    Hard,
+}
+
+/// What a difficulty level sets together.
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    /// Share of victims' attacks that imitate the victim (device, network, place, amounts,
+    /// merchants): account takeover through the victim's own device, a card used nearby.
+    pub mimicry: f64,
+    /// Multiplies trips, device changes and borrowed devices of legitimate cardholders.
+    pub oddities: f64,
+    /// Share of legitimate purchases that are one-off large purchases.
+    pub splurge: f64,
+    /// Share of legitimate purchases at high-risk (resale) merchants, beyond habits.
+    pub risky_merchant: f64,
+    /// Default share of fraud never reported (labelled 0).
+    pub unreported: f64,
+    /// Default share of legitimate transactions disputed as fraud (labelled 1).
+    pub friendly: f64,
+}
+
+impl Difficulty {
+    pub fn level(self) -> Level {
+        match self {
+            Difficulty::Easy => Level {
+                mimicry: 0.0,
+                oddities: 1.0,
+                splurge: 0.0,
+                risky_merchant: 0.0,
+                unreported: 0.0,
+                friendly: 0.0,
+            },
+            Difficulty::Realistic => Level {
+                mimicry: 0.2,
+                oddities: 1.0,
+                splurge: 0.01,
+                risky_merchant: 0.03,
+                unreported: 0.15,
+                friendly: 0.002,
+            },
+            Difficulty::Hard => Level {
+                mimicry: 0.6,
+                oddities: 2.0,
+                splurge: 0.02,
+                risky_merchant: 0.08,
+                unreported: 0.3,
+                friendly: 0.005,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -124,6 +189,7 @@ pub struct Regime {
     /// Log of the median label delay, in seconds.
     pub delay_mu: f64,
     pub delay_sigma: f64,
+    pub level: Level,
 }
 
 impl Regime {
@@ -148,16 +214,21 @@ impl Regime {
         } else {
             Weighted::new(&[1.0])
         };
+        let mut level = o.difficulty.level();
+        level.unreported = o.unreported_fraud_probability.unwrap_or(level.unreported);
+        level.friendly = o.friendly_fraud_probability.unwrap_or(level.friendly);
+        let odd = level.oddities;
         Ok(Regime {
+            level,
             fraud_probability: o.fraud_probability,
             typology,
             start_probability,
             shares,
             cvv_missing: o.cvv_provided_missing_probability,
             billing_missing: o.billing_address_match_missing_probability,
-            trip_rate: o.trips_per_year / YEAR,
-            device_change_rate: o.device_changes_per_year / YEAR,
-            new_device: o.new_device_probability,
+            trip_rate: odd * o.trips_per_year / YEAR,
+            device_change_rate: odd * o.device_changes_per_year / YEAR,
+            new_device: (odd * o.new_device_probability).min(1.0),
             cash_out: o.cash_out_probability,
             growth_per_second: o.account_growth_per_year / YEAR,
             delay_mu: (o.label_delay_median_days * DAY).ln(),

@@ -29,6 +29,8 @@ const PRIMARY_DEVICE: f64 = 0.75;
 const CELLULAR: f64 = 0.35;
 /// Share of purchases with the cardholder's preferred payment method.
 const OWN_PAYMENT: f64 = 0.85;
+/// Share of online purchases made through a shared network (VPN, public Wi-Fi).
+const PUBLIC_NETWORK: f64 = 0.05;
 /// Spread (log scale) of a cardholder's amounts around its usual amount.
 const AMOUNT_SIGMA: f64 = 0.7;
 const TRIP_DAYS: (f64, f64) = (2.0, 10.0);
@@ -63,6 +65,8 @@ pub struct Tx {
     pub new_device: bool,
     /// With delayed labels: when the fraud is confirmed.
     pub confirmed: Option<f64>,
+    /// The label as reported: fraud never reported is 0, a friendly-fraud dispute is 1.
+    pub label: bool,
 }
 
 /// Every transaction of a run, legitimate and fraudulent, in non-decreasing event time.
@@ -209,6 +213,7 @@ impl Transactions {
             home_distance_km: f.home_distance_km,
             new_device: f.new_device,
             confirmed: None,
+            label: self.r.random() >= regime.level.unreported,
         };
         if let Some(delays) = &mut self.delays {
             // One confirmation per victim: the cardholder disputes it all.
@@ -324,14 +329,29 @@ impl Transactions {
         }
 
         let m = &shared.merchants;
-        let merchant = if r.random() < REGULAR_MERCHANT {
+        let merchant = if r.random() < regime.level.risky_merchant {
+            // Legitimate spending at high-risk merchants: electronics, gambling, gift cards.
+            m.cash_out.draw(r)
+        } else if r.random() < REGULAR_MERCHANT {
             holder.regulars[(r.random() * holder.n_regulars as f64) as usize]
         } else {
             m.anywhere.draw(r)
         };
         let fx = holder.fx();
         let usual = holder.median * CATEGORY_AMOUNT[m.category[merchant as usize] as usize];
-        let amount = (usual * r.gauss(0.0, AMOUNT_SIGMA).exp()).max(0.5 * fx);
+        let mut amount = (usual * r.gauss(0.0, AMOUNT_SIGMA).exp()).max(0.5 * fx);
+        if r.random() < regime.level.splurge {
+            // A one-off large purchase: a television, a flight, a watch.
+            amount *= r.uniform(4.0, 15.0);
+        }
+        if r.random() < super::campaigns::ROUND_AMOUNT {
+            amount = amount.round().max(1.0);
+        }
+        let online = m.online[merchant as usize] || r.random() < holder.online as f64;
+        if online && r.random() < PUBLIC_NETWORK {
+            // A VPN, a cafe's or a hotel's Wi-Fi, a workplace gateway.
+            prefix = *r.choice(&shared.networks.public);
+        }
         let payment = if r.random() < OWN_PAYMENT {
             holder.payment
         } else {
@@ -359,12 +379,20 @@ impl Transactions {
             // The original's two steps: a missing value, mostly recovered for legitimate purchases.
             cvv: r.random() >= regime.cvv_missing || r.random() < 0.9,
             billing: r.random() >= regime.billing_missing || r.random() < 0.8,
-            online: m.online[merchant as usize] || r.random() < holder.online as f64,
+            online,
             fraud: None,
             home_distance_km: distance,
             new_device,
             confirmed: None,
+            // A friendly-fraud dispute: the cardholder's own purchase, charged back as fraud.
+            label: r.random() < regime.level.friendly,
         };
+        if tx.label {
+            if let Some(delays) = &mut self.delays {
+                // A friendly-fraud dispute, after the same delay as a fraud's confirmation.
+                tx.confirmed = Some(t + delays.lognormvariate(regime.delay_mu, regime.delay_sigma));
+            }
+        }
         if self.campaigns.has_breaches() {
             self.campaigns.capture(merchant, who, t);
         }
@@ -377,7 +405,8 @@ struct Pending {
     transaction: u128,
     user: u128,
     made: f64,
-    typology: u8,
+    /// The typology (None for a friendly-fraud dispute of a legitimate transaction).
+    typology: Option<u8>,
 }
 
 /// Delayed labels: pending fraud confirmations, and a copy of the transaction stream running
@@ -445,7 +474,7 @@ impl FraudStream {
         event.begin(0, tx.t, "transaction");
         event.key.push_str(&user);
         event.phase = self.main.drift.phase;
-        let fraud = tx.fraud.is_some();
+        let fraud = tx.label;
         if inline {
             event.label = Some(if fraud { "1" } else { "0" });
         }
@@ -462,10 +491,17 @@ impl FraudStream {
         event.push(PAYMENT_METHODS[tx.payment as usize]);
         event.push((tx.lat * 1e6).round() / 1e6);
         event.push((tx.lon * 1e6).round() / 1e6);
-        event.push(ip_text(tx.ip_prefix, tx.ip_host));
-        event.push(device.os);
-        event.push(device.browser);
-        event.push(device.user_agent.clone());
+        if tx.online {
+            event.push(ip_text(tx.ip_prefix, tx.ip_host));
+            event.push(device.os);
+            event.push(device.browser);
+            event.push(device.user_agent.clone());
+        } else {
+            // Card present: a terminal, no client device or address.
+            for _ in 0..4 {
+                event.push(crate::record::Value::Null);
+            }
+        }
         event.push(((tx.t - tx.created) / DAY).floor() as i64);
         event.push(tx.cvv);
         event.push(tx.billing);
@@ -482,7 +518,7 @@ impl FraudStream {
             }
         }
         event.push((tx.home_distance_km * 10.0).round() / 10.0);
-        event.push(tx.new_device);
+        event.push(tx.online && tx.new_device);
         let concept = self.main.drift.concept();
         event.push(if concept == crate::drift::BASE_CONCEPT {
             crate::record::Value::Static(crate::drift::BASE_CONCEPT)
@@ -493,23 +529,17 @@ impl FraudStream {
     }
 }
 
-fn emit_label(
-    event: &mut Event,
-    iso: &mut IsoFormatter,
-    when: f64,
-    p: &Pending,
-    fraud: Option<u8>,
-) {
+fn emit_label(event: &mut Event, iso: &mut IsoFormatter, when: f64, p: &Pending, fraud: bool) {
     let user = uuid_text(p.user);
     event.begin(1, when, "label");
     event.key.push_str(&user);
-    event.label = Some(if fraud.is_some() { "1" } else { "0" });
+    event.label = Some(if fraud { "1" } else { "0" });
     event.labeled_time = Some(p.made);
     event.push(uuid_text(p.transaction));
     event.push(user);
     event.push(iso.format(p.made));
-    event.push(fraud.is_some() as i64);
-    event.push(fraud.map(|k| TYPOLOGIES[k as usize]));
+    event.push(fraud as i64);
+    event.push(p.typology.filter(|_| fraud).map(|k| TYPOLOGIES[k as usize]));
     event.push(iso.format(when));
 }
 
@@ -534,27 +564,28 @@ impl Scenario for FraudStream {
             }
             if fraud_due <= legit_due {
                 let (when, p) = labels.frauds.pop().expect("due");
-                let typology = p.typology;
-                emit_label(event, &mut self.label_iso, when, &p, Some(typology));
+                emit_label(event, &mut self.label_iso, when, &p, true);
                 return true;
             }
             let mut next = Tx::default();
             labels.behind.next(&mut next);
             let old = std::mem::replace(&mut labels.lag, next);
-            if old.fraud.is_none() {
+            if !old.label {
+                // Legitimate, or fraud never reported: labelled 0 when the window closes.
                 let p = Pending {
                     transaction: old.id,
                     user: old.user,
                     made: old.t,
-                    typology: 0,
+                    typology: None,
                 };
-                emit_label(event, &mut self.label_iso, legit_due, &p, None);
+                emit_label(event, &mut self.label_iso, legit_due, &p, false);
                 return true;
             }
         }
         self.tx = labels.ahead.take().expect("generated");
-        if let Some((typology, _)) = self.tx.fraud {
+        if self.tx.label {
             let confirmed = self.tx.confirmed.unwrap_or(self.tx.t);
+            let typology = self.tx.fraud.map(|(k, _)| k);
             labels.frauds.schedule(
                 confirmed.min(self.tx.t + labels.window),
                 Pending {

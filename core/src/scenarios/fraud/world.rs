@@ -127,6 +127,7 @@ const TIERS: [(f64, usize); 7] = [
 const TIER_PERIOD: usize = 100;
 const HOME_NETWORKS: usize = 256; // broadband /24 networks per country
 const MOBILE_NETWORKS: usize = 24; // mobile carriers' /24 networks per country
+const PUBLIC_NETWORKS: usize = 96; // VPN exits, hotel and cafe Wi-Fi, corporate gateways
 pub const ACTIVE_DAY_KM: f64 = 8.0; // spread of a cardholder's transactions around home
 const HOME_SPREAD_KM: f64 = 12.0; // spread of homes around their city
 pub const DEVICE_POOL: usize = 512; // distinct devices in circulation
@@ -247,14 +248,15 @@ impl Merchants {
                 "electronics" | "luxury_items" | "gambling" | "digital_goods"
             )
         };
-        let squared: Vec<f64> = risk.iter().map(|r| r * r).collect();
+        // Fraud goes where card spending goes, more so at risky merchants: a merchant's share of
+        // fraud stays within a few times its share of spending.
+        let stolen_weights: Vec<f64> = popularity.iter().zip(&risk).map(|(p, r)| p * r).collect();
         let card_testing = Table::new(
             select(&|m| online[m] && small(category[m])),
-            &squared,
+            &stolen_weights,
             count,
         );
-        let cash_out = Table::new(select(&|m| resale(category[m])), &risk, count);
-        let stolen_weights: Vec<f64> = popularity.iter().zip(&risk).map(|(p, r)| p * r).collect();
+        let cash_out = Table::new(select(&|m| resale(category[m])), &stolen_weights, count);
         let stolen = Table::new(everyone().collect(), &stolen_weights, count);
         let breach = Table::new(select(&|m| !online[m]), &popularity, count);
         Merchants {
@@ -291,6 +293,8 @@ pub fn random_prefix(rng: &mut Rng) -> u32 {
 pub struct Networks {
     pub home: Vec<Vec<u32>>,
     pub mobile: Vec<Vec<u32>>,
+    /// Shared networks of no country: VPN exits, hotel and cafe Wi-Fi, corporate gateways.
+    pub public: Vec<u32>,
 }
 
 impl Networks {
@@ -301,7 +305,12 @@ impl Networks {
         let mobile = (0..COUNTRIES.len())
             .map(|_| (0..MOBILE_NETWORKS).map(|_| random_prefix(rng)).collect())
             .collect();
-        Networks { home, mobile }
+        let public = (0..PUBLIC_NETWORKS).map(|_| random_prefix(rng)).collect();
+        Networks {
+            home,
+            mobile,
+            public,
+        }
     }
 }
 
@@ -617,14 +626,28 @@ impl Population {
     }
 }
 
-/// The bits of an entity's UUID (see `rng::entity_uuid`): the last 48 bits scramble the
-/// entity's global number (disjoint across shards), the rest is random.
+/// The bits of an entity's UUID: the last 48 bits mix the entity's global number (disjoint
+/// across shards) through a bijection of 48-bit numbers, the rest is random.
+///
+/// The mix spreads every bit of the number over the whole tail, so that no digit of an id
+/// tells how the entity was numbered (cardholders and fraudsters' own accounts are numbered
+/// apart).
 pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
-    const SCRAMBLE: u128 = 0x9E37_79B9_7F4B;
-    const MASK48: u128 = (1 << 48) - 1;
-    let tail = (shard.entity_number(n) as u128 * SCRAMBLE) & MASK48;
+    let tail = mix48(shard.entity_number(n)) as u128;
     let high = rng.bits128() >> 48;
     uuid_bits((high << 48) | tail)
+}
+
+/// A bijection of 48-bit numbers (xor-shifts and odd multipliers, modulo 2^48).
+pub fn mix48(n: u64) -> u64 {
+    const MASK48: u64 = (1 << 48) - 1;
+    let mut x = n & MASK48;
+    x ^= x >> 24;
+    x = x.wrapping_mul(0x9E37_79B9_7F4B) & MASK48;
+    x ^= x >> 21;
+    x = x.wrapping_mul(0xBF58_476D_1CE5) & MASK48;
+    x ^= x >> 24;
+    x
 }
 
 /// Random bits with the version-4 and RFC 4122 variant bits set.
@@ -825,6 +848,10 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert_eq!(ip_text(pack_prefix("81.2.69"), 7), "81.2.69.7");
+        let tails: std::collections::HashSet<u64> = (0..100_000).map(mix48).collect();
+        assert_eq!(tails.len(), 100_000);
+        let odd = (0..10_000).filter(|&n| mix48(2 * n + 1) & 1 == 1).count();
+        assert!((4_500..5_500).contains(&odd), "{odd}");
         let a = entity_bits(&mut Rng::new(1), Shard { index: 0, count: 2 }, 4);
         let b = entity_bits(&mut Rng::new(1), Shard { index: 1, count: 2 }, 4);
         assert_ne!(a, b);

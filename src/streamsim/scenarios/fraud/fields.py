@@ -44,10 +44,31 @@ FIELDS = [
     FieldSpec("payment_method", "string", "Payment instrument.", Level.CLASSIC, enum=PAYMENT_METHODS),
     FieldSpec("location.lat", "number", "Latitude where the transaction was made.", Level.CLASSIC),
     FieldSpec("location.lon", "number", "Longitude where the transaction was made.", Level.CLASSIC),
-    FieldSpec("ip_address", "string", "IPv4 address of the client.", Level.CLASSIC, format="ipv4"),
-    FieldSpec("device_info.os", "string", "Operating system of the device.", Level.CLASSIC),
-    FieldSpec("device_info.browser", "string", "Browser of the device.", Level.CLASSIC),
-    FieldSpec("user_agent", "string", "User-agent string, consistent with OS and browser.", Level.CLASSIC),
+    FieldSpec(
+        "ip_address",
+        "string",
+        "IPv4 address of the client; null in store (card present: a terminal, no client).",
+        Level.CLASSIC,
+        nullable=True,
+        format="ipv4",
+    ),
+    FieldSpec(
+        "device_info.os",
+        "string",
+        "Operating system of the device; null in store.",
+        Level.CLASSIC,
+        nullable=True,
+    ),
+    FieldSpec(
+        "device_info.browser", "string", "Browser of the device; null in store.", Level.CLASSIC, nullable=True
+    ),
+    FieldSpec(
+        "user_agent",
+        "string",
+        "User-agent string, consistent with OS and browser; null in store.",
+        Level.CLASSIC,
+        nullable=True,
+    ),
     FieldSpec(
         "account_age_days",
         "integer",
@@ -66,7 +87,7 @@ FIELDS = [
     FieldSpec(
         "channel",
         "string",
-        "online (card not present) or in_store (card present).",
+        "online (card not present) or in_store (card present, only at merchants with a shop).",
         enum=("online", "in_store"),
     ),
     FieldSpec(
@@ -94,7 +115,7 @@ FIELDS = [
     FieldSpec(
         "new_device",
         "boolean",
-        "Ground truth: whether the device is not one of the cardholder's usual devices.",
+        "Ground truth: whether the device is not one of the cardholder's usual devices (false in store).",
         Level.FULL,
     ),
 ]

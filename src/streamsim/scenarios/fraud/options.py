@@ -259,3 +259,23 @@ class FraudOptions(ScenarioOptions):
         "when a legitimate transaction gets its label.",
         json_schema_extra={"metavar": "DAYS", "drift": False},
     )
+    difficulty: Literal["easy", "realistic", "hard"] = Field(
+        "realistic",
+        description="How hard fraud is to tell apart, set together: the share of attacks that imitate "
+        "their victim (own device, network, city, usual amounts and shops: 0 / 20% / 60%), legitimate "
+        "oddities (trips, device changes and borrowed devices x1 / x1 / x2; one-off large purchases "
+        "0 / 1% / 2%; purchases at high-risk merchants 0 / 3% / 8%) and the label noise defaults below.",
+        json_schema_extra={"metavar": "LEVEL"},
+    )
+    unreported_fraud_probability: Probability | None = Field(
+        None,
+        description="Share of fraudulent transactions never reported, labelled 0 (ground truth keeps "
+        "fraud_type). Default by difficulty: 0 / 0.15 / 0.3 (surveys put unreported or written-off "
+        "card fraud at roughly 10-30%).",
+    )
+    friendly_fraud_probability: Probability | None = Field(
+        None,
+        description="Share of legitimate transactions disputed as fraud by their own cardholder "
+        "(friendly fraud), labelled 1 with a null fraud_type. Default by difficulty: 0 / 0.002 / 0.005 "
+        "(a few tenths of a percent of transactions).",
+    )
