@@ -313,15 +313,16 @@ impl Shop {
     pub fn start(&mut self, t: f64, g: &Regime, s: &mut Session) {
         let o = &g.options;
         let mut drawn = None;
+        self.population.sweep(t);
         if self.r.random() >= o.new_visitor_share {
             drawn = self
                 .population
-                .returning(&g.devices, &g.interest, &self.catalogue);
+                .returning(t, &g.devices, &g.interest, &self.catalogue);
         }
         let (returning, device, mut propensity, drawn) = match drawn {
             None => {
                 let signup = self.r.random() < o.signup_probability;
-                let d = self.population.newcomer(&g.devices, &g.interest, signup);
+                let d = self.population.newcomer(t, &g.devices, &g.interest, signup);
                 (false, d.customer.device, g.new_factor, d)
             }
             Some(d) => {
