@@ -276,6 +276,17 @@ def test_signups_come_back_and_churned_customers_do_not(regulars: tuple[list[Jso
     assert len(late - early) > 50  # their replacements
 
 
+def test_customer_ids_carry_no_behaviour(regulars: tuple[list[Json], list[Json]]) -> None:
+    # Conversion by quintile of customer_id (sorted as text) is flat: an id says nothing of
+    # whether its customer is new, loyal or likely to buy.
+    _, ended = regulars
+    ranked = sorted(ended, key=lambda e: str(e["customer_id"]))
+    fifth = len(ranked) // 5
+    rates = [rate([e["converted"] for e in ranked[i * fifth : (i + 1) * fifth]]) for i in range(5)]
+    overall = rate([e["converted"] for e in ranked])
+    assert max(rates) < 1.35 * overall and min(rates) > overall / 1.35, rates
+
+
 def test_loyal_customers_convert_more(regulars: tuple[list[Json], list[Json]]) -> None:
     _, ended = regulars
     returning = [e for e in ended if e["visitor_type"] == "returning"]
@@ -359,6 +370,20 @@ def test_black_friday_spikes_traffic_and_conversion() -> None:
     assert friday_conversion > 1.25 * ordinary_conversion
     quiet_events, _ = day_stats("2025-11-28", holidays=False)
     assert quiet_events == pytest.approx(ordinary_events, rel=0.1)
+
+
+def test_cyber_monday_traffic_is_calibrated() -> None:
+    # Published traffic figures put Cyber Monday near 1.5-2x an ordinary day, its revenue higher.
+    def sessions_and_orders(day: str) -> tuple[int, int]:
+        _, ended = generate(
+            12 * HOUR, start=f"{day}T12:00:00Z", event_rate_per_minute=40, session_outcomes=True
+        )
+        return len(ended), sum(e["converted"] for e in ended)
+
+    ordinary_sessions, ordinary_orders = sessions_and_orders("2025-11-17")  # a Monday
+    cyber_sessions, cyber_orders = sessions_and_orders("2025-12-01")
+    assert 1.45 < cyber_sessions / ordinary_sessions < 1.8  # traffic multiplier 1.6
+    assert cyber_orders > 2.3 * ordinary_orders  # conversion up 1.85x as well
 
 
 def test_holiday_field_names_the_period() -> None:

@@ -217,7 +217,7 @@ impl Population {
             size: size.clamp(1, u32::MAX as usize),
             live: Vec::new(),
             index: HashMap::new(),
-            next_number: 0,
+            next_number: size.max(1) as u64, // as the original numbering: no all-zero id group
             next_generation: 0,
             retired: 0,
             hand: 0,
