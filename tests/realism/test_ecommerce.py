@@ -191,7 +191,10 @@ def test_conversion_abandonment_and_bounces_are_plausible(settled: list[Json]) -
     assert 60 < statistics.mean(e["value"] for e in settled if e["converted"]) < 200
 
 
-def test_returning_customers_and_desktops_convert_more(settled: list[Json]) -> None:
+def test_returning_customers_and_desktops_convert_more() -> None:
+    # Six hours: a few hundred orders per group, enough for ratios of 1.3 and 1.5.
+    _, settled = generate(6 * HOUR, seed=11, event_rate_per_minute=400, session_outcomes=True)
+
     def conversion(key: str, value: str) -> float:
         return rate([e["converted"] for e in settled if e[key] == value])
 
@@ -274,6 +277,17 @@ def test_signups_come_back_and_churned_customers_do_not(regulars: tuple[list[Jso
     late = {e["customer_id"] for e in returning if _time(e["timestamp"]) >= half}
     assert len(early - late) > 50  # churned: never back in the second half
     assert len(late - early) > 50  # their replacements
+
+
+def test_customer_ids_carry_no_behaviour(regulars: tuple[list[Json], list[Json]]) -> None:
+    # Conversion by quintile of customer_id (sorted as text) is flat: an id says nothing of
+    # whether its customer is new, loyal or likely to buy.
+    _, ended = regulars
+    ranked = sorted(ended, key=lambda e: str(e["customer_id"]))
+    fifth = len(ranked) // 5
+    rates = [rate([e["converted"] for e in ranked[i * fifth : (i + 1) * fifth]]) for i in range(5)]
+    overall = rate([e["converted"] for e in ranked])
+    assert max(rates) < 1.35 * overall and min(rates) > overall / 1.35, rates
 
 
 def test_loyal_customers_convert_more(regulars: tuple[list[Json], list[Json]]) -> None:
@@ -359,6 +373,20 @@ def test_black_friday_spikes_traffic_and_conversion() -> None:
     assert friday_conversion > 1.25 * ordinary_conversion
     quiet_events, _ = day_stats("2025-11-28", holidays=False)
     assert quiet_events == pytest.approx(ordinary_events, rel=0.1)
+
+
+def test_cyber_monday_traffic_is_calibrated() -> None:
+    # Published traffic figures put Cyber Monday near 1.5-2x an ordinary day, its revenue higher.
+    def sessions_and_orders(day: str) -> tuple[int, int]:
+        _, ended = generate(
+            12 * HOUR, start=f"{day}T12:00:00Z", event_rate_per_minute=40, session_outcomes=True
+        )
+        return len(ended), sum(e["converted"] for e in ended)
+
+    ordinary_sessions, ordinary_orders = sessions_and_orders("2025-11-17")  # a Monday
+    cyber_sessions, cyber_orders = sessions_and_orders("2025-12-01")
+    assert 1.45 < cyber_sessions / ordinary_sessions < 1.8  # traffic multiplier 1.6
+    assert cyber_orders > 2.3 * ordinary_orders  # conversion up 1.85x as well
 
 
 def test_holiday_field_names_the_period() -> None:
@@ -485,11 +513,15 @@ def test_presets_drive_their_regimes(preset: str) -> None:
                 elif since > 3 * DAY + 6 * 3600:
                     after[e["product_id"]] = e["price"]
         category = {e["product_id"]: e["product_category"] for e in main if e["product_id"] is not None}
+
         # Shelf prices stop at 4,999.99: a product already at the cap cannot get dearer.
-        both = [p for p in before if p in after and before[p] < 4999.99]
+        def raised(p: object) -> float:
+            return 1.25 if category[p] in ("Electronics", "Computers") else 1.0
+
+        both = [p for p in before if p in after and before[p] * raised(p) < 4999.99]
         assert len(both) > 200
         for p in both:
-            expected = 1.25 if category[p] in ("Electronics", "Computers") else 1.0
+            expected = raised(p)
             ratio = (after[p] + 0.01) / (before[p] + 0.01)
             assert ratio == pytest.approx(expected, abs=0.51 / (before[p] + 0.01))
         assert traffic(4, 14) == pytest.approx(1.0, rel=0.1)

@@ -39,6 +39,24 @@ pub const BROWSE_ON: f64 = 0.4;
 pub const MAX_CART_PROBABILITY: f64 = 0.9;
 pub const MAX_BOUNCE_PROBABILITY: f64 = 0.95;
 pub const MAX_COMPLETION: f64 = 0.98;
+/// Browsing depth is a mixture with the option's mean: a fifth of the sessions browse deep
+/// (2.5x the mean), the rest shallower, so session lengths have a long tail.
+pub const DEEP_SHARE: f64 = 0.2;
+pub const DEEP_FACTOR: f64 = 2.5;
+pub const SHALLOW_FACTOR: f64 = (1.0 - DEEP_SHARE * DEEP_FACTOR) / (1.0 - DEEP_SHARE);
+// Missions: what a session is after, which shows in its sequence of pages.
+/// Wandering through the home page and category listings.
+pub const WANDER: u8 = 0;
+/// Comparing products of one category, coming back to ones already seen.
+pub const COMPARE: u8 = 1;
+/// Searching for something specific.
+pub const HUNT: u8 = 2;
+/// Coming back for a product already in mind: straight to it.
+pub const BUY_NOW: u8 = 3;
+pub const MISSIONS: usize = 4;
+/// Missions of browsing sessions, and of sessions headed for a cart.
+pub const BROWSING_MISSIONS: [f64; MISSIONS] = [0.45, 0.3, 0.25, 0.0];
+pub const CART_MISSIONS: [f64; MISSIONS] = [0.15, 0.35, 0.3, 0.2];
 
 const TWO_LINES: f64 = EXTRA_LINES / (1.0 + EXTRA_LINES); // P(cart lines >= 2)
 /// Expected events of a cart session beyond its browsing, by branch.

@@ -4,6 +4,7 @@ use super::catalogue::{Catalogue, CATEGORIES};
 use super::customers::{device_profiles, SECOND_DEVICE};
 use super::funnel::{geometric_log, MAX_BOUNCE_PROBABILITY, MAX_CART_PROBABILITY, MAX_COMPLETION};
 use super::funnel::{ABANDON_EVENTS, CART_EVENTS, PURCHASE_EVENTS};
+use super::funnel::{DEEP_FACTOR, SHALLOW_FACTOR};
 use crate::rng::Weighted;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -282,6 +283,8 @@ pub struct Regime {
     pub prices: Arc<Vec<f64>>,
     pub log_price_multipliers: [f64; 12],
     pub log_pages: f64,
+    /// The same for the sessions that browse deep (see `funnel::DEEP_SHARE`).
+    pub log_pages_deep: f64,
 }
 
 impl Regime {
@@ -312,7 +315,8 @@ impl Regime {
             returning_factor: t.returning_factor,
             prices: catalogue.prices(&multipliers),
             log_price_multipliers: multipliers.map(f64::ln),
-            log_pages: geometric_log(o.browse_depth - 2.0),
+            log_pages: geometric_log((o.browse_depth - 2.0) * SHALLOW_FACTOR),
+            log_pages_deep: geometric_log((o.browse_depth - 2.0) * DEEP_FACTOR),
             options: o,
         })
     }

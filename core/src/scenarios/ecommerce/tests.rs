@@ -19,7 +19,7 @@ pub fn default_options() -> serde_json::Value {
             "thanksgiving": {"traffic": 1.5, "conversion": 1.2},
             "black_friday": {"traffic": 2.4, "conversion": 1.5},
             "cyber_weekend": {"traffic": 1.8, "conversion": 1.3},
-            "cyber_monday": {"traffic": 2.6, "conversion": 1.6},
+            "cyber_monday": {"traffic": 1.6, "conversion": 1.85},
             "christmas_season": {"traffic": 1.3, "conversion": 1.15},
             "christmas": {"traffic": 0.8, "conversion": 0.85},
             "after_christmas": {"traffic": 1.2, "conversion": 1.05}

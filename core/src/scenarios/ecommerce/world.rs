@@ -102,16 +102,35 @@ const LANDING: [[f64; 4]; 6] = [
     [0.15, 0.35, 0.0, 0.5],
     [0.1, 0.0, 0.0, 0.9],
 ];
-/// The next page while browsing, by the current kind: (home, category, search results, product page).
-fn next_page_weights(kind: u8) -> [f64; 4] {
-    match kind {
-        HOME => [0.05, 0.4, 0.25, 0.3],
-        LISTING => [0.05, 0.15, 0.1, 0.7],
-        SEARCH => [0.02, 0.08, 0.15, 0.75],
-        CART_PAGE => [0.05, 0.25, 0.15, 0.55],
+/// The next page while browsing, by the session's mission and the current kind: (home,
+/// category, search results, product page).
+fn next_page_weights(mission: u8, kind: u8) -> [f64; 4] {
+    match (mission, kind) {
+        // wanderers go from listing to listing, a product now and then
+        (WANDER, HOME) => [0.05, 0.7, 0.05, 0.2],
+        (WANDER, LISTING) => [0.1, 0.45, 0.02, 0.43],
+        (WANDER, SEARCH) => [0.05, 0.3, 0.05, 0.6],
+        (WANDER, _) => [0.15, 0.5, 0.03, 0.32],
+        // comparers go from product to product
+        (COMPARE, HOME) => [0.02, 0.5, 0.18, 0.3],
+        (COMPARE, LISTING) => [0.01, 0.07, 0.02, 0.9],
+        (COMPARE, SEARCH) => [0.01, 0.04, 0.05, 0.9],
+        (COMPARE, _) => [0.01, 0.1, 0.04, 0.85],
+        // hunters search, look, search again
+        (HUNT, HOME) => [0.02, 0.08, 0.8, 0.1],
+        (HUNT, LISTING) => [0.02, 0.08, 0.45, 0.45],
+        (HUNT, SEARCH) => [0.01, 0.03, 0.16, 0.8],
+        (HUNT, _) => [0.02, 0.05, 0.6, 0.33],
+        // buy-now and the rest
+        (_, HOME) => [0.05, 0.4, 0.25, 0.3],
+        (_, LISTING) => [0.05, 0.15, 0.1, 0.7],
+        (_, SEARCH) => [0.02, 0.08, 0.15, 0.75],
+        (_, CART_PAGE) => [0.05, 0.25, 0.15, 0.55],
         _ => [0.05, 0.2, 0.15, 0.6], // DETAIL and the rest
     }
 }
+/// Share of a comparing session's product pages that return to the product seen before last.
+const COMPARE_AGAIN: f64 = 0.3;
 const BROWSE_KINDS: [u8; 4] = [HOME, LISTING, SEARCH, DETAIL];
 const QUANTITY: [f64; 4] = [75.0, 17.0, 5.0, 3.0]; // of 1, 2, 3, 4 units
 /// Star ratings of reviews (5 down to 1): J-shaped, as on real shops.
@@ -177,6 +196,9 @@ pub struct Session {
     pub intent: u8,
     /// The category the shopper is looking at.
     pub category: u8,
+    /// What the session is after (`funnel::WANDER`...), and the product seen before the last.
+    pub mission: u8,
+    pub previous: i32,
     /// Shopping-calendar period when the session started.
     pub holiday: Option<u8>,
     pub step: u32,
@@ -222,6 +244,8 @@ impl Default for Session {
             last_time: 0.0,
             intent: 0,
             category: 0,
+            mission: 0,
+            previous: -1,
             holiday: None,
             step: 0,
             events: 0,
@@ -279,6 +303,7 @@ pub struct Shop {
     numbers: u64,
     landing: Vec<Weighted>,
     next_page: Vec<Weighted>,
+    missions: [Weighted; 2],
     referrers: Vec<Weighted>,
     quantity: Weighted,
     ratings: Weighted,
@@ -296,9 +321,13 @@ impl Shop {
             limit: timeout * 0.999,
             numbers: 0,
             landing: LANDING.iter().map(|w| Weighted::new(w)).collect(),
-            next_page: (0..10)
-                .map(|k| Weighted::new(&next_page_weights(k)))
+            next_page: (0..MISSIONS as u8 * 10)
+                .map(|k| Weighted::new(&next_page_weights(k / 10, k % 10)))
                 .collect(),
+            missions: [
+                Weighted::new(&BROWSING_MISSIONS),
+                Weighted::new(&CART_MISSIONS),
+            ],
             referrers: REFERRERS.iter().map(|(_, w)| Weighted::new(w)).collect(),
             quantity: Weighted::new(&QUANTITY),
             ratings: Weighted::new(&RATINGS),
@@ -313,15 +342,16 @@ impl Shop {
     pub fn start(&mut self, t: f64, g: &Regime, s: &mut Session) {
         let o = &g.options;
         let mut drawn = None;
+        self.population.sweep(t);
         if self.r.random() >= o.new_visitor_share {
             drawn = self
                 .population
-                .returning(&g.devices, &g.interest, &self.catalogue);
+                .returning(t, &g.devices, &g.interest, &self.catalogue);
         }
         let (returning, device, mut propensity, drawn) = match drawn {
             None => {
                 let signup = self.r.random() < o.signup_probability;
-                let d = self.population.newcomer(&g.devices, &g.interest, signup);
+                let d = self.population.newcomer(t, &g.devices, &g.interest, signup);
                 (false, d.customer.device, g.new_factor, d)
             }
             Some(d) => {
@@ -383,7 +413,20 @@ impl Shop {
         let id = uuid4_bits(r);
         let referrer = REFERRERS[channel].0[self.referrers[channel].draw(r)];
         let mut plan = std::mem::take(&mut s.plan);
-        build_plan(r, outcome, g.log_pages, review, &mut plan);
+        let mission = match outcome {
+            BOUNCED => WANDER,
+            BROWSED => self.missions[0].draw(r) as u8,
+            _ => self.missions[1].draw(r) as u8,
+        };
+        let log_pages = if r.random() < DEEP_SHARE {
+            g.log_pages_deep
+        } else {
+            g.log_pages
+        };
+        build_plan(r, outcome, log_pages, review, &mut plan);
+        if mission == BUY_NOW && plan.len() > 1 && plan[1] == BROWSE {
+            plan[1] = PRODUCT; // straight to the product they came for
+        }
         let mut cart = std::mem::take(&mut s.cart);
         cart.clear();
         let mut id_text = std::mem::take(&mut s.id_text);
@@ -409,6 +452,7 @@ impl Shop {
             last_time: t,
             intent: category as u8,
             category: category as u8,
+            mission,
             holiday,
             cart,
             ..Session::default()
@@ -445,7 +489,10 @@ impl Shop {
             match action {
                 LAND | BROWSE | PRODUCT => {
                     let page = match action {
-                        BROWSE => BROWSE_KINDS[self.next_page[s.page as usize].draw(&mut self.r)],
+                        BROWSE => {
+                            let k = s.mission as usize * 10 + s.page as usize;
+                            BROWSE_KINDS[self.next_page[k].draw(&mut self.r)]
+                        }
                         LAND => BROWSE_KINDS[self.landing[s.channel as usize].draw(&mut self.r)],
                         _ => DETAIL,
                     };
@@ -453,6 +500,9 @@ impl Shop {
                     if page == DETAIL {
                         let p = self.product(s, g, action == PRODUCT);
                         product = p as i64;
+                        if s.focus != p as i32 {
+                            s.previous = s.focus;
+                        }
                         s.focus = p as i32;
                         s.category = catalogue.category[p as usize];
                         event_type = "product_view";
@@ -651,6 +701,14 @@ impl Shop {
         if !for_cart && s.page == SEARCH && s.search_hit >= 0 && r.random() < SEARCH_HIT_CLICK {
             return s.search_hit as u32;
         }
+        if !for_cart && s.mission == COMPARE && s.previous >= 0 && r.random() < COMPARE_AGAIN {
+            return s.previous as u32; // back to the one seen before, to compare
+        }
+        let stay = if s.mission == COMPARE {
+            0.92
+        } else {
+            STAY_IN_CATEGORY
+        };
         let customer = &s.customer;
         let mut product = 0;
         for _ in 0..8 {
@@ -661,7 +719,7 @@ impl Shop {
                 } else {
                     s.category as usize
                 }
-            } else if u < STAY_IN_CATEGORY {
+            } else if u < stay {
                 s.category as usize
             } else if u < 0.875 {
                 customer.preferred[1] as usize
