@@ -282,7 +282,7 @@ class Ecommerce(ScenarioDataset):
     >>> dataset = Ecommerce(seed=1, start="2025-03-03T08:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, x["event_type"], "session_id" in x
-    (False, 'page_view', False)
+    (False, 'product_view', False)
     """
 
     scenario = "ecommerce"
