@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -87,34 +85,6 @@ class Rng(random.Random):
         return start + step * int(self.random() * ((stop - start + step - 1) // step))
 
 
-class Weighted(Generic[T]):
-    """A fixed weighted choice, drawn in O(log n) without recomputing cumulative weights.
-
-    >>> w = Weighted(["a", "b"], [0.0, 1.0])
-    >>> {w.draw(Rng(3).random) for _ in range(10)}
-    {'b'}
-    """
-
-    __slots__ = ("_cum", "_items", "_total")
-
-    def __init__(self, items: Sequence[T], weights: Sequence[float]) -> None:
-        if len(items) != len(weights) or not items:
-            raise ValueError("need as many weights as items, at least one")
-        self._items = tuple(items)
-        self._cum = list(accumulate(weights))
-        self._total = self._cum[-1]
-        if self._total <= 0 or min(weights) < 0:
-            raise ValueError("weights must be >= 0 with a positive sum")
-
-    def draw(self, random: Callable[[], float]) -> T:
-        """One item; ``random`` is a bound ``Rng.random``."""
-        return self._items[bisect(self._cum, random() * self._total)]
-
-    @property
-    def items(self) -> tuple[T, ...]:
-        return self._items
-
-
 class RngTree:
     """A node of the run's RNG tree.
 
@@ -141,44 +111,3 @@ class RngTree:
     def shared(self, *name: object) -> Rng:
         """A stream that every shard of the run sees identically."""
         return Rng(derive_seed(self.seed, "shared", *name))
-
-
-# Version 4 (random) and RFC 4122 variant bits, set on 128 random bits.
-_UUID4_KEEP = ((1 << 128) - 1) & ~((0xF << 76) | (0x3 << 62))
-_UUID4_SET = (0x4 << 76) | (0x2 << 62)
-
-
-def uuid4_str(rng: random.Random) -> str:
-    """A version-4 UUID string drawn from ``rng`` (deterministic, unlike ``uuid.uuid4``).
-
-    >>> import uuid
-    >>> uuid.UUID(uuid4_str(random.Random(1))).version
-    4
-    """
-    return _uuid_text(rng.getrandbits(128))
-
-
-def _uuid_text(bits: int) -> str:
-    h = "%032x" % (bits & _UUID4_KEEP | _UUID4_SET)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-# Multiplying by an odd constant is a bijection modulo 2**48.
-_SCRAMBLE = 0x9E3779B97F4B
-_MASK48 = (1 << 48) - 1
-
-
-def entity_uuid(rng: random.Random, shard: Shard, n: int) -> str:
-    """A UUID-shaped id for this shard's ``n``-th entity, disjoint across shards by construction.
-
-    The last group is a bijective scramble of the entity's global number, so two
-    entities (of any shards) can never share an id; the rest is random, so ids look
-    like the originals' uuid4s.
-
-    >>> a = entity_uuid(random.Random(1), Shard(0, 2), 5)
-    >>> b = entity_uuid(random.Random(1), Shard(1, 2), 5)
-    >>> a != b and a[:24] == b[:24]
-    True
-    """
-    tail = (shard.entity_number(n) * _SCRAMBLE) & _MASK48
-    return _uuid_text(rng.getrandbits(80) << 48 | tail)
