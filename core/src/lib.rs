@@ -89,6 +89,16 @@ impl NativeStream {
         self.engine.lock().expect("not poisoned").gauges()
     }
 
+    /// Ends the main stream: the next batches carry only the labels still due (`--drain-labels`).
+    fn drain(&mut self) {
+        self.engine.get_mut().expect("not poisoned").drain();
+    }
+
+    /// Main events emitted whose label (or outcome) is still due.
+    fn pending_labels(&self) -> u64 {
+        self.engine.lock().expect("not poisoned").pending_labels()
+    }
+
     /// Drift phases entered since the last call: (phase, event time, main events so far).
     fn take_phase_changes(&mut self) -> Vec<(u32, f64, u64)> {
         self.engine

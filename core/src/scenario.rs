@@ -62,6 +62,20 @@ pub trait Scenario: Send {
     fn gauges(&self) -> Vec<(&'static str, f64)> {
         Vec::new()
     }
+
+    /// Ends the main stream (`--drain-labels`): from now on `next` yields only the companion
+    /// label events still due for main events already emitted, in event-time order, each at
+    /// its true time, and returns false once none is left. With `retract_last_main` the last
+    /// main event `next` produced was never emitted (it lay beyond the run's limit): no label
+    /// is due for it. Returns false when the scenario has no delayed labels to drain.
+    fn drain(&mut self, _retract_last_main: bool) -> bool {
+        false
+    }
+
+    /// Labels still due: main events emitted whose label (or outcome) has not been emitted.
+    fn pending_labels(&self) -> u64 {
+        0
+    }
 }
 
 /// A built-in scenario's static description: its streams and each stream's fields.

@@ -200,6 +200,23 @@ impl Engine {
     pub fn gauges(&self) -> Vec<(&'static str, f64)> {
         self.scenario.gauges()
     }
+
+    /// Ends the main stream: what follows is the labels still due (see `Scenario::drain`).
+    /// A main event held as lookahead lies beyond the run's limit, so it is dropped.
+    pub fn drain(&mut self) {
+        let retract = self.has_ahead && self.ahead.stream == 0;
+        if retract {
+            self.has_ahead = false;
+        }
+        if !self.scenario.drain(retract) {
+            self.has_ahead = false;
+            self.ended = true;
+        }
+    }
+
+    pub fn pending_labels(&self) -> u64 {
+        self.scenario.pending_labels()
+    }
 }
 
 #[cfg(test)]
@@ -211,6 +228,7 @@ mod tests {
     struct Ticks {
         n: u64,
         companion_due: bool,
+        draining: bool,
     }
 
     impl Scenario for Ticks {
@@ -221,6 +239,9 @@ mod tests {
                 e.push(self.n as i64);
                 return true;
             }
+            if self.draining {
+                return false;
+            }
             self.n += 1;
             self.companion_due = self.n.is_multiple_of(2);
             e.begin(0, self.n as f64, "tick");
@@ -229,6 +250,19 @@ mod tests {
             e.push(self.n as i64);
             e.push("x");
             true
+        }
+
+        fn drain(&mut self, retract_last_main: bool) -> bool {
+            if retract_last_main {
+                self.n -= 1;
+                self.companion_due = false;
+            }
+            self.draining = true;
+            true
+        }
+
+        fn pending_labels(&self) -> u64 {
+            u64::from(self.companion_due)
         }
     }
 
@@ -240,6 +274,7 @@ mod tests {
             Ok(Box::new(Ticks {
                 n: 0,
                 companion_due: false,
+                draining: false,
             }))
         },
     };
@@ -294,5 +329,28 @@ mod tests {
         let mut rest = Batch::default();
         skipped.fill(&mut rest, 2, 0, f64::INFINITY);
         assert_eq!(rest.data, b.data[b.records[3].start..].to_vec());
+    }
+
+    #[test]
+    fn draining_emits_the_labels_due_and_drops_a_main_lookahead() {
+        // Stopped by the main-event budget: the companion of event 2 is still due.
+        let mut e = engine(&[]);
+        let mut b = Batch::default();
+        e.fill(&mut b, 100, 2, f64::INFINITY);
+        assert_eq!(e.pending_labels(), 1);
+        e.drain();
+        let mut rest = Batch::default();
+        e.fill(&mut rest, 100, 0, f64::INFINITY);
+        assert_eq!(rest.main, 0);
+        assert_eq!(rest.lines(None), b"{\"n\":2}\n".to_vec());
+        assert_eq!((e.pending_labels(), e.peek_time()), (0, None));
+
+        // Stopped by the horizon with main event 5 as lookahead: it was never emitted.
+        let mut e = engine(&[]);
+        e.fill(&mut Batch::default(), 100, 0, 5.0);
+        assert_eq!(e.peek_time(), Some(5.0));
+        e.drain();
+        assert_eq!(e.peek_time(), None);
+        assert_eq!(e.main_events, 4);
     }
 }

@@ -147,6 +147,7 @@ class EventStream(Iterator[dict[str, Any]]):
         self.selected = select_streams(resolved.get(StreamOptions).streams, self.names, "main")
         self._count = engine.count or 0
         self._end = engine.end if engine.end is not None else math.inf
+        self._drain = engine.drain_labels
         self._items = self._generate()
 
     def __next__(self) -> dict[str, Any]:
@@ -156,11 +157,19 @@ class EventStream(Iterator[dict[str, Any]]):
         """(stream index, key, time, labeled time, JSON value) of every record of the selected streams."""
         source = self.scenario.source(self.projection)
         wanted, main, step = set(self.selected), 0, 1
-        while not (self._count and main >= self._count):
-            upcoming = source.peek_time()
-            if upcoming is None or upcoming >= self._end:
+        count, end, drain = self._count, self._end, self._drain
+        while True:
+            at_limit = bool(count and main >= count)
+            upcoming = None if at_limit else source.peek_time()
+            if at_limit or (upcoming is not None and upcoming >= end):
+                if not drain:
+                    return
+                source.drain()  # drain_labels: the labels still due, then the end
+                count, end, drain = 0, math.inf, False
+                continue
+            if upcoming is None:
                 return
-            batch = source.next_batch(step, self._count - main if self._count else 0, self._end)
+            batch = source.next_batch(step, count - main if count else 0, end)
             main += batch.main
             step = min(step * 2, self.MAX_STEP)
             for stream, key, _, _, t, labeled, value, _ in batch.records():

@@ -376,6 +376,12 @@ class ChaosSource:
     def take_phase_changes(self) -> list[tuple[int, float, int]]:
         return self._inner.take_phase_changes()
 
+    def drain(self) -> None:
+        self._inner.drain()
+
+    def pending_labels(self) -> int:
+        return self._inner.pending_labels()
+
     def next_batch(self, max_records: int, max_main: int = 0, until: float = math.inf) -> Batch:
         inner = self._inner.next_batch(max_records, max_main, until)
         self._out = out = []

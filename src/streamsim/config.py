@@ -224,6 +224,13 @@ class EngineOptions(Options):
         "streams, so N replicas together form one larger population.",
         json_schema_extra={"metavar": "i/N"},
     )
+    drain_labels: bool = Field(
+        False,
+        description="When --count, --duration or --until is reached, keep the simulated clock "
+        "going for delayed labels only (no new main events) until every main event emitted has "
+        "its label (fraud labels, ETA trip_completed, e-commerce session outcomes), each at its "
+        "true time, then stop. Paced like the run (use --speed max to get them at once).",
+    )
 
     @property
     def end(self) -> float | None:
@@ -239,6 +246,8 @@ class EngineOptions(Options):
     def _until_after_start(self) -> EngineOptions:
         if self.until is not None and self.until <= self.start:
             raise ValueError("--until must be later than --start")
+        if self.drain_labels and self.count is None and self.end is None:
+            raise ValueError("--drain-labels needs a limit: --count, --duration or --until")
         return self
 
 

@@ -80,6 +80,8 @@ class Summary:
     failed: int = 0
     undelivered: int = 0
     output_closed: bool = False  # the reader went away; what it did not read is counted as failed
+    labels_emitted: int = 0  # delayed labels (companion records labelling an earlier event)
+    labels_pending: int = 0  # main events emitted whose delayed label was still due at the end
     drift_points: list[DriftPoint] = field(default_factory=list)
 
     @property
@@ -103,6 +105,11 @@ class Summary:
             parts.append("types " + ", ".join(f"{k}={v:,}" for k, v in sorted(self.by_type.items())))
         if self.labels:
             parts.append("labels " + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.labels.items())))
+        if self.labels_emitted or self.labels_pending:
+            parts.append(
+                f"{self.main_events:,} main events, {self.labels_emitted:,} delayed labels emitted, "
+                f"{self.labels_pending:,} pending"
+            )
         if self.drift_points:
             parts.append("drift " + ", ".join(map(str, self.drift_points)))
         parts.append(
@@ -358,15 +365,22 @@ def _loop(
             if stop.is_set():
                 reason = "stopped by signal"
                 break
-            if count and main >= count:
-                reason = "reached --count"
-                break
-            upcoming = source.peek_time()
+            limit = "reached --count" if count and main >= count else None
+            upcoming = None if limit else source.peek_time()
+            if upcoming is not None and upcoming >= end:
+                limit = "reached --duration/--until"
+            if limit is not None:
+                reason = limit
+                if not engine.drain_labels:
+                    break
+                # --drain-labels: the main stream ends here; the labels still due follow.
+                log.info("%s: draining the %s labels still due", limit, f"{source.pending_labels():,}")
+                source.drain()
+                count, end, reason = 0, math.inf, f"{limit}, labels drained"
+                continue
             if upcoming is None:
-                reason = "scenario ended"
-                break
-            if upcoming >= end:
-                reason = "reached --duration/--until"
+                if not reason.endswith("drained"):
+                    reason = "scenario ended"
                 break
             if paced:
                 if not pacer.pace(upcoming):
@@ -411,7 +425,9 @@ def _loop(
                     kind = kinds[key] = [0, 0]
                 kind[0] += records
                 kind[1] += size
-            for delay in batch.label_delays():
+            delays = batch.label_delays()
+            summary.labels_emitted += len(delays)
+            for delay in delays:
                 label_delay(delay)
             for phase, when, after in source.take_phase_changes():
                 point = DriftPoint(phase, phase_names[phase - 1], when, after)
@@ -438,6 +454,7 @@ def _loop(
         summary.skipped = min(skip, seq)
         summary.last_time = t if seq else None
         summary.stop_reason = reason
+        summary.labels_pending = source.pending_labels()
         label_name = p.scenario.label_name
         for (_, event_type, label), (n, _) in kinds.items():
             summary.by_type[event_type] += n

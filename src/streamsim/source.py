@@ -66,6 +66,15 @@ class Source(Protocol):
         """Drift phases entered since the last call: (phase, event time, main events so far)."""
         ...
 
+    def drain(self) -> None:
+        """Ends the main stream: what follows is only the labels still due for the main
+        events already taken, in event-time order; then the stream ends (``--drain-labels``)."""
+        ...
+
+    def pending_labels(self) -> int:
+        """Main events taken whose label (or outcome) has not been emitted yet."""
+        ...
+
 
 class RecordBatch:
     """A :class:`Batch` of records serialized in Python."""
@@ -171,3 +180,10 @@ class PythonSource:
     def take_phase_changes(self) -> list[tuple[int, float, int]]:
         changes, self._changes = self._changes, []
         return changes
+
+    def drain(self) -> None:
+        # A Python scenario has no hook to drain its companion streams: it ends here.
+        self._ended, self._ahead = True, None
+
+    def pending_labels(self) -> int:
+        return 0
