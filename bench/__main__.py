@@ -1,4 +1,5 @@
-"""Run the benchmarks and rewrite BENCHMARKS.md: `python -m bench [--quick] [--soak] [--skip-kafka]`."""
+"""Run the benchmarks and rewrite BENCHMARKS.md: `python -m bench [--quick] [--soak] [--skip-kafka]`
+(or only its soak section: `python -m bench --soak-only`)."""
 
 from __future__ import annotations
 
@@ -125,23 +126,7 @@ def verdict(
         f"{_status(ok)}. {'; '.join(parts)}."
     )
 
-    short = min((r.seconds for r in soak_rows), default=0.0) < SOAK_TARGET * 0.95
-    each = "; ".join(
-        f"{r.scenario} {r.last_growth:+.1f} MB over the last {r.window:.0f} s "
-        f"({r.first_growth:+.1f} MB over the first, {r.final_mb:.0f} MB at the end)"
-        for r in soak_rows
-    )
-    ok = all(r.flat for r in soak_rows)
-    note = (
-        f" Runs of {min(r.seconds for r in soak_rows):.0f} s, shorter than the "
-        f"{SOAK_TARGET / 60:.0f}-minute soak (`--soak`): indicative only."
-        if short
-        else ""
-    )
-    lines.append(
-        f"- **Flat RSS at full speed** (growth over the last window within 2% of the final RSS): "
-        f"{_status(ok)}. {each}.{note}"
-    )
+    lines.append(soak.verdict_line(soak_rows, SOAK_TARGET))
 
     timed = [r for r in startup_rows if r.what != "python"]
     each = "; ".join(f"{r.what} {r.first_line:.3f} s" for r in timed)
@@ -187,9 +172,18 @@ def main() -> None:
         "--soak", action="store_true", help=f"soak each scenario for {SOAK_TARGET / 60:.0f} minutes"
     )
     parser.add_argument("--skip-kafka", action="store_true", help="no broker: a generation-only refresh")
+    parser.add_argument(
+        "--soak-only",
+        action="store_true",
+        help=f"only the {SOAK_TARGET / 60:.0f}-minute soaks (null sink, and Kafka with --exactly-once): "
+        "replaces the soak section and its target line of the output",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     settings = Settings.choose(args.quick, args.soak)
+    if args.soak_only:
+        soak.record(args.output, SOAK_TARGET, 10.0, SOAK_TARGET)
+        return
 
     print("generation ...", file=sys.stderr)
     rows = generation.run(settings.events, settings.baseline_events, settings.repeats)
@@ -200,7 +194,7 @@ def main() -> None:
     print("memory ...", file=sys.stderr)
     memory_rows = memory.run(settings.memory_events)
     print(f"soak ({settings.soak_seconds:.0f} s per scenario) ...", file=sys.stderr)
-    soak_rows = soak.run(settings.soak_seconds, settings.soak_interval)
+    soak_rows = soak.run(settings.soak_seconds, settings.soak_interval, kafka=not args.skip_kafka)
     kafka_rows: list[kafka.Row] | None = None
     if not args.skip_kafka:
         from bench import kafka
@@ -287,15 +281,7 @@ the run's fixed costs, the second what grows besides entities), or the peak if h
 
 {memory.markdown(memory_rows)}
 
-## Soak: resident memory of a run at full speed (target: flat)
-
-Each scenario with default options at `--speed max` into the null sink for {settings.soak_seconds:.0f} s
-of wall time in its own process, its resident memory (`VmRSS`) sampled every
-{settings.soak_interval:.0f} s; growth over the first and the last window ({soak.WINDOW / 60:.0f} minutes,
-or half the run when shorter) (`bench/soak.py`).
-
-{soak.markdown(soak_rows)}
-
+{soak.section(soak_rows, settings.soak_seconds, settings.soak_interval)}
 {verdict(rows, kafka_rows, memory_rows, soak_rows, startup_rows)}"""
     args.output.write_text(text)
     print(text)

@@ -3,6 +3,9 @@
 Each scenario runs in its own interpreter (``python -m bench.soak SCENARIO SECONDS``) at
 ``--speed max`` into the null sink, with default options, and stops itself after the given
 wall-clock seconds (as on a signal: the run loop finishes its batch and closes the sink).
+With a broker, fraud (the scenario with the most persistent entities) also runs into Kafka
+with ``--exactly-once`` (``... SCENARIO SECONDS BOOTSTRAP``), its topic capped by
+``retention.bytes`` so that the broker's disk holds a run of any length.
 From the moment the run starts (imports and setup done), the parent samples the child's
 resident memory (``VmRSS``) at a fixed interval and
 reports how much it grew over the first and over the last window (5 minutes, or half
@@ -15,21 +18,30 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from streamsim.registry import scenarios
 
 START = "2025-03-03T00:00:00Z"
 #: The first and last windows whose growth is reported (seconds), at most.
 WINDOW = 300.0
+#: The scenario that also soaks into Kafka with --exactly-once.
+KAFKA_SCENARIO = "fraud"
+#: Bytes a partition of the Kafka soak's topic keeps (older segments are deleted as it goes).
+KAFKA_RETENTION_BYTES = 256 * 2**20
 
 
 @dataclass
 class Row:
     scenario: str
+    sink: str  # "null", or "kafka --exactly-once"
     seconds: float  # wall time of the run
     events: int  # main-stream events
     cpu_seconds: float  # the child's own CPU time
@@ -64,19 +76,24 @@ class Row:
         return self.last_growth <= 0.02 * self.final_mb
 
 
-def child(scenario: str, seconds: float) -> dict[str, float]:
-    """The soak run itself (in the child interpreter)."""
+def child(scenario: str, seconds: float, bootstrap: str | None = None) -> dict[str, float]:
+    """The soak run itself (in the child interpreter): into the null sink, or into Kafka."""
     from streamsim.api import resolve_for, run_groups
     from streamsim.config import Value
     from streamsim.registry import get_scenario
     from streamsim.runner import execute, plan
-    from streamsim.sinks.null import NullSink
 
     cls = get_scenario(scenario)
-    options = {"seed": 1, "start": START, "speed": "max"}
-    p = plan(
-        resolve_for(cls, run_groups(cls), {k: Value(v, "bench") for k, v in options.items()}), cls, NullSink()
-    )
+    options: dict[str, Any] = {"seed": 1, "start": START, "speed": "max", "sink": "null"}
+    if bootstrap is not None:
+        options |= {
+            "sink": "kafka",
+            "bootstrap_servers": bootstrap,
+            "exactly_once": True,
+            "topic": f"soak-{scenario}-{uuid.uuid4().hex[:8]}",
+            "topic_config": {"retention.bytes": str(KAFKA_RETENTION_BYTES), "segment.bytes": str(2**26)},
+        }
+    p = plan(resolve_for(cls, run_groups(cls), {k: Value(v, "bench") for k, v in options.items()}), cls)
     stop = threading.Event()
     timer = threading.Timer(seconds, stop.set)
     print("started", flush=True)  # the parent samples from here: imports and setup are not the run
@@ -88,7 +105,7 @@ def child(scenario: str, seconds: float) -> dict[str, float]:
         "events": summary.main_events,
         "seconds": time.perf_counter() - wall0,
         "cpu_seconds": time.process_time() - cpu0,
-        "entities": p.scenario.gauges().get("entities", 0),
+        "entities": summary.gauges.get("entities", 0),
     }
 
 
@@ -102,9 +119,9 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-def measure(scenario: str, seconds: float, interval: float) -> Row:
+def measure(scenario: str, seconds: float, interval: float, bootstrap: str | None = None) -> Row:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.soak", scenario, str(seconds)],
+        [sys.executable, "-m", "bench.soak", scenario, str(seconds), *([bootstrap] if bootstrap else [])],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -127,29 +144,96 @@ def measure(scenario: str, seconds: float, interval: float) -> Row:
     if proc.returncode != 0 or not samples:
         raise RuntimeError(f"soak of {scenario} exited with {proc.returncode} ({len(samples)} samples)")
     found = json.loads(out.strip().splitlines()[-1])
-    return Row(scenario, found["seconds"], found["events"], found["cpu_seconds"], samples, found["entities"])
+    sink = "null" if bootstrap is None else "kafka --exactly-once"
+    return Row(
+        scenario, sink, found["seconds"], found["events"], found["cpu_seconds"], samples, found["entities"]
+    )
 
 
-def run(seconds: float = 600.0, interval: float = 10.0) -> list[Row]:
-    return [measure(name, seconds, interval) for name in scenarios()]
+def run(seconds: float = 600.0, interval: float = 10.0, kafka: bool = False) -> list[Row]:
+    """Every scenario into the null sink; with ``kafka``, fraud into a local broker too."""
+    rows = [measure(name, seconds, interval) for name in scenarios()]
+    if kafka:
+        from infra.kafka import broker
+
+        with tempfile.TemporaryDirectory(prefix="streamsim-bench-soak-") as tmp:
+            home = Path(tmp) / "broker"
+            local = broker.start(home, port=0, tied=True)
+            try:
+                rows.append(measure(KAFKA_SCENARIO, seconds, interval, local.bootstrap))
+            finally:
+                broker.stop(home)
+    return rows
 
 
 def markdown(rows: list[Row]) -> str:
     lines = [
-        "| scenario | run (s) | events | events/s | CPU µs/event | RSS at first sample (MB) "
+        "| scenario | sink | run (s) | events | events/s | CPU µs/event | RSS at first sample (MB) "
         "| growth, first window (MB) | growth, last window (MB) | RSS at the end (MB) | entities at the end "
         "| samples |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         entities = f"{r.entities:,.0f}" if r.entities else "-"
         lines.append(
-            f"| {r.scenario} | {r.seconds:.0f} | {r.events:,} | {r.events / r.seconds:,.0f} "
+            f"| {r.scenario} | {r.sink} | {r.seconds:.0f} | {r.events:,} | {r.events / r.seconds:,.0f} "
             f"| {r.cpu_seconds / max(r.events, 1) * 1e6:.2f} | {r.samples[0][1]:.0f} | {r.first_growth:+.1f} "
             f"| {r.last_growth:+.1f} | {r.final_mb:.0f} | {entities} | {len(r.samples)} |"
         )
     return "\n".join(lines)
 
 
+def section(rows: list[Row], seconds: float, interval: float) -> str:
+    """The soak section of BENCHMARKS.md."""
+    kafka = any(r.sink != "null" for r in rows)
+    into_kafka = (
+        f" {KAFKA_SCENARIO} also into a local Kafka broker with `--exactly-once` (its topic keeps "
+        f"{KAFKA_RETENTION_BYTES // 2**20} MB a partition, so the broker's disk holds the run)."
+        if kafka
+        else ""
+    )
+    return f"""## Soak: resident memory of a run at full speed (target: flat)
+
+Measured on {datetime.now(UTC):%Y-%m-%d}. Each scenario with default options at `--speed max`
+into the null sink for {seconds:.0f} s of wall time in its own process, its resident memory
+(`VmRSS`) sampled every {interval:.0f} s; growth over the first and the last window
+({WINDOW / 60:.0f} minutes, or half the run when shorter) (`bench/soak.py`).{into_kafka}
+
+{markdown(rows)}
+"""
+
+
+def verdict_line(rows: list[Row], full_seconds: float) -> str:
+    """The soak's line of the targets list."""
+    each = "; ".join(
+        f"{r.scenario} into {r.sink} {r.last_growth:+.1f} MB over the last {r.window:.0f} s "
+        f"({r.first_growth:+.1f} MB over the first, {r.final_mb:.0f} MB at the end)"
+        for r in rows
+    )
+    shortest = min((r.seconds for r in rows), default=0.0)
+    note = (
+        f" Runs of {shortest:.0f} s, shorter than the {full_seconds / 60:.0f}-minute soak (`--soak`): "
+        "indicative only."
+        if shortest < full_seconds * 0.95
+        else ""
+    )
+    status = "**met**" if all(r.flat for r in rows) else "**not met**"
+    return (
+        f"- **Flat RSS at full speed** (growth over the last window within 2% of the final RSS): "
+        f"{status}. {each}.{note}"
+    )
+
+
+def record(path: Path, seconds: float, interval: float, full_seconds: float) -> None:
+    """Soak again (into Kafka too) and replace the soak section and its target line in ``path``."""
+    rows = run(seconds, interval, kafka=True)
+    text = path.read_text()
+    head, rest = text.split("## Soak:", 1)
+    tail = rest[rest.index("## Against the targets") :]
+    target = verdict_line(rows, full_seconds)
+    lines = [target if line.startswith("- **Flat RSS") else line for line in tail.split("\n")]
+    path.write_text(head + section(rows, seconds, interval) + "\n" + "\n".join(lines))
+
+
 if __name__ == "__main__":
-    print(json.dumps(child(sys.argv[1], float(sys.argv[2]))))
+    print(json.dumps(child(sys.argv[1], float(sys.argv[2]), *sys.argv[3:4])))

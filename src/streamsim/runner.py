@@ -82,6 +82,7 @@ class Summary:
     output_closed: bool = False  # the reader went away; what it did not read is counted as failed
     labels_emitted: int = 0  # delayed labels (companion records labelling an earlier event)
     labels_pending: int = 0  # main events emitted whose delayed label was still due at the end
+    gauges: dict[str, float] = field(default_factory=dict)  # the scenario's live sizes at the end
     drift_points: list[DriftPoint] = field(default_factory=list)
 
     @property
@@ -455,6 +456,7 @@ def _loop(
         summary.last_time = t if seq else None
         summary.stop_reason = reason
         summary.labels_pending = source.pending_labels()
+        summary.gauges = dict(source.gauges())
         label_name = p.scenario.label_name
         for (_, event_type, label), (n, _) in kinds.items():
             summary.by_type[event_type] += n

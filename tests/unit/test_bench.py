@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -142,7 +143,7 @@ def test_targets_are_computed_from_the_figures() -> None:
         memory.Row("fraud", 1_000_000, 200.0, 400_000, 120.0, 200_000, 180.0),
     ]
     soak_rows = [
-        soak.Row("fraud", 600.0, 10**8, 500.0, [(10.0 * i, 100.0 + min(i, 30)) for i in range(61)], 1)
+        soak.Row("fraud", "null", 600.0, 10**8, 500.0, [(10.0 * i, 100.0 + min(i, 30)) for i in range(61)], 1)
     ]
     startup_rows = [startup.Row("python", 0.02, 0.02, 0.03, 0.02), startup.Row("fraud", 0.25, 0.2, 0.3, 0.2)]
     text = report.verdict([row], None, memory_rows, soak_rows, startup_rows)
@@ -156,3 +157,24 @@ def test_targets_are_computed_from_the_figures() -> None:
     assert "**met**" in lines[7] and "indicative" not in lines[7]
     assert "**met**. fraud 0.250 s" in lines[8]
     assert memory.projected_mb(memory_rows, memory_rows[1]) == pytest.approx(360.0)
+
+
+def test_a_soak_refresh_replaces_only_the_soak_section_and_its_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import soak
+
+    growing = [(10.0 * i, 100.0 + i) for i in range(61)]  # +1 MB every 10 s: not flat
+    rows = [soak.Row("fraud", "kafka --exactly-once", 600.0, 10**8, 500.0, growing, 1)]
+    monkeypatch.setattr(soak, "run", lambda seconds, interval, kafka: rows)
+    path = tmp_path / "BENCHMARKS.md"
+    before = "## Memory\n\nkept\n\n## Soak: old\n\nold table\n\n## Against the targets\n\n"
+    path.write_text(before + "- **Rate**: kept.\n- **Flat RSS at full speed**: old.\n- **First**: kept.\n")
+    soak.record(path, 600.0, 10.0, 600.0)
+    text = path.read_text()
+    assert text.startswith("## Memory\n\nkept\n\n## Soak: resident memory")
+    assert "old table" not in text and ": old." not in text
+    assert "| fraud | kafka --exactly-once | 600 |" in text
+    assert "- **Rate**: kept.\n- **Flat RSS at full speed** (growth" in text
+    assert "**not met**. fraud into kafka --exactly-once +30.0 MB over the last 300 s" in text
+    assert text.endswith("- **First**: kept.\n")
