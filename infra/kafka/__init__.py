@@ -4,13 +4,13 @@ from infra.kafka.broker import (
     Broker,
     BrokerError,
     assemble,
-    free_port,
     java_command,
     logs,
     start,
     status,
     stop,
 )
+from infra.service import free_port
 
 __all__ = [
     "Broker",

@@ -17,22 +17,18 @@ and a broker certificate for ``localhost`` are generated with openssl into
 from __future__ import annotations
 
 import base64
-import contextlib
-import ctypes
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from infra import service
+from infra.service import free_port, locked, port_free
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -43,9 +39,6 @@ DEFAULT_PORT = 9092
 HEAP = "-Xmx768m"
 
 log = logging.getLogger("infra.kafka")
-
-#: Brokers started by this process, by pid: kept so their exit can be observed (and reaped).
-_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class BrokerError(Exception):
@@ -91,22 +84,10 @@ def _pom_digest() -> str:
     return hashlib.sha256(POM.read_bytes()).hexdigest()
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock file, so concurrent callers assemble or start only once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def assemble() -> Path:
     """Copy Kafka's jars from Maven Central into lib/ unless they are there for this pom.xml."""
     stamp = LIB / ".assembled"
-    with _locked(HERE / ".assemble.lock"):
+    with locked(HERE / ".assemble.lock"):
         if stamp.exists() and stamp.read_text() == _pom_digest():
             return LIB
         mvn = shutil.which("mvn")
@@ -180,39 +161,7 @@ def _config_file(home: Path) -> Path:
 
 def _alive(pid: int, home: Path) -> bool:
     """Whether ``pid`` is the broker of ``home`` (not a reused pid, not an exited child)."""
-    child = _children.get(pid)
-    if child is not None:
-        return child.poll() is None
-    if not Path("/proc").is_dir():  # no procfs (macOS): the pid alone has to do
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return str(_config_file(home)).encode() in cmdline
-
-
-def free_port() -> int:
-    """A TCP port on localhost that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _port_free(port: int) -> bool:
-    """Whether nothing listens on ``port`` (connections of a stopped broker in TIME_WAIT do not count)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the JVM binds
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
+    return service.alive(pid, str(_config_file(home)))
 
 
 # -- lifecycle ------------------------------------------------------------------------
@@ -243,7 +192,7 @@ def start(
     """
     home = home.resolve()
     home.mkdir(parents=True, exist_ok=True)
-    with _locked(home / ".lock"):
+    with locked(home / ".lock"):
         running = status(home)
         if running is not None:
             if port not in (None, 0, running.port):
@@ -253,30 +202,23 @@ def start(
         if port is None:
             port = previous.port if previous else DEFAULT_PORT
         port = port or free_port()
-        if not _port_free(port):
+        if not port_free(port):
             raise BrokerError(f"port {port} is in use; choose another with --port (0 picks a free one)")
         controller_port = previous.controller_port if previous else 0
-        if not controller_port or not _port_free(controller_port):
+        if not controller_port or not port_free(controller_port):
             controller_port = free_port()
         cluster_id = previous.cluster_id if previous else _new_cluster_id()
         secure_port = previous.secure_port if previous else 0
         if scram_users is not None or secure_port:
-            if not secure_port or not _port_free(secure_port):
+            if not secure_port or not port_free(secure_port):
                 secure_port = free_port()
             _make_tls(home)
         _write_config(home, port, controller_port, secure_port)
         if not (home / "data" / "meta.properties").exists():
             _format(home, cluster_id, scram_users or {})
-        with open(home / "broker.log", "ab") as out:
-            process = subprocess.Popen(
-                java_command("kafka.Kafka", str(_config_file(home))),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-                preexec_fn=_die_with_parent if tied and _PRCTL is not None else None,
-            )
-        _children[process.pid] = process
+        process = service.launch(
+            java_command("kafka.Kafka", str(_config_file(home))), home / "broker.log", tied=tied
+        )
         broker = Broker(home, process.pid, port, controller_port, cluster_id, secure_port)
         _write_state(broker)
         try:
@@ -301,36 +243,13 @@ def stop(home: Path = DEFAULT_HOME, timeout: float = 60.0) -> bool:
 
 def logs(home: Path = DEFAULT_HOME, lines: int = 50) -> str:
     """The last ``lines`` lines of the broker's log."""
-    try:
-        text = (home / "broker.log").read_text(errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
+    return service.tail(home / "broker.log", lines)
 
 
 def _terminate(broker: Broker, timeout: float = 60.0) -> None:
     """SIGTERM (Kafka shuts down cleanly, flushing its logs), then SIGKILL after ``timeout``."""
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
-        if not _alive(broker.pid, broker.home):
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(broker.pid, sig)
-        deadline = time.monotonic() + wait
-        while _alive(broker.pid, broker.home) and time.monotonic() < deadline:
-            time.sleep(0.1)  # polling for the exit, not waiting a fixed time
-    if _alive(broker.pid, broker.home):
+    if not service.terminate(broker.pid, str(_config_file(broker.home)), timeout):
         raise BrokerError(f"Kafka (pid {broker.pid}) did not stop")
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: ask Linux to SIGTERM it when the parent exits."""
-    assert _PRCTL is not None
-    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-# Looked up before any fork: the child may only make this one call before exec (Linux only).
-_PR_SET_PDEATHSIG = 1
-_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
 
 
 def _new_cluster_id() -> str:
@@ -468,33 +387,23 @@ def _wait_ready(broker: Broker, process: subprocess.Popen[bytes], timeout: float
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
+def _describe(home: Path) -> str | None:
+    broker = status(home)
+    if broker is None:
+        return None
+    return f"running at {broker.bootstrap} (pid {broker.pid}, state in {broker.home})"
 
-    parser = argparse.ArgumentParser(prog="python3 -m infra.kafka", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["start", "stop", "status", "logs"])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_HOME, help="state folder (default: %(default)s)")
-    parser.add_argument(
-        "--port", type=int, help="client port; 0 picks a free one (default: previous, or 9092)"
+
+def main(argv: list[str] | None = None) -> int:
+    return service.main(
+        argv,
+        prog="python3 -m infra.kafka",
+        description=__doc__.split("\n\n")[0],
+        default_home=DEFAULT_HOME,
+        port_help="client port; 0 picks a free one (default: previous, or 9092)",
+        start=lambda home, port: start(home, port).bootstrap,
+        stop=stop,
+        status=_describe,
+        logs=logs,
+        error=BrokerError,
     )
-    parser.add_argument("-n", "--lines", type=int, default=50, help="log lines to show (logs)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    try:
-        if args.command == "start":
-            print(start(args.dir, args.port).bootstrap)
-        elif args.command == "stop":
-            if not stop(args.dir):
-                log.info("no broker running from %s", args.dir.resolve())
-        elif args.command == "status":
-            broker = status(args.dir)
-            if broker is None:
-                print("stopped")
-                return 3
-            print(f"running at {broker.bootstrap} (pid {broker.pid}, state in {broker.home})")
-        else:
-            print(logs(args.dir.resolve(), args.lines))
-    except BrokerError as exc:
-        print(f"infra/kafka: error: {exc}", file=sys.stderr)
-        return 1
-    return 0

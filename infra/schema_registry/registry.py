@@ -13,22 +13,19 @@ be called again at any time.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from infra.kafka.broker import _PRCTL, _die_with_parent, _locked, _port_free, free_port
+from infra import service
+from infra.service import free_port, locked, port_free
 
 HERE = Path(__file__).resolve().parent
 APP = HERE / "app"
@@ -42,8 +39,6 @@ HEAP = "-Xmx512m"
 CCOMPAT = "/apis/ccompat/v7"
 
 log = logging.getLogger("infra.schema_registry")
-
-_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class RegistryError(Exception):
@@ -75,7 +70,7 @@ def _digest() -> str:
 def assemble() -> Path:
     """Build the registry application from Maven Central unless it is built for this pom.xml."""
     stamp = APP / "target" / ".assembled"
-    with _locked(HERE / ".assemble.lock"):
+    with locked(HERE / ".assemble.lock"):
         if stamp.exists() and stamp.read_text() == _digest() and RUNNER.exists():
             return RUNNER
         mvn = shutil.which("mvn")
@@ -106,22 +101,16 @@ def _read_state(home: Path) -> Registry | None:
     return Registry(home=home, pid=data["pid"], port=data["port"])
 
 
-def _alive(pid: int, home: Path) -> bool:
-    child = _children.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return f"-Dstreamsim.registry.home={home}".encode() in cmdline
+def _marker(home: Path) -> str:
+    """What only this folder's registry has on its command line."""
+    return f"-Dstreamsim.registry.home={home}"
 
 
 def status(home: Path = DEFAULT_HOME) -> Registry | None:
     """The registry running from ``home``, if any."""
     home = home.resolve()
     registry = _read_state(home)
-    return registry if registry is not None and _alive(registry.pid, home) else None
+    return registry if registry is not None and service.alive(registry.pid, _marker(home)) else None
 
 
 def start(
@@ -134,7 +123,7 @@ def start(
     """
     home = home.resolve()
     home.mkdir(parents=True, exist_ok=True)
-    with _locked(home / ".lock"):
+    with locked(home / ".lock"):
         running = status(home)
         if running is not None:
             return running
@@ -142,7 +131,7 @@ def start(
         if port is None:
             port = previous.port if previous else DEFAULT_PORT
         port = port or free_port()
-        if not _port_free(port):
+        if not port_free(port):
             raise RegistryError(f"port {port} is in use; choose another with --port (0 picks a free one)")
         java = shutil.which("java")
         if java is None:
@@ -150,23 +139,13 @@ def start(
         command = [
             java,
             HEAP,
-            f"-Dstreamsim.registry.home={home}",
+            _marker(home),
             f"-Dquarkus.http.port={port}",
             "-Dquarkus.http.host=127.0.0.1",
             "-jar",
             str(assemble()),
         ]
-        with open(home / "registry.log", "ab") as out:
-            process = subprocess.Popen(
-                command,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=home,
-                start_new_session=True,
-                preexec_fn=_die_with_parent if tied and _PRCTL is not None else None,
-            )
-        _children[process.pid] = process
+        process = service.launch(command, home / "registry.log", tied=tied, cwd=home)
         registry = Registry(home, process.pid, port)
         _state_file(home).write_text(json.dumps({"pid": registry.pid, "port": port}) + "\n")
         try:
@@ -209,53 +188,32 @@ def stop(home: Path = DEFAULT_HOME, timeout: float = 30.0) -> bool:
 
 
 def _terminate(registry: Registry, timeout: float = 30.0) -> None:
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
-        if not _alive(registry.pid, registry.home):
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(registry.pid, sig)
-        deadline = time.monotonic() + wait
-        while _alive(registry.pid, registry.home) and time.monotonic() < deadline:
-            time.sleep(0.1)  # polling for the exit
-    if _alive(registry.pid, registry.home):
+    if not service.terminate(registry.pid, _marker(registry.home), timeout):
         raise RegistryError(f"the Schema Registry (pid {registry.pid}) did not stop")
 
 
 def logs(home: Path = DEFAULT_HOME, lines: int = 50) -> str:
-    try:
-        text = (home / "registry.log").read_text(errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
+    """The last ``lines`` lines of the registry's log."""
+    return service.tail(home / "registry.log", lines)
+
+
+def _describe(home: Path) -> str | None:
+    registry = status(home)
+    if registry is None:
+        return None
+    return f"running at {registry.url} (pid {registry.pid}, state in {registry.home})"
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python3 -m infra.schema_registry", description=(__doc__ or "").split("\n\n")[0]
+    return service.main(
+        argv,
+        prog="python3 -m infra.schema_registry",
+        description=(__doc__ or "").split("\n\n")[0],
+        default_home=DEFAULT_HOME,
+        port_help="HTTP port; 0 picks a free one (default: previous, or 8081)",
+        start=lambda home, port: start(home, port).url,
+        stop=stop,
+        status=_describe,
+        logs=logs,
+        error=RegistryError,
     )
-    parser.add_argument("command", choices=["start", "stop", "status", "logs"])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_HOME, help="state folder (default: %(default)s)")
-    parser.add_argument("--port", type=int, help="HTTP port; 0 picks a free one (default: previous, or 8081)")
-    parser.add_argument("-n", "--lines", type=int, default=50, help="log lines to show (logs)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    try:
-        if args.command == "start":
-            print(start(args.dir, args.port).url)
-        elif args.command == "stop":
-            if not stop(args.dir):
-                log.info("no Schema Registry running from %s", args.dir.resolve())
-        elif args.command == "status":
-            registry = status(args.dir)
-            if registry is None:
-                print("stopped")
-                return 3
-            print(f"running at {registry.url} (pid {registry.pid}, state in {registry.home})")
-        else:
-            print(logs(args.dir.resolve(), args.lines))
-    except RegistryError as exc:
-        print(f"infra/schema_registry: error: {exc}", file=sys.stderr)
-        return 1
-    return 0
