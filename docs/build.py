@@ -152,6 +152,27 @@ def schema_example(scenario: str, fmt: str, *args: str) -> str:
     return f"```console\n$ streamsim {' '.join(argv)}\n```\n\n```{language}\n{result.output.rstrip()}\n```"
 
 
+#: What changes from run to run in a log: the wall-clock time of each line and the rate.
+_LOG_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} ", re.M)
+_RATE = re.compile(r"[\d,.]+ events/s over [^;]+")
+
+
+def drain_sample(scenario: str, *args: str) -> str:
+    """The log of `streamsim run SCENARIO ... --drain-labels` (fixed seed, null sink)."""
+    from click.testing import CliRunner
+
+    from streamsim.cli import cli
+
+    flags = [part for k, v in _options(args).items() for part in _flag(k, v).split(" ", 1)]
+    argv = ["run", scenario, "--seed", str(SAMPLE_SEED), "--start", SAMPLE_START, "--speed", "max"]
+    argv += [*flags, "--drain-labels", "--sink", "null"]
+    result = CliRunner().invoke(cli, argv)
+    if result.exit_code != 0:
+        raise SystemExit(f"streamsim {' '.join(argv)} failed: {result.stderr}")
+    log = _RATE.sub("... events/s over ...", _LOG_TIME.sub("... ", result.stderr.rstrip()))
+    return f"```console\n$ streamsim {' '.join(argv)}\n{log}\n```"
+
+
 def _flag(name: str, value: Any) -> str:
     flag = name.replace("_", "-")
     if isinstance(value, bool):
@@ -179,6 +200,7 @@ def scenario_blocks(name: str) -> dict[str, Callable[..., str]]:
         "stream-sample": lambda stream, count, *args: stream_sample(
             name, stream, int(count), **_options(args)
         ),
+        "drain-sample": lambda *args: drain_sample(name, *args),
     }
     # A scenario may document variants (`doc_variants = {name: run options}`): a sample of
     # each, and the field table of each of its streams (`fields-<variant>-<stream or main>`).

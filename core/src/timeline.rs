@@ -68,6 +68,13 @@ impl<T> Timeline<T> {
         self.heap.pop().map(|e| (e.t, e.item))
     }
 
+    /// Removes the item scheduled last, if it is still there (a caller taking back its latest
+    /// step); linear in the size of the timeline.
+    pub fn cancel_latest(&mut self) {
+        let latest = self.counter;
+        self.heap.retain(|e| e.n != latest);
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }
@@ -91,5 +98,18 @@ mod tests {
         let order: Vec<_> = std::iter::from_fn(|| tl.pop()).collect();
         assert_eq!(order, vec![(1.0, "a"), (5.0, "b"), (5.0, "c")]);
         assert_eq!(tl.next_time(), f64::INFINITY);
+    }
+
+    #[test]
+    fn cancels_the_latest_item_only() {
+        let mut tl = Timeline::new();
+        tl.schedule(3.0, "a");
+        tl.schedule(1.0, "b");
+        tl.schedule(2.0, "c");
+        tl.cancel_latest();
+        let order: Vec<_> = std::iter::from_fn(|| tl.pop()).collect();
+        assert_eq!(order, vec![(1.0, "b"), (3.0, "a")]);
+        tl.cancel_latest(); // already popped: nothing to do
+        assert!(tl.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 use super::catalogue::Catalogue;
 use super::customers::uuid_string;
 use super::options::{events_per_session, Options, Regime, CHANNELS, DEVICE_TYPES};
-use super::world::{Ended, Session, Shop};
+use super::world::{Ended, Progress, Session, Shop};
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::record::Event;
@@ -43,6 +43,10 @@ pub struct EcommerceStream {
     main_events: u64,
     ended: VecDeque<Ended>,
     pending: Option<(f64, u32)>,
+    /// With outcomes: the session of the latest main event and its progress before that event.
+    before_step: Option<(u32, Progress)>,
+    /// `--drain-labels`: no new sessions or events, only the outcomes of open sessions.
+    draining: bool,
     iso_end: IsoFormatter,
     iso_start: IsoFormatter,
 }
@@ -100,6 +104,8 @@ pub fn build(config: &Config) -> Result<Box<dyn Scenario>, String> {
         main_events: 0,
         ended: VecDeque::new(),
         pending: None,
+        before_step: None,
+        draining: false,
         iso_end: IsoFormatter::new(),
         iso_start: IsoFormatter::new(),
     };
@@ -149,14 +155,20 @@ impl EcommerceStream {
 
     /// Closes an open session at `t`, reporting it on the sessions stream if asked.
     fn close(&mut self, i: u32, t: f64, reason: &'static str) {
+        let ended = self.release(i, t, reason);
+        if self.outcomes {
+            self.ended.push_back(ended);
+        }
+    }
+
+    /// Takes an open session out of the store; returns what its session_ended event reports.
+    fn release(&mut self, i: u32, t: f64, reason: &'static str) -> Ended {
         self.unlink(i);
         self.open -= 1;
         let ended = self.shop.ended(&self.sessions[i as usize], t, reason);
         self.sessions[i as usize].key = 0;
         self.free.push(i);
-        if self.outcomes {
-            self.ended.push_back(ended);
-        }
+        ended
     }
 
     /// Moves the run to its next main-stream event: closes the sessions it outlived, follows
@@ -232,6 +244,9 @@ impl EcommerceStream {
         event.begin(0, t, "");
         let regime = self.regime.clone();
         let session = &mut self.sessions[index as usize];
+        if self.outcomes {
+            self.before_step = Some((index, session.progress()));
+        }
         let gap = self.shop.step(session, t, &regime, event);
         event.event_type = session.last_type;
         let key = session.key;
@@ -284,8 +299,60 @@ impl Scenario for EcommerceStream {
                 self.emit_main(t, index, event);
                 return true;
             }
+            if self.draining {
+                return false;
+            }
             self.advance();
         }
+    }
+
+    /// Every open session ends at its true time, its last event plus the timeout, as idle
+    /// sessions close; what never was emitted (a retracted event, a main event drawn behind
+    /// the lookahead) is taken back first.
+    fn drain(&mut self, retract_last_main: bool) -> bool {
+        if !self.outcomes {
+            return false;
+        }
+        if retract_last_main {
+            if let Some((i, before)) = self.before_step.take() {
+                self.sessions[i as usize].restore(before);
+            }
+        }
+        // A session that event would have started has no event: it ends without an outcome.
+        self.pending = None;
+        // Closed to make room for a session that never starts: it times out instead.
+        for e in self.ended.iter_mut().filter(|e| e.reason == "cap") {
+            (e.time, e.reason) = (e.last_time + self.timeout, "timeout");
+        }
+        while self.head != NIL {
+            let i = self.head;
+            let end = self.sessions[i as usize].last_time + self.timeout;
+            let ended = self.release(i, end, "timeout");
+            if ended.events > 0 {
+                self.ended.push_back(ended);
+            }
+        }
+        // A retracted step moves its session's end earlier than its place in the store's order.
+        self.ended
+            .make_contiguous()
+            .sort_by(|a, b| a.time.total_cmp(&b.time));
+        self.draining = true;
+        true
+    }
+
+    /// Open sessions with an event, and closed ones whose outcome is still to come.
+    fn pending_labels(&self) -> u64 {
+        if !self.outcomes {
+            return 0;
+        }
+        let mut open = 0;
+        let mut i = self.head;
+        while i != NIL {
+            let s = &self.sessions[i as usize];
+            open += u64::from(s.events > 0);
+            i = s.next;
+        }
+        open + self.ended.len() as u64
     }
 
     fn gauges(&self) -> Vec<(&'static str, f64)> {

@@ -3,7 +3,9 @@
 use super::options::{events_per_session, Options};
 use crate::record::{Event, Value};
 use crate::scenario::Config;
+use crate::stream::{Batch, Engine};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The options as Python dumps their defaults.
 pub fn default_options() -> serde_json::Value {
@@ -189,4 +191,100 @@ fn a_sudden_phase_changes_prices_and_marks_events() {
         "{ratios:?}"
     );
     assert!(ratios.iter().filter(|r| (*r - 2.0).abs() < 0.02).count() * 10 > ratios.len() * 9);
+}
+
+/// (stream, time, session id, events so far or in all) of each record of `batches`.
+fn sessions_of(batches: &[&Batch]) -> Vec<(usize, f64, String, i64)> {
+    let mut out = Vec::new();
+    for b in batches {
+        for (i, m) in b.records.iter().enumerate() {
+            let v: serde_json::Value = serde_json::from_slice(b.value(i)).unwrap();
+            let count = if m.stream == 0 {
+                &v["session_event_sequence"]
+            } else {
+                &v["event_count"]
+            };
+            let id = v["session_id"].as_str().unwrap().to_string();
+            out.push((m.stream, m.time, id, count.as_i64().unwrap()));
+        }
+    }
+    out
+}
+
+/// A run drained after `first`: records in time order, no main event after the drain, and
+/// exactly one outcome per session with an emitted event, counting just those events; the
+/// outcomes of the drain come at each session's last event plus the timeout.
+fn check_drained(first: &Batch, rest: &Batch) {
+    assert_eq!(rest.main, 0);
+    let records = sessions_of(&[first, rest]);
+    assert!(records.windows(2).all(|w| w[0].1 <= w[1].1), "out of order");
+    let mut emitted: HashMap<&str, (i64, f64)> = HashMap::new();
+    for (stream, t, id, _) in records.iter().filter(|r| r.0 == 0) {
+        let seen = emitted.entry(id).or_default();
+        *seen = (seen.0 + 1, *t);
+        assert_eq!(*stream, 0);
+    }
+    let mut ended: HashMap<&str, i64> = HashMap::new();
+    for (_, _, id, events) in records.iter().filter(|r| r.0 == 1) {
+        assert!(ended.insert(id, *events).is_none(), "two outcomes for {id}");
+    }
+    let counts: HashMap<&str, i64> = emitted.iter().map(|(k, v)| (*k, v.0)).collect();
+    assert_eq!(ended, counts);
+    let drained = sessions_of(&[rest]);
+    assert!(!drained.is_empty());
+    for (_, t, id, _) in &drained {
+        assert!((t - emitted[id.as_str()].1 - 1800.0).abs() < 1e-6);
+    }
+}
+
+fn engine_with_outcomes() -> Engine {
+    let mut options = default_options();
+    options["session_outcomes"] = json!(true);
+    Engine::new(&super::SPEC, &config(5, options), &[]).unwrap()
+}
+
+#[test]
+fn draining_after_a_budget_ends_every_open_session() {
+    let mut e = engine_with_outcomes();
+    let mut first = Batch::default();
+    e.fill(&mut first, usize::MAX, 3000, f64::INFINITY);
+    assert!(e.pending_labels() > 0);
+    e.drain();
+    let mut rest = Batch::default();
+    e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+    check_drained(&first, &rest);
+    assert_eq!(
+        (e.pending_labels(), e.peek_time(), e.main_events),
+        (0, None, 3000)
+    );
+}
+
+#[test]
+fn a_retracted_event_counts_for_no_session() {
+    let mut reference = engine_with_outcomes();
+    let mut all = Batch::default();
+    reference.fill(&mut all, usize::MAX, 3000, f64::INFINITY);
+    let main: Vec<_> = sessions_of(&[&all])
+        .into_iter()
+        .filter(|r| r.0 == 0)
+        .skip(1000)
+        .collect();
+    // The first event of a session, then a later event of one.
+    for sequence in [1, 3] {
+        let (_, horizon, id, _) = main.iter().find(|r| r.3 == sequence).unwrap().clone();
+        let mut e = engine_with_outcomes();
+        let mut first = Batch::default();
+        e.fill(&mut first, usize::MAX, 0, horizon);
+        assert_eq!(e.peek_time(), Some(horizon), "a main event as lookahead");
+        e.drain();
+        let mut rest = Batch::default();
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        check_drained(&first, &rest);
+        assert_eq!(e.pending_labels(), 0);
+        let outcome = sessions_of(&[&rest]).into_iter().find(|r| r.2 == id);
+        match sequence {
+            1 => assert!(outcome.is_none(), "a session with no event emitted"),
+            _ => assert_eq!(outcome.unwrap().3, sequence - 1),
+        }
+    }
 }

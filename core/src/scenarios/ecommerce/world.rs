@@ -269,6 +269,55 @@ impl Default for Session {
     }
 }
 
+/// The part of a session its outcome reads and a step changes: saved before a step, it takes
+/// the step back for the outcome (`--drain-labels`: a step beyond the run's limit never
+/// happened).
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    events: u32,
+    last_time: f64,
+    last_type: &'static str,
+    added: bool,
+    cart_items: u32,
+    cart_value: f64,
+    lines_left: u32,
+    order_id: Option<u128>,
+    items: u32,
+    value: f64,
+}
+
+impl Session {
+    pub fn progress(&self) -> Progress {
+        Progress {
+            events: self.events,
+            last_time: self.last_time,
+            last_type: self.last_type,
+            added: self.added,
+            cart_items: self.cart_items,
+            cart_value: self.cart_value,
+            lines_left: self.lines_left,
+            order_id: self.order_id,
+            items: self.items,
+            value: self.value,
+        }
+    }
+
+    /// Back to `p` as far as the session's outcome can tell (the rest of its state may have
+    /// moved on: it takes no further step).
+    pub fn restore(&mut self, p: Progress) {
+        self.events = p.events;
+        self.last_time = p.last_time;
+        self.last_type = p.last_type;
+        self.added = p.added;
+        self.cart_items = p.cart_items;
+        self.cart_value = p.cart_value;
+        self.lines_left = p.lines_left;
+        self.order_id = p.order_id;
+        self.items = p.items;
+        self.value = p.value;
+    }
+}
+
 /// What a session_ended event reports of a closed session.
 #[derive(Debug, Clone, Copy)]
 pub struct Ended {

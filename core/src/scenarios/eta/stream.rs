@@ -134,6 +134,8 @@ pub struct EtaStream {
     completed_iso: IsoFormatter,
     delayed: bool,
     pending: Timeline<Completed>,
+    /// `--drain-labels`: no more requests, only the completions of trips already requested.
+    draining: bool,
     upcoming: Option<f64>,
     requests: u64,
     region: &'static str,
@@ -203,6 +205,7 @@ impl EtaStream {
             completed_iso: IsoFormatter::new(),
             delayed: options.delayed(),
             pending: Timeline::new(),
+            draining: false,
             upcoming: None,
             requests: 0,
             region: intern(&options.region),
@@ -239,6 +242,17 @@ impl EtaStream {
         event.push(c.delay_cause);
         event.push(c.concept);
         event.push(c.phase as i64);
+    }
+
+    /// The earliest completion still due (draining); false once none is left.
+    fn complete_next(&mut self, event: &mut Event) -> bool {
+        match self.pending.pop() {
+            Some((end, completed)) => {
+                self.complete(end, completed, event);
+                true
+            }
+            None => false,
+        }
     }
 
     fn driver_id(&self, number: u64) -> String {
@@ -412,6 +426,9 @@ impl EtaStream {
 
 impl Scenario for EtaStream {
     fn next(&mut self, event: &mut Event) -> bool {
+        if self.draining {
+            return self.complete_next(event);
+        }
         let t = match self.upcoming {
             Some(t) => t,
             None => {
@@ -431,6 +448,23 @@ impl Scenario for EtaStream {
         true
     }
 
+    /// Trips end at their true times; a request never emitted never completes (it was the
+    /// latest trip scheduled).
+    fn drain(&mut self, retract_last_main: bool) -> bool {
+        if !self.delayed {
+            return false;
+        }
+        if retract_last_main {
+            self.pending.cancel_latest();
+        }
+        self.draining = true;
+        true
+    }
+
+    fn pending_labels(&self) -> u64 {
+        self.pending.len() as u64
+    }
+
     /// Drivers on shift now (entities) and trips in progress (sessions: busy drivers).
     fn gauges(&self) -> Vec<(&'static str, f64)> {
         vec![
@@ -444,6 +478,7 @@ impl Scenario for EtaStream {
 mod tests {
     use super::*;
     use crate::record::Value;
+    use crate::stream::{Batch, Engine};
     use serde_json::json;
 
     fn config(options: serde_json::Value, rate: f64) -> Config {
@@ -486,6 +521,75 @@ mod tests {
             .iter()
             .filter(|e| e.stream == 0)
             .all(|e| e.row.len() == super::super::fields::MAIN.len()));
+    }
+
+    /// Trip ids of the requests and of the completions of `batches`, in time order.
+    fn trips(batches: &[&Batch]) -> (Vec<String>, Vec<String>) {
+        let (mut requested, mut completed) = (Vec::new(), Vec::new());
+        let mut last = f64::NEG_INFINITY;
+        for b in batches {
+            for (i, m) in b.records.iter().enumerate() {
+                assert!(m.time >= last, "out of event-time order");
+                last = m.time;
+                let value: serde_json::Value = serde_json::from_slice(b.value(i)).unwrap();
+                let id = value["trip_id"].as_str().unwrap().to_string();
+                if m.stream == 0 {
+                    requested.push(id);
+                } else {
+                    completed.push(id);
+                }
+            }
+        }
+        (requested, completed)
+    }
+
+    #[test]
+    fn draining_completes_every_trip_requested_and_no_other() {
+        let c = config(json!({"label_mode": "delayed"}), 0.05);
+        let engine = || Engine::new(&super::super::SPEC, &c, &[]).unwrap();
+        // Stopped by a budget of 200 requests.
+        let mut e = engine();
+        let mut first = Batch::default();
+        e.fill(&mut first, usize::MAX, 200, f64::INFINITY);
+        assert!(e.pending_labels() > 0);
+        e.drain();
+        let mut rest = Batch::default();
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        assert_eq!((first.main, rest.main), (200, 0));
+        assert_eq!((e.pending_labels(), e.peek_time()), (0, None));
+        let (requested, mut completed) = trips(&[&first, &rest]);
+        assert_eq!(requested.len(), 200);
+        assert!(!rest.records.is_empty());
+        completed.sort();
+        let mut expected = requested.clone();
+        expected.sort();
+        assert_eq!(completed, expected);
+
+        // Stopped by a horizon with request 200 as lookahead: it is retracted, uncompleted.
+        let horizon = first.records.iter().rfind(|m| m.stream == 0).unwrap().time;
+        let mut e = engine();
+        let mut first = Batch::default();
+        e.fill(&mut first, usize::MAX, 0, horizon);
+        assert_eq!((first.main, e.peek_time()), (199, Some(horizon)));
+        e.drain();
+        let mut rest = Batch::default();
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        assert_eq!((e.main_events, rest.main, e.pending_labels()), (199, 0, 0));
+        let (mut emitted, mut completed) = trips(&[&first, &rest]);
+        assert!(!completed.contains(&requested[199]));
+        emitted.sort();
+        completed.sort();
+        assert_eq!(completed, emitted);
+    }
+
+    #[test]
+    fn inline_labels_have_nothing_to_drain() {
+        let c = config(json!({}), 0.05);
+        let mut e = Engine::new(&super::super::SPEC, &c, &[]).unwrap();
+        e.fill(&mut Batch::default(), usize::MAX, 10, f64::INFINITY);
+        assert_eq!(e.pending_labels(), 0);
+        e.drain();
+        assert_eq!(e.peek_time(), None);
     }
 
     #[test]
