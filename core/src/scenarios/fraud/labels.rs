@@ -112,7 +112,7 @@ mod tests {
     fn statements_come_monthly_on_each_cards_own_day() {
         let (a, b) = (0x1234_u128 << 70 | 5, 0x9876_u128 << 70 | 11);
         let s = next_statement(a, 1e9);
-        assert!(s >= 1e9 && s < 1e9 + STATEMENT_CYCLE);
+        assert!((1e9..1e9 + STATEMENT_CYCLE).contains(&s));
         assert_eq!(next_statement(a, s), s);
         assert_eq!(next_statement(a, s + 1.0), s + STATEMENT_CYCLE);
         assert_ne!(next_statement(b, 1e9), s);
