@@ -222,9 +222,11 @@ class Fraud(ScenarioDataset):
         reached = 0.0  # the main stream's event time
 
         def ahead(label: dict[str, Any]) -> bool:
-            # A confirmation of a transaction to come (not a late dispute of one gone by).
-            made = datetime.fromisoformat(label["transaction_timestamp"]).timestamp()
-            return bool(label["is_fraud"] == 1 and made >= reached)
+            # A fraud's confirmation for a transaction to come: not a late dispute of one gone by,
+            # nor a friendly-fraud dispute (its transaction is legitimate: never taken).
+            if label["is_fraud"] != 1 or label["fraud_type"] is None:
+                return False
+            return datetime.fromisoformat(label["transaction_timestamp"]).timestamp() >= reached
 
         labels = _Lookahead(
             self.events(streams=["labels"], count=None, duration=None, until=None), "transaction_id", ahead
