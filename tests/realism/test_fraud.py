@@ -565,6 +565,41 @@ def test_delayed_mode_labels_are_counted_in_the_summary() -> None:
     assert summary.by_type["label"] == sum(summary.labels.values())
 
 
+def test_default_label_timing_reports_within_weeks_and_matures_in_45_days() -> None:
+    """Default options: reports at once, on the statement or late; a daily job at 45 days."""
+    run = {"seed": 2, "rate": 0.01, "users": 400, "duration": "140d", "fraud_probability": 0.02}
+    sink = run_in_memory("fraud", label_mode="delayed", **run)
+    labels = [r.event.fields for r in sink.records if r.event.stream == "labels"]
+    start = min(datetime.fromisoformat(e["transaction_timestamp"]).timestamp() for e in labels)
+    first: dict[str, tuple[int, float]] = {}
+    reports, flips = [], []
+    for e in labels:
+        made = datetime.fromisoformat(e["transaction_timestamp"]).timestamp()
+        delay = (datetime.fromisoformat(e["confirmed_at"]).timestamp() - made) / DAY
+        if made > start + 20 * DAY:
+            continue  # every label of the first 20 days is in (120 days later)
+        if e["transaction_id"] in first:
+            assert first[e["transaction_id"]][0] == 0 and e["is_fraud"] == 1
+            flips.append(delay)
+        else:
+            first[e["transaction_id"]] = (e["is_fraud"], delay)
+        if e["is_fraud"]:
+            reports.append(delay)
+    matured = [d for label, d in first.values() if label == 0]
+    assert all(45 <= d < 46 for d in matured) and max(matured) - min(matured) > 0.9  # spread over a day
+    # Within days to weeks: a victim's frauds are confirmed together, so campaigns make the
+    # median vary from seed to seed (5 to 19 days over seeds 1-5).
+    assert 3 < statistics.median(reports) < 20
+    assert 0.65 < statistics.mean(d < 30 for d in reports) < 0.95
+    assert flips and all(45 < d <= 120 for d in flips) and len(flips) < 0.3 * len(reports)
+
+
+def test_label_reporting_shares_are_checked() -> None:
+    args = ["run", "fraud", "-n", "1", "--label-statement-share", "0.8", "--label-late-share", "0.3"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "at most 1" in result.stderr, result.stderr
+
+
 def test_classic_schema_is_unchanged_and_delayed_classic_drops_only_the_label() -> None:
     inline = run_in_memory("fraud", seed=3, count=300, schema="classic").events
     assert all(set(e) == ORIGINAL for e in inline)

@@ -715,10 +715,12 @@ mod tests {
 
     #[test]
     fn same_config_same_events_and_time_order() {
-        let c = config(3, json!({}), (0, 1));
-        let a = run(&c, 3000);
-        assert_eq!(a, run(&c, 3000));
-        assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+        let delayed = json!({"label_mode": "delayed", "dispute_window_days": 0.02});
+        for c in [config(3, json!({}), (0, 1)), config(3, delayed, (0, 1))] {
+            let a = run(&c, 3000);
+            assert_eq!(a, run(&c, 3000));
+            assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+        }
     }
 
     #[test]
