@@ -17,8 +17,8 @@ production::
     )
 
 - :class:`Fraud` (binary classification): is the transaction fraudulent? Labels come when the
-  fraud is confirmed (a chargeback, days later), or when a legitimate transaction's dispute
-  window closes (``dispute_window_days``).
+  fraud is confirmed (a chargeback, days or weeks later), or when a transaction nobody disputed
+  matures (``label_maturity_days``).
 - :class:`ETA` (regression): the trip's actual travel time, known when the trip ends.
 - :class:`Ecommerce` (binary classification): will this event's session end in a purchase?
   Known when the session closes (last event + the inactivity timeout).
@@ -30,6 +30,7 @@ gets it); the delay is a :class:`~datetime.timedelta`, the moment a UTC datetime
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -168,14 +169,28 @@ def _event_time(event: dict[str, Any]) -> float:
     return datetime.fromisoformat(event["timestamp"]).timestamp()
 
 
+DAY = 86400.0
+
+
+def matured(t: float, horizon: float) -> float:
+    """When the fraud scenario's daily maturity job labels a transaction of ``t`` (as the core).
+
+    >>> matured(0.5 * DAY, 45 * DAY) / DAY, matured(0.0, 0.5 * DAY) / DAY
+    (46.0, 0.5)
+    """
+    period = min(horizon, DAY)
+    return math.ceil((t + horizon) / period) * period
+
+
 class Fraud(ScenarioDataset):
     """Card transactions: is each one fraudulent (``y`` is a bool)?
 
-    The label of a fraud comes when the fraud is confirmed (the scenario's
-    ``label_delay_median_days``, at most ``dispute_window_days``); a legitimate
-    transaction's when its dispute window closes. Finding a fraud's confirmation reads the run
-    ahead, as far as the confirmation: a smaller ``dispute_window_days`` or ``rate`` keeps that
-    short.
+    ``y`` is the ground truth; its delay is when the transaction's first label comes. A fraud's
+    first label is its confirmation, or the 0 of the daily maturity job when it matures first
+    (``label_maturity_days``; the later dispute that flips it comes too late for River's single
+    label per ``x``). A legitimate transaction's delay is its maturity (a friendly-fraud
+    dispute's earlier 1 is label noise, not ``y``). Finding a fraud's first label reads the run
+    ahead, as far as that label: a smaller ``label_maturity_days`` or ``rate`` keeps that short.
 
     Parameters
     ----------
@@ -192,7 +207,7 @@ class Fraud(ScenarioDataset):
     >>> dataset = Fraud(seed=1, start="2025-03-03T00:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, x["amount"], "transaction_id" in x, dataset.delay(x, y)
-    (False, 21.99, False, datetime.timedelta(days=120))
+    (False, 21.99, False, datetime.timedelta(days=45, seconds=86399, microseconds=990912))
     """
 
     scenario = "fraud"
@@ -202,20 +217,28 @@ class Fraud(ScenarioDataset):
     id_fields = ("transaction_id", "user_id", "merchant_id", "ip_address")
 
     def _labeled(self) -> Iterator[tuple[Features, Any, float, float]]:
-        window = self._scenario_options().dispute_window_days * 86400.0
+        options = self._scenario_options()
+        horizon = min(options.label_maturity_days, options.dispute_window_days) * DAY
+        reached = 0.0  # the main stream's event time
+
+        def ahead(label: dict[str, Any]) -> bool:
+            # A fraud's confirmation for a transaction to come: not a late dispute of one gone by,
+            # nor a friendly-fraud dispute (its transaction is legitimate: never taken).
+            if label["is_fraud"] != 1 or label["fraud_type"] is None:
+                return False
+            return datetime.fromisoformat(label["transaction_timestamp"]).timestamp() >= reached
+
         labels = _Lookahead(
-            self.events(streams=["labels"], count=None, duration=None, until=None),
-            "transaction_id",
-            keep=lambda label: label["is_fraud"] == 1,
+            self.events(streams=["labels"], count=None, duration=None, until=None), "transaction_id", ahead
         )
         for event in self.events():
-            t = _event_time(event)
+            reached = t = _event_time(event)
             fraud = event["fraud_type"] is not None
             if fraud:
-                confirmed = datetime.fromisoformat(labels.take(event["transaction_id"])["confirmed_at"])
-                delay = confirmed.timestamp() - t
+                first = datetime.fromisoformat(labels.take(event["transaction_id"])["confirmed_at"])
+                delay = first.timestamp() - t
             else:
-                delay = window
+                delay = matured(t, horizon) - t
             yield self.features_of(event), fraud, t, delay
 
     def _scenario_options(self) -> Any:

@@ -3,10 +3,11 @@
 //!
 //! `options` (typed options and the drift regime), `fields` (stream field lists), `world`
 //! (merchants, networks, devices, cardholders, rhythm), `campaigns` (fraud typologies),
-//! `stream` (the event loop).
+//! `labels` (when delayed labels become known), `stream` (the event loop).
 
 pub mod campaigns;
 pub mod fields;
+pub mod labels;
 pub mod options;
 pub mod stream;
 pub mod world;

@@ -1,6 +1,7 @@
 //! The fraud scenario's options (as Python's `FraudOptions` dumps them) and the regime built
 //! from them for each drift concept.
 
+use super::labels::Reporting;
 use crate::rng::Weighted;
 use crate::time::DAY;
 use serde::Deserialize;
@@ -68,6 +69,9 @@ pub struct FraudOptions {
     pub label_mode: LabelMode,
     pub label_delay_median_days: f64,
     pub label_delay_sigma: f64,
+    pub label_statement_share: f64,
+    pub label_late_share: f64,
+    pub label_maturity_days: f64,
     pub dispute_window_days: f64,
     #[serde(default)]
     pub difficulty: Difficulty,
@@ -186,9 +190,8 @@ pub struct Regime {
     pub cash_out: f64,
     /// New accounts per cardholder per second.
     pub growth_per_second: f64,
-    /// Log of the median label delay, in seconds.
-    pub delay_mu: f64,
-    pub delay_sigma: f64,
+    /// How victims and disputing cardholders come to report (delayed labels).
+    pub reporting: Reporting,
     pub level: Level,
 }
 
@@ -231,8 +234,13 @@ impl Regime {
             new_device: (odd * o.new_device_probability).min(1.0),
             cash_out: o.cash_out_probability,
             growth_per_second: o.account_growth_per_year / YEAR,
-            delay_mu: (o.label_delay_median_days * DAY).ln(),
-            delay_sigma: o.label_delay_sigma,
+            reporting: Reporting {
+                quick_mu: (o.label_delay_median_days * DAY).ln(),
+                quick_sigma: o.label_delay_sigma,
+                statement: o.label_statement_share,
+                late: o.label_late_share,
+                window: o.dispute_window_days * DAY,
+            },
         })
     }
 
@@ -259,7 +267,8 @@ pub(crate) mod tests {
                              "compromised_merchant": 0.15},
             "cash_out_probability": 0.6, "trips_per_year": 3.0, "device_changes_per_year": 0.7,
             "new_device_probability": 0.005, "account_growth_per_year": 0.1,
-            "label_mode": "inline", "label_delay_median_days": 7.0, "label_delay_sigma": 1.0,
+            "label_mode": "inline", "label_delay_median_days": 2.0, "label_delay_sigma": 1.0,
+            "label_statement_share": 0.4, "label_late_share": 0.1, "label_maturity_days": 45.0,
             "dispute_window_days": 120.0
         })
     }

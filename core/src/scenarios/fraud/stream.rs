@@ -9,6 +9,7 @@
 //! fraud is relatively frequent at night.
 
 use super::campaigns::{Campaigns, Item};
+use super::labels::Maturity;
 use super::options::*;
 use super::world::*;
 use crate::arrivals::PoissonArrivals;
@@ -217,7 +218,8 @@ impl Transactions {
         };
         if let Some(delays) = &mut self.delays {
             // One confirmation per victim: the cardholder disputes it all.
-            let delay = delays.lognormvariate(regime.delay_mu, regime.delay_sigma);
+            let last = self.campaigns.attack(index).last;
+            let delay = regime.reporting.report(delays, tx.user, last, false) - last;
             tx.confirmed = Some(self.campaigns.confirm(index, delay, &mut self.population));
         }
         self.campaigns.release(index);
@@ -389,8 +391,8 @@ impl Transactions {
         };
         if tx.label {
             if let Some(delays) = &mut self.delays {
-                // A friendly-fraud dispute, after the same delay as a fraud's confirmation.
-                tx.confirmed = Some(t + delays.lognormvariate(regime.delay_mu, regime.delay_sigma));
+                // A friendly-fraud dispute: from the statement showing the purchase, or late.
+                tx.confirmed = Some(regime.reporting.report(delays, tx.user, t, true));
             }
         }
         if self.campaigns.has_breaches() {
@@ -400,28 +402,104 @@ impl Transactions {
     }
 }
 
-/// A label waiting for its confirmation.
+/// A label waiting in the heap: a confirmation, or a late dispute.
 struct Pending {
     transaction: u128,
     user: u128,
     made: f64,
     /// The typology (None for a friendly-fraud dispute of a legitimate transaction).
     typology: Option<u8>,
+    /// Whether it is the transaction's first label (else it flips a matured 0).
+    first: bool,
 }
 
-/// Delayed labels: pending fraud confirmations, and a copy of the transaction stream running
-/// one dispute window behind that labels its legitimate transactions as they come out.
+/// Delayed labels: pending confirmations, and a copy of the transaction stream running one
+/// maturity horizon behind that labels the transactions nobody reported as they come out.
 ///
-/// Rather than remembering every transaction for the whole window, the copy regenerates
-/// them: memory stays bounded (the pending fraud labels and a second population) at the cost
-/// of generating each transaction twice once the window has passed.
+/// Rather than remembering every transaction until it matures, the copy regenerates them:
+/// memory stays bounded (the pending confirmations and a second population) at the cost of
+/// generating each transaction twice once the horizon has passed. That needs the maturity to
+/// be a non-decreasing function of the transaction's time (see `Maturity`).
 struct Labels {
     behind: Box<Transactions>,
     lag: Tx,
+    /// Transactions the behind copy has made (`lag` is the last).
+    behind_made: u64,
     window: f64,
+    maturity: Maturity,
     frauds: Timeline<Pending>,
     /// The next transaction, generated but not emitted yet (labels due before it go first).
     ahead: Option<Tx>,
+    /// Transactions emitted, and those of them whose first label has been emitted.
+    emitted: u64,
+    labelled: u64,
+    /// After `drain`: no more transactions; the last one produced, if it was never emitted.
+    draining: bool,
+    retracted: Option<u128>,
+}
+
+/// When a reported transaction is labelled 1: its confirmation, within the dispute window.
+fn confirmed_at(tx: &Tx, window: f64) -> f64 {
+    tx.confirmed.unwrap_or(tx.t).min(tx.t + window)
+}
+
+impl Labels {
+    /// The next label due at or before `until` (when draining: the next one still due for a
+    /// transaction emitted), with whether it is a 1.
+    fn next_due(&mut self, until: f64) -> Option<(f64, Pending, bool)> {
+        loop {
+            let fraud_due = self.frauds.next_time();
+            // Draining, the behind copy stops at the last transaction emitted.
+            let legit_due = if self.draining && self.behind_made > self.emitted {
+                f64::INFINITY
+            } else {
+                self.maturity.at(self.lag.t)
+            };
+            let due = fraud_due.min(legit_due);
+            if due > until || due.is_infinite() {
+                return None;
+            }
+            if fraud_due <= legit_due {
+                let (when, p) = self.frauds.pop().expect("due");
+                if self.retracted == Some(p.transaction) {
+                    continue;
+                }
+                self.labelled += u64::from(p.first);
+                return Some((when, p, true));
+            }
+            let mut next = Tx::default();
+            self.behind.next(&mut next);
+            self.behind_made += 1;
+            let old = std::mem::replace(&mut self.lag, next);
+            // Never reported, or reported after it matured: the maturity job labels it 0.
+            if !old.label || confirmed_at(&old, self.window) > legit_due {
+                self.labelled += 1;
+                let p = Pending {
+                    transaction: old.id,
+                    user: old.user,
+                    made: old.t,
+                    typology: None,
+                    first: true,
+                };
+                return Some((legit_due, p, false));
+            }
+        }
+    }
+
+    /// Schedules the label 1 of a reported transaction being emitted.
+    fn reported(&mut self, tx: &Tx) {
+        let at = confirmed_at(tx, self.window);
+        self.frauds.schedule(
+            at,
+            Pending {
+                transaction: tx.id,
+                user: tx.user,
+                made: tx.t,
+                typology: tx.fraud.map(|(k, _)| k),
+                first: at <= self.maturity.at(tx.t),
+            },
+        );
+    }
 }
 
 /// The fraud scenario's stream.
@@ -445,15 +523,24 @@ impl FraudStream {
         let delays = delayed.then(|| tree.stream("label-delays"));
         let main = Transactions::new(config, &options, shared.clone(), delays)?;
         let labels = if delayed {
-            let mut behind = Box::new(Transactions::new(config, &options, shared, None)?);
+            // The same confirmations as the main copy: a matured 0 depends on them.
+            let delays = Some(tree.stream("label-delays"));
+            let mut behind = Box::new(Transactions::new(config, &options, shared, delays)?);
             let mut lag = Tx::default();
             behind.next(&mut lag);
+            let window = options.dispute_window_days * DAY;
             Some(Labels {
                 behind,
                 lag,
-                window: options.dispute_window_days * DAY,
+                behind_made: 1,
+                window,
+                maturity: Maturity::new(options.label_maturity_days * DAY, window),
                 frauds: Timeline::new(),
                 ahead: None,
+                emitted: 0,
+                labelled: 0,
+                draining: false,
+                retracted: None,
             })
         } else {
             None
@@ -550,54 +637,43 @@ impl Scenario for FraudStream {
             self.emit_transaction(event, true);
             return true;
         };
-        if labels.ahead.is_none() {
+        if labels.ahead.is_none() && !labels.draining {
             let mut tx = Tx::default();
             self.main.next(&mut tx);
             labels.ahead = Some(tx);
         }
-        let t = labels.ahead.as_ref().expect("generated").t;
-        loop {
-            let fraud_due = labels.frauds.next_time();
-            let legit_due = labels.lag.t + labels.window;
-            if fraud_due.min(legit_due) > t {
-                break;
-            }
-            if fraud_due <= legit_due {
-                let (when, p) = labels.frauds.pop().expect("due");
-                emit_label(event, &mut self.label_iso, when, &p, true);
-                return true;
-            }
-            let mut next = Tx::default();
-            labels.behind.next(&mut next);
-            let old = std::mem::replace(&mut labels.lag, next);
-            if !old.label {
-                // Legitimate, or fraud never reported: labelled 0 when the window closes.
-                let p = Pending {
-                    transaction: old.id,
-                    user: old.user,
-                    made: old.t,
-                    typology: None,
-                };
-                emit_label(event, &mut self.label_iso, legit_due, &p, false);
-                return true;
-            }
+        let until = labels.ahead.as_ref().map_or(f64::INFINITY, |tx| tx.t);
+        if let Some((when, p, fraud)) = labels.next_due(until) {
+            emit_label(event, &mut self.label_iso, when, &p, fraud);
+            return true;
         }
-        self.tx = labels.ahead.take().expect("generated");
+        let Some(tx) = labels.ahead.take() else {
+            return false; // drained
+        };
+        self.tx = tx;
+        labels.emitted += 1;
         if self.tx.label {
-            let confirmed = self.tx.confirmed.unwrap_or(self.tx.t);
-            let typology = self.tx.fraud.map(|(k, _)| k);
-            labels.frauds.schedule(
-                confirmed.min(self.tx.t + labels.window),
-                Pending {
-                    transaction: self.tx.id,
-                    user: self.tx.user,
-                    made: self.tx.t,
-                    typology,
-                },
-            );
+            labels.reported(&self.tx);
         }
         self.emit_transaction(event, false);
         true
+    }
+
+    fn drain(&mut self, retract_last_main: bool) -> bool {
+        let Some(labels) = &mut self.labels else {
+            return false;
+        };
+        labels.draining = true;
+        labels.ahead = None;
+        if retract_last_main {
+            labels.emitted = labels.emitted.saturating_sub(1);
+            labels.retracted = Some(self.tx.id);
+        }
+        true
+    }
+
+    fn pending_labels(&self) -> u64 {
+        self.labels.as_ref().map_or(0, |l| l.emitted - l.labelled)
     }
 
     fn gauges(&self) -> Vec<(&'static str, f64)> {
@@ -639,10 +715,12 @@ mod tests {
 
     #[test]
     fn same_config_same_events_and_time_order() {
-        let c = config(3, json!({}), (0, 1));
-        let a = run(&c, 3000);
-        assert_eq!(a, run(&c, 3000));
-        assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+        let delayed = json!({"label_mode": "delayed", "dispute_window_days": 0.02});
+        for c in [config(3, json!({}), (0, 1)), config(3, delayed, (0, 1))] {
+            let a = run(&c, 3000);
+            assert_eq!(a, run(&c, 3000));
+            assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+        }
     }
 
     #[test]
@@ -676,7 +754,8 @@ mod tests {
             if e.stream == 1 {
                 labels += 1;
                 let made = e.labeled_time.unwrap();
-                assert!(e.time >= made && e.time <= made + 0.01 * DAY + 1e-6);
+                // At most the horizon (the window here) and one run of the maturity job.
+                assert!(e.time >= made && e.time <= made + 0.02 * DAY + 1e-6);
                 fraud += (e.label == Some("1")) as u32;
             } else {
                 assert_eq!(e.label, None);
@@ -686,6 +765,86 @@ mod tests {
             labels > 5000 && fraud > 100,
             "{labels} labels, {fraud} fraud"
         );
+    }
+
+    /// Drains after `n` records (the last of them retracted if `retract` and a transaction):
+    /// every transaction emitted gets its labels, [0], [1] or [0, 1], and no other comes.
+    fn drained(c: &Config, n: usize, retract: bool) -> (usize, usize) {
+        use std::collections::HashMap;
+        let mut s = FraudStream::new(c).unwrap();
+        let mut e = Event::default();
+        let (mut made, mut history) = (HashMap::new(), HashMap::<String, Vec<bool>>::new());
+        let mut last = 0.0;
+        let mut record = |e: &Event, made: &mut HashMap<String, f64>| {
+            assert!(e.time >= last);
+            last = e.time;
+            let id = match &e.row[0] {
+                crate::record::Value::Str(s) => s.clone(),
+                _ => unreachable!(),
+            };
+            if e.stream == 0 {
+                made.insert(id, e.time);
+            } else {
+                assert!(e.time >= made[&id], "a label before its transaction");
+                history.entry(id).or_default().push(e.label == Some("1"));
+            }
+        };
+        for _ in 0..n {
+            assert!(s.next(&mut e));
+            record(&e, &mut made);
+        }
+        let retract = retract && e.stream == 0;
+        if retract {
+            made.remove(&uuid_text(s.tx.id));
+        }
+        assert!(s.pending_labels() > 0);
+        assert!(s.drain(retract));
+        while s.next(&mut e) {
+            assert_eq!(e.stream, 1, "a transaction after the drain");
+            record(&e, &mut made);
+        }
+        assert_eq!(s.pending_labels(), 0);
+        let mut unlabelled: Vec<_> = made
+            .keys()
+            .filter(|id| !history.contains_key(*id))
+            .collect();
+        unlabelled.sort();
+        assert!(
+            unlabelled.is_empty(),
+            "transactions without a label: {unlabelled:?}"
+        );
+        assert!(
+            history.keys().all(|id| made.contains_key(id)),
+            "a label without its transaction"
+        );
+        let allowed = [vec![false], vec![true], vec![false, true]];
+        assert!(history.values().all(|h| allowed.contains(h)), "{history:?}");
+        let flipped = history.values().filter(|h| h.len() == 2).count();
+        (made.len(), flipped)
+    }
+
+    #[test]
+    fn draining_labels_every_transaction_emitted_and_only_those() {
+        let c = config(
+            5,
+            json!({"label_mode": "delayed", "dispute_window_days": 0.05, "label_maturity_days": 0.01,
+                   "label_delay_median_days": 0.004, "fraud_probability": 0.1}),
+            (0, 1),
+        );
+        let mut flips = 0;
+        for (n, retract) in [(5000, false), (5001, true), (7777, true), (1, true)] {
+            let (transactions, flipped) = drained(&c, n, retract);
+            assert!(
+                transactions >= n / 3,
+                "{transactions} transactions of {n} records"
+            );
+            flips += flipped;
+        }
+        assert!(flips > 10, "{flips} late disputes");
+        // Inline labels: nothing to drain.
+        assert!(!FraudStream::new(&config(5, json!({}), (0, 1)))
+            .unwrap()
+            .drain(false));
     }
 
     #[test]

@@ -126,7 +126,13 @@ LABEL_FIELDS = [
     FieldSpec(
         "transaction_timestamp", "string", "Event time of the transaction.", Level.CLASSIC, format="date-time"
     ),
-    FieldSpec("is_fraud", "integer", "Label: 1 if fraudulent, else 0.", Level.CLASSIC, enum=(0, 1)),
+    FieldSpec(
+        "is_fraud",
+        "integer",
+        "Label: 1 if reported as fraud, else 0 (a matured transaction; a later dispute sends a 1 after it).",
+        Level.CLASSIC,
+        enum=(0, 1),
+    ),
     FieldSpec(
         "fraud_type",
         "string",
@@ -138,8 +144,8 @@ LABEL_FIELDS = [
     FieldSpec(
         "confirmed_at",
         "string",
-        "When the label became known (the label event's time): the fraud's confirmation, or the close "
-        "of a legitimate transaction's dispute window.",
+        "When the label became known (the label event's time): the fraud's or the dispute's "
+        "confirmation, or the maturity job's run once the transaction was old enough.",
         Level.CLASSIC,
         format="date-time",
     ),

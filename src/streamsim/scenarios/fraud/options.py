@@ -232,31 +232,50 @@ class FraudOptions(ScenarioOptions):
     label_mode: Literal["inline", "delayed"] = Field(
         "inline",
         description="inline: is_fraud on each transaction (the original). delayed: transactions carry no "
-        "label; label events go to <topic>_labels when the fraud is confirmed, and when the dispute "
-        "window of a legitimate transaction closes.",
+        "label; label events go to <topic>_labels when a fraud or a dispute is confirmed (1), and when a "
+        "transaction nobody disputed matures (0).",
         json_schema_extra={"metavar": "MODE", "drift": False},
     )
     label_delay_median_days: float = Field(
-        7.0,
+        2.0,
         gt=0,
         le=3650,
-        description="Median days from a victim's last fraudulent transaction to the confirmation of the "
-        "fraud (log-normal, bounded by the dispute window).",
+        description="Median days from a victim's last fraudulent transaction to its confirmation when the "
+        "victim reports at once (an alert, a declined card, the banking app; log-normal).",
         json_schema_extra={"metavar": "DAYS"},
     )
     label_delay_sigma: float = Field(
         1.0,
         ge=0,
         le=3,
-        description="Spread of the confirmation delay: standard deviation of its logarithm.",
+        description="Spread of the delay of a report at once: standard deviation of its logarithm.",
         json_schema_extra={"metavar": "SIGMA"},
+    )
+    label_statement_share: Probability = Field(
+        0.4,
+        description="Share of frauds reported from the victim's next monthly statement (each card has its "
+        "statement day; then a week or so to read it and call). Friendly-fraud disputes all come this way "
+        "unless late.",
+    )
+    label_late_share: Probability = Field(
+        0.1,
+        description="Share of frauds and disputes reported late: uniformly from 60 days to the end of the "
+        "dispute window.",
+    )
+    label_maturity_days: float = Field(
+        45.0,
+        gt=0,
+        le=3650,
+        description="Days after which a transaction nobody disputed is labelled legitimate (0), by a daily "
+        "job at 00:00 UTC (at most the dispute window). A dispute after that flips it with a second label.",
+        json_schema_extra={"metavar": "DAYS", "drift": False},
     )
     dispute_window_days: float = Field(
         120.0,
         gt=0,
         le=3650,
-        description="Days a cardholder has to dispute a transaction: the latest a fraud is confirmed, and "
-        "when a legitimate transaction gets its label.",
+        description="Days a cardholder has to dispute a transaction: the latest a fraud or a dispute is "
+        "confirmed.",
         json_schema_extra={"metavar": "DAYS", "drift": False},
     )
     difficulty: Literal["easy", "realistic", "hard"] = Field(
@@ -279,3 +298,9 @@ class FraudOptions(ScenarioOptions):
         "(friendly fraud), labelled 1 with a null fraud_type. Default by difficulty: 0 / 0.002 / 0.005 "
         "(a few tenths of a percent of transactions).",
     )
+
+    @model_validator(mode="after")
+    def _reporting_shares(self) -> FraudOptions:
+        if self.label_statement_share + self.label_late_share > 1:
+            raise ValueError("label_statement_share + label_late_share must be at most 1")
+        return self
