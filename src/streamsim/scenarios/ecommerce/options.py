@@ -89,6 +89,11 @@ DEFAULT_HOLIDAYS: dict[str, dict[str, float]] = {
     "after_christmas": {"traffic": 1.2, "conversion": 1.05},
 }
 DEFAULT_INTEREST: dict[str, float] = {c.name: c.interest for c in CATEGORIES}
+DEFAULT_CONVERSION_RATE = 0.025
+DEFAULT_CART_ABANDONMENT_RATE = 0.70
+DEFAULT_BOUNCE_RATE = 0.35
+DEFAULT_NEW_VISITOR_SHARE = 0.52
+DEFAULT_RETURNING_CONVERSION_LIFT = 1.75
 DEFAULT_PRICE_MULTIPLIERS: dict[str, float] = {c.name: 1.0 for c in CATEGORIES}
 
 
@@ -154,6 +159,63 @@ PriceMultipliers = Annotated[
 
 _GIFTS = {"Toys & Games": 2.6, "Electronics": 1.6, "Beauty & Personal Care": 1.3, "Books": 1.2}
 _SALE = {"Electronics": 0.85, "Toys & Games": 0.9, "Fashion & Apparel": 0.85, "Computers": 0.9}
+# Tariffs on goods mostly made abroad, passed on to shelf prices: most on electronics and toys,
+# less on clothes, furniture and sports gear.
+_TARIFF = {
+    "Electronics": 1.3,
+    "Computers": 1.3,
+    "Toys & Games": 1.3,
+    "Fashion & Apparel": 1.2,
+    "Home & Garden": 1.2,
+    "Sports & Outdoors": 1.15,
+}
+# A campaign adds half the usual traffic, all of it new visitors from social ads, colder than the
+# shop's own social followers.
+_CAMPAIGN_EXTRA = 0.5
+_CAMPAIGN_CHANNELS = {
+    "social": {
+        "share": DEFAULT_CHANNELS["social"]["share"] + _CAMPAIGN_EXTRA,
+        "bounce": 1.6,
+        "conversion": 0.25,
+    }
+}
+_CAMPAIGN_NEW_VISITORS = (DEFAULT_NEW_VISITOR_SHARE + _CAMPAIGN_EXTRA) / (1 + _CAMPAIGN_EXTRA)
+_PROMOTED = {"Fashion & Apparel": 2.0, "Beauty & Personal Care": 2.0}
+
+
+def _same_visitors_behave_alike(
+    channels: Mapping[str, Mapping[str, float]], new_share: float
+) -> dict[str, float]:
+    """Conversion and bounce rates under a new channel and visitor mix that keep each channel's and
+    visitor type's propensities as they were.
+
+    The scenario normalises channel and visitor effects to average 1 over the mix in effect, so
+    that the rates mean what they say. A mix that shifts towards visitors who buy less must
+    therefore lower the rates themselves, or everyone else would buy more to make up for them.
+    """
+    old = {name: dict(spec) for name, spec in DEFAULT_CHANNELS.items()}
+    new = {name: {**spec, **channels.get(name, {})} for name, spec in old.items()}
+
+    def mean(mix: Mapping[str, Mapping[str, float]], key: str) -> float:
+        return sum(s["share"] * s[key] for s in mix.values()) / sum(s["share"] for s in mix.values())
+
+    def visitors(share: float) -> float:
+        return share + (1 - share) * DEFAULT_RETURNING_CONVERSION_LIFT
+
+    conversion = DEFAULT_CONVERSION_RATE * mean(new, "conversion") / mean(old, "conversion")
+    conversion *= visitors(new_share) / visitors(DEFAULT_NEW_VISITOR_SHARE)
+    carts_before, carts_after = (
+        rate / (1 - DEFAULT_CART_ABANDONMENT_RATE) for rate in (DEFAULT_CONVERSION_RATE, conversion)
+    )
+    bounce = (
+        DEFAULT_BOUNCE_RATE
+        * mean(new, "bounce")
+        / mean(old, "bounce")
+        * (1 - carts_after)
+        / (1 - carts_before)
+    )
+    return {"conversion_rate": round(conversion, 4), "bounce_rate": round(bounce, 4)}
+
 
 PRESETS = {
     "holiday-season": DriftPreset(
@@ -189,21 +251,25 @@ PRESETS = {
         ),
     ),
     "price-increase": DriftPreset(
-        "On day 3 prices of Electronics and Computers rise by 25% at once (say, a new tariff): the "
-        "same products cost more, and price-sensitive customers add them to their carts less often, "
-        "so conversion falls in those categories while the rest of the shop is unchanged.",
+        "On day 3 tariffs on imported goods reach the shelf at once: Electronics, Computers and Toys "
+        "& Games cost 30% more, Fashion & Apparel and Home & Garden 20%, Sports & Outdoors 15%. The "
+        "same products cost more, and the sessions that come for them add to carts a quarter to a "
+        "third less often (price-sensitive customers most), so the shop's conversion falls from "
+        "2.5% to about 2.1% while books, groceries, beauty and the other domestic goods sell as before.",
         (
             {
-                "name": "electronics-price-increase",
+                "name": "tariff-price-increase",
                 "at": "+3d",
-                "set": {"category_price_multipliers": {"Electronics": 1.25, "Computers": 1.25}},
+                "set": {"category_price_multipliers": _TARIFF},
             },
         ),
     ),
     "social-campaign": DriftPreset(
-        "From day 2, every week a two-day social-media campaign runs (recurring): 40% more sessions, "
-        "most of the extra from social and paid channels, which bounce more and convert less, so "
-        "traffic rises while conversion per session falls.",
+        "From day 2, every week a two-day social-media ad campaign runs (recurring) for fashion and "
+        "beauty: 50% more sessions, all the extra from social ads and first-time visitors. They come "
+        "for the promoted categories, bounce more and buy less than the shop's usual social visitors "
+        "(a cold audience), while everyone else behaves as before: traffic rises, conversion per "
+        "session falls from 2.5% to about 1.7%.",
         (
             {
                 "name": "social-campaign",
@@ -212,8 +278,11 @@ PRESETS = {
                 "period": "7d",
                 "duration": "2d",
                 "set": {
-                    "traffic_multiplier": 1.4,
-                    "channels": {"social": {"share": 0.3}, "paid": {"share": 0.25}},
+                    "traffic_multiplier": 1.5,
+                    "new_visitor_share": _CAMPAIGN_NEW_VISITORS,
+                    "channels": _CAMPAIGN_CHANNELS,
+                    "category_interest": {k: DEFAULT_INTEREST[k] * v for k, v in _PROMOTED.items()},
+                    **_same_visitors_behave_alike(_CAMPAIGN_CHANNELS, _CAMPAIGN_NEW_VISITORS),
                 },
             },
         ),
@@ -293,7 +362,7 @@ class EcommerceOptions(ScenarioOptions):
         json_schema_extra={"metavar": "X"},
     )
     conversion_rate: float = Field(
-        0.025,
+        DEFAULT_CONVERSION_RATE,
         gt=0,
         lt=1,
         description="Share of sessions that end in a purchase, on average over visitors, devices "
@@ -301,21 +370,21 @@ class EcommerceOptions(ScenarioOptions):
         json_schema_extra={"metavar": "P"},
     )
     cart_abandonment_rate: float = Field(
-        0.70,
+        DEFAULT_CART_ABANDONMENT_RATE,
         ge=0,
         lt=1,
         description="Share of sessions with an add-to-cart that do not buy (Baymard: 70%).",
         json_schema_extra={"metavar": "P"},
     )
     bounce_rate: float = Field(
-        0.35,
+        DEFAULT_BOUNCE_RATE,
         ge=0,
         lt=1,
         description="Share of sessions with a single page view.",
         json_schema_extra={"metavar": "P"},
     )
     new_visitor_share: Probability = Field(
-        0.52,
+        DEFAULT_NEW_VISITOR_SHARE,
         description="Share of sessions from first-time visitors; the rest are returning customers.",
         json_schema_extra={"metavar": "P"},
     )
@@ -326,7 +395,7 @@ class EcommerceOptions(ScenarioOptions):
         json_schema_extra={"metavar": "P"},
     )
     returning_conversion_lift: float = Field(
-        1.75,
+        DEFAULT_RETURNING_CONVERSION_LIFT,
         gt=0,
         le=10,
         description="How much more often returning customers add to cart than new visitors "
