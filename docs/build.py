@@ -378,22 +378,34 @@ def python_snippet(name: str) -> str:
     return f"```python\n{code}```\n\n```text\n{out.getvalue()}```"
 
 
-def river_example() -> str:
-    """The output of docs/examples/river_delayed_labels.py."""
+def _example(name: str) -> Any:
+    """The module ``docs/examples/NAME.py``, imported."""
     import importlib.util
 
-    path = DOCS / "examples" / "river_delayed_labels.py"
-    spec = importlib.util.spec_from_file_location("river_delayed_labels", path)
+    spec = importlib.util.spec_from_file_location(name, DOCS / "examples" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def river_example() -> str:
+    """The output of docs/examples/river_delayed_labels.py."""
+    module = _example("river_delayed_labels")
     command = "python docs/examples/river_delayed_labels.py"
     return f"```console\n$ {command}\n{module.report(module.run())}\n```"
+
+
+def drift_delays() -> str:
+    """How soon ADWIN notices each e-commerce drift preset (docs/examples/ecommerce_drift_delay.py)."""
+    module = _example("ecommerce_drift_delay")
+    return str(module.report([module.measure(preset) for preset in module.PRESETS]))
 
 
 def pages() -> dict[Path, dict[str, Callable[..., str]]]:
     out = {DOCS / "scenarios" / f"{name}.md": scenario_blocks(name) for name in scenarios()}
     out[DOCS / "scenarios" / "fraud.md"]["example-output"] = example_output
+    out[DOCS / "scenarios" / "ecommerce.md"]["drift-delays"] = drift_delays
     out[DOCS / "options.md"] = common_blocks()
     out[DOCS / "drift.md"] = {"drift-presets": drift_presets, "example-output": example_output}
     out[DOCS / "kafka.md"] = {
