@@ -253,7 +253,7 @@ PRESETS = {
     "price-increase": DriftPreset(
         "On day 3 tariffs on imported goods reach the shelf at once: Electronics, Computers and Toys "
         "& Games cost 30% more, Fashion & Apparel and Home & Garden 20%, Sports & Outdoors 15%. The "
-        "same products cost more, and the sessions that come for them add to carts a quarter to a "
+        "same products cost more, and the sessions that come for them add to carts a fifth to a "
         "third less often (price-sensitive customers most), so the shop's conversion falls from "
         "2.5% to about 2.1% while books, groceries, beauty and the other domestic goods sell as before.",
         (
