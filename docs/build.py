@@ -378,28 +378,38 @@ def python_snippet(name: str) -> str:
     return f"```python\n{code}```\n\n```text\n{out.getvalue()}```"
 
 
-def _example(name: str) -> Any:
-    """The module ``docs/examples/NAME.py``, imported."""
+def river_example() -> str:
+    """The output of docs/examples/river_delayed_labels.py."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(name, DOCS / "examples" / f"{name}.py")
+    path = DOCS / "examples" / "river_delayed_labels.py"
+    spec = importlib.util.spec_from_file_location("river_delayed_labels", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
-
-
-def river_example() -> str:
-    """The output of docs/examples/river_delayed_labels.py."""
-    module = _example("river_delayed_labels")
     command = "python docs/examples/river_delayed_labels.py"
     return f"```console\n$ {command}\n{module.report(module.run())}\n```"
 
 
 def drift_delays() -> str:
-    """How soon ADWIN notices each e-commerce drift preset (docs/examples/ecommerce_drift_delay.py)."""
-    module = _example("ecommerce_drift_delay")
-    return str(module.report([module.measure(preset) for preset in module.PRESETS]))
+    """How soon ADWIN notices each e-commerce drift preset (docs/examples/ecommerce_drift_delay.py).
+
+    Each preset runs days of events at the default rate: one process each, side by side.
+    """
+    import subprocess
+
+    from streamsim.scenarios.ecommerce import PRESETS
+
+    script = DOCS / "examples" / "ecommerce_drift_delay.py"
+    runs = [
+        subprocess.Popen([sys.executable, str(script), preset], stdout=subprocess.PIPE, text=True)
+        for preset in PRESETS
+    ]
+    tables = [run.communicate()[0].splitlines() for run in runs]
+    if any(run.returncode for run in runs):
+        raise SystemExit(f"{script} failed")
+    header = tables[0][:2]
+    return "\n".join(header + [row for table in tables for row in table[len(header) :]])
 
 
 def pages() -> dict[Path, dict[str, Callable[..., str]]]:
