@@ -573,6 +573,14 @@ def test_a_social_campaign_lowers_conversion_and_leaves_the_usual_visitors_alone
     assert rate([e["visitor_type"] == "new" for e in during]) > 0.64
 
 
+def test_rates_for_an_unchanged_mix_are_the_defaults() -> None:
+    """The campaign's rates come from a formula that leaves the default mix at the default rates."""
+    from streamsim.scenarios.ecommerce.options import DEFAULT_NEW_VISITOR_SHARE, _same_visitors_behave_alike
+
+    rates = _same_visitors_behave_alike({}, DEFAULT_NEW_VISITOR_SHARE)
+    assert rates == {"conversion_rate": 0.025, "bounce_rate": 0.35}
+
+
 def _drift_delay_example() -> Any:
     """docs/examples/ecommerce_drift_delay.py: the measurement the docs show."""
     pytest.importorskip("river")
