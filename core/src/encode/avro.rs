@@ -1,12 +1,16 @@
-//! Avro values with the `apache-avro` crate: a record template of the stream's schema whose
-//! leaves are overwritten for each event, then written by the crate's datum writer.
+//! Avro values with the `apache-avro` crate: each event's row is handed to the crate's
+//! schema-aware serializer as records of positional fields (serde tuples), so the crate
+//! writes every field by the schema's own order and types without a per-event value tree.
 
 use super::{as_bool, as_f64, as_i64, as_str, is_null};
 use crate::record::Value;
 use apache_avro::schema::RecordSchema;
-use apache_avro::types::Value as Avro;
 use apache_avro::writer::datum::GenericDatumWriter;
 use apache_avro::Schema;
+use serde::ser::{Error as _, SerializeMap, SerializeTuple};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -17,30 +21,26 @@ enum Kind {
     Boolean,
 }
 
-/// One scalar field of the record: where it sits in the template and how it is typed.
+/// One field of a record: a scalar (leaf `leaf` of the row) or a nested record.
 #[derive(Debug, Clone)]
-struct Leaf {
-    path: String,
-    /// Field positions from the root record down to this field.
-    position: Vec<usize>,
-    kind: Kind,
-    /// `["null", T]`: the union's branch is chosen per event.
-    nullable: bool,
-    symbols: Vec<String>,
+enum Field {
+    Leaf {
+        leaf: usize,
+        kind: Kind,
+        /// `["null", T]`: null or the value.
+        nullable: bool,
+        /// An enum's symbols (the serializer takes them as `'static` variant names).
+        symbols: Vec<&'static str>,
+    },
+    Record(Vec<(String, Field)>),
 }
 
-/// The record of one event, rewritten in place (field names and buffers are allocated once).
-#[derive(Debug, Clone)]
-pub struct Filler {
-    record: Avro,
-    leaves: Vec<Leaf>,
-}
-
-/// A stream's Avro schema (as Python generated it) and its record template.
+/// A stream's Avro schema (as Python generated it) and where each field's value comes from.
 #[derive(Debug, Clone)]
 pub struct AvroEncoder {
     schema: Schema,
-    filler: Filler,
+    fields: Vec<(String, Field)>,
+    paths: Vec<String>,
 }
 
 impl AvroEncoder {
@@ -50,64 +50,61 @@ impl AvroEncoder {
         let Schema::Record(root) = &schema else {
             return Err("the Avro schema of a stream must be a record".into());
         };
-        let mut leaves = Vec::new();
-        let record = template(root, "", &mut Vec::new(), &mut leaves)?;
+        let mut paths = Vec::new();
+        let fields = plan(root, "", &mut paths)?;
         Ok(AvroEncoder {
-            filler: Filler { record, leaves },
             schema,
+            fields,
+            paths,
         })
     }
 
-    /// Dotted paths of the record's scalar fields, in the order `Filler::fill` takes them.
+    /// Dotted paths of the record's scalar fields, in leaf order.
     pub fn paths(&self) -> Vec<String> {
-        self.filler.leaves.iter().map(|l| l.path.clone()).collect()
+        self.paths.clone()
     }
 
-    /// The schema (for a datum writer) and the template, borrowed apart.
-    pub fn parts(&mut self) -> (&Schema, &mut Filler) {
-        (&self.schema, &mut self.filler)
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
-}
 
-/// A writer of raw Avro data for `schema`: names resolved once, no validation per value
-/// (the template has the schema's shape by construction, and `fill` checks each value).
-pub fn writer(schema: &Schema) -> Result<GenericDatumWriter<'_>, String> {
-    GenericDatumWriter::builder(schema)
-        .validate(false)
-        .build()
-        .map_err(|e| format!("Avro schema: {e}"))
-}
-
-impl Filler {
-    /// Sets every leaf from the row (`index[i]`: the row position of leaf `i`), then writes.
+    /// Appends the Avro record of `row` (`index[i]`: the row position of leaf `i`) to `out`.
     pub fn write(
-        &mut self,
+        &self,
         writer: &GenericDatumWriter<'_>,
         row: &[Value],
         index: &[usize],
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
-        for (leaf, &i) in self.leaves.iter().zip(index) {
-            let slot = slot(&mut self.record, &leaf.position);
-            set(slot, leaf, &row[i]).map_err(|e| format!("field {}: {e}", leaf.path))?;
-        }
+        let record = Record {
+            fields: &self.fields,
+            row,
+            index,
+        };
         writer
-            .write_value_ref(out, &self.record)
+            .write_ser(out, &record)
             .map_err(|e| format!("Avro: {e}"))?;
         Ok(())
     }
 }
 
-fn template(
+/// A writer of raw Avro data for `schema`, its names resolved once (per batch).
+pub fn writer(schema: &Schema) -> Result<GenericDatumWriter<'_>, String> {
+    GenericDatumWriter::builder(schema)
+        .validate(false)
+        .human_readable(false)
+        .build()
+        .map_err(|e| format!("Avro schema: {e}"))
+}
+
+fn plan(
     record: &RecordSchema,
     prefix: &str,
-    position: &mut Vec<usize>,
-    leaves: &mut Vec<Leaf>,
-) -> Result<Avro, String> {
+    paths: &mut Vec<String>,
+) -> Result<Vec<(String, Field)>, String> {
     let mut fields = Vec::with_capacity(record.fields.len());
-    for (i, field) in record.fields.iter().enumerate() {
+    for field in &record.fields {
         let path = format!("{prefix}{}", field.name);
-        position.push(i);
         let (schema, nullable) = match &field.schema {
             Schema::Union(union) => match union.variants() {
                 [Schema::Null, inner] => (inner, true),
@@ -115,89 +112,144 @@ fn template(
             },
             other => (other, false),
         };
-        let value = match schema {
+        let planned = match schema {
             Schema::Record(nested) if !nullable => {
-                template(nested, &format!("{path}."), position, leaves)?
+                Field::Record(plan(nested, &format!("{path}."), paths)?)
             }
             scalar => {
-                let (kind, value, symbols) = match scalar {
-                    Schema::String => (Kind::String, Avro::String(String::new()), Vec::new()),
-                    Schema::Enum(e) => (Kind::Enum, Avro::Enum(0, String::new()), e.symbols.clone()),
-                    Schema::Long => (Kind::Long, Avro::Long(0), Vec::new()),
-                    Schema::Double => (Kind::Double, Avro::Double(0.0), Vec::new()),
-                    Schema::Boolean => (Kind::Boolean, Avro::Boolean(false), Vec::new()),
+                let (kind, symbols) = match scalar {
+                    Schema::String => (Kind::String, Vec::new()),
+                    Schema::Enum(e) => (Kind::Enum, e.symbols.iter().map(|s| intern(s)).collect()),
+                    Schema::Long => (Kind::Long, Vec::new()),
+                    Schema::Double => (Kind::Double, Vec::new()),
+                    Schema::Boolean => (Kind::Boolean, Vec::new()),
                     other => return Err(format!("field {path}: unsupported Avro type {other:?}")),
                 };
-                leaves.push(Leaf {
-                    path: path.clone(),
-                    position: position.clone(),
+                paths.push(path);
+                Field::Leaf {
+                    leaf: paths.len() - 1,
                     kind,
                     nullable,
                     symbols,
-                });
-                if nullable {
-                    Avro::Union(1, Box::new(value))
-                } else {
-                    value
                 }
             }
         };
-        position.pop();
-        fields.push((field.name.clone(), value));
+        fields.push((field.name.clone(), planned));
     }
-    Ok(Avro::Record(fields))
+    Ok(fields)
 }
 
-fn slot<'v>(mut value: &'v mut Avro, position: &[usize]) -> &'v mut Avro {
-    for &i in position {
-        value = match value {
-            Avro::Record(fields) => &mut fields[i].1,
-            _ => unreachable!("the template follows the schema"),
-        };
+/// Enum symbols as `'static` names (serde's unit variants): one copy per distinct symbol for
+/// the life of the process, a set bounded by the scenarios' enums.
+fn intern(symbol: &str) -> &'static str {
+    static SYMBOLS: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut symbols = SYMBOLS
+        .get_or_init(Default::default)
+        .lock()
+        .expect("not poisoned");
+    if let Some(known) = symbols.get(symbol) {
+        return known;
     }
-    value
+    let leaked: &'static str = Box::leak(symbol.to_owned().into_boxed_str());
+    symbols.insert(leaked);
+    leaked
 }
 
-fn set(slot: &mut Avro, leaf: &Leaf, value: &Value) -> Result<(), String> {
-    let target = if leaf.nullable {
-        let Avro::Union(branch, inner) = slot else {
-            unreachable!("nullable leaves are unions in the template")
-        };
-        if is_null(value) {
-            *branch = 0;
-            **inner = Avro::Null;
-            return Ok(());
+/// One record of an event: its fields in schema order.
+struct Record<'a> {
+    fields: &'a [(String, Field)],
+    row: &'a [Value],
+    index: &'a [usize],
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The crate writes a tuple of several elements as a record's fields in order; a tuple
+        // of one element would be that element itself, so a one-field record is a map.
+        if let [(name, field)] = self.fields {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(name, &self.with(field))?;
+            return map.end();
         }
-        *branch = 1;
-        &mut **inner
-    } else if is_null(value) {
-        return Err("null where the schema has no null".into());
-    } else {
-        slot
-    };
-    match leaf.kind {
-        Kind::String => {
-            let text = as_str(value)?;
-            match target {
-                Avro::String(s) => {
-                    s.clear();
-                    s.push_str(text);
+        let mut tuple = serializer.serialize_tuple(self.fields.len())?;
+        for (_, field) in self.fields {
+            tuple.serialize_element(&self.with(field))?;
+        }
+        tuple.end()
+    }
+}
+
+impl<'a> Record<'a> {
+    fn with(&self, field: &'a Field) -> FieldValue<'a> {
+        FieldValue {
+            field,
+            row: self.row,
+            index: self.index,
+        }
+    }
+}
+
+struct FieldValue<'a> {
+    field: &'a Field,
+    row: &'a [Value],
+    index: &'a [usize],
+}
+
+impl Serialize for FieldValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.field {
+            Field::Record(fields) => Record {
+                fields,
+                row: self.row,
+                index: self.index,
+            }
+            .serialize(serializer),
+            Field::Leaf {
+                leaf,
+                kind,
+                nullable,
+                symbols,
+            } => {
+                let value = &self.row[self.index[*leaf]];
+                let scalar = Scalar {
+                    kind: *kind,
+                    symbols,
+                    value,
+                };
+                match (is_null(value), nullable) {
+                    (true, true) => serializer.serialize_none(),
+                    (false, true) => serializer.serialize_some(&scalar),
+                    (true, false) => Err(S::Error::custom("null where the schema has no null")),
+                    (false, false) => scalar.serialize(serializer),
                 }
-                other => *other = Avro::String(text.to_owned()),
             }
         }
-        Kind::Enum => {
-            let text = as_str(value)?;
-            let index = leaf
-                .symbols
-                .iter()
-                .position(|s| s == text)
-                .ok_or_else(|| format!("{text:?} is not a symbol of its enum"))?;
-            *target = Avro::Enum(index as u32, String::new());
-        }
-        Kind::Long => *target = Avro::Long(as_i64(value)?),
-        Kind::Double => *target = Avro::Double(as_f64(value)?),
-        Kind::Boolean => *target = Avro::Boolean(as_bool(value)?),
     }
-    Ok(())
+}
+
+struct Scalar<'a> {
+    kind: Kind,
+    symbols: &'a [&'static str],
+    value: &'a Value,
+}
+
+impl Serialize for Scalar<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = self.value;
+        match self.kind {
+            Kind::String => serializer.serialize_str(as_str(v).map_err(S::Error::custom)?),
+            Kind::Enum => {
+                let text = as_str(v).map_err(S::Error::custom)?;
+                let index = self
+                    .symbols
+                    .iter()
+                    .position(|s| *s == text)
+                    .ok_or_else(|| S::Error::custom(format!("{text:?} is not a symbol of its enum")))?;
+                serializer.serialize_unit_variant("", index as u32, self.symbols[index])
+            }
+            Kind::Long => serializer.serialize_i64(as_i64(v).map_err(S::Error::custom)?),
+            Kind::Double => serializer.serialize_f64(as_f64(v).map_err(S::Error::custom)?),
+            Kind::Boolean => serializer.serialize_bool(as_bool(v).map_err(S::Error::custom)?),
+        }
+    }
 }

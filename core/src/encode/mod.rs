@@ -104,11 +104,11 @@ impl RowEncoder {
 enum Active<'a> {
     Avro(
         apache_avro::writer::datum::GenericDatumWriter<'a>,
-        &'a mut avro::Filler,
+        &'a avro::AvroEncoder,
         &'a [u8],
         &'a [usize],
     ),
-    Protobuf(&'a mut protobuf::ProtoEncoder, &'a [u8], &'a [usize]),
+    Protobuf(&'a protobuf::ProtoEncoder, &'a [u8], &'a [usize]),
 }
 
 /// The encoders of every stream while one batch is filled (Avro writers resolve their
@@ -128,8 +128,7 @@ impl<'a> Session<'a> {
                 None => None,
                 Some(RowEncoder { encoder, index }) => Some(match &mut encoder.format {
                     Format::Avro(a) => {
-                        let (schema, filler) = a.parts();
-                        Active::Avro(avro::writer(schema)?, filler, &encoder.prefix, index)
+                        Active::Avro(avro::writer(a.schema())?, a, &encoder.prefix, index)
                     }
                     Format::Protobuf(p) => Active::Protobuf(p, &encoder.prefix, index),
                 }),
@@ -146,9 +145,9 @@ impl<'a> Session<'a> {
     /// Appends the encoded value of `row` (a record of `stream`) to `out`.
     pub fn encode(&mut self, stream: usize, row: &[Value], out: &mut Vec<u8>) -> Result<(), String> {
         match self.streams.get_mut(stream) {
-            Some(Some(Active::Avro(writer, filler, prefix, index))) => {
+            Some(Some(Active::Avro(writer, encoder, prefix, index))) => {
                 out.extend_from_slice(prefix);
-                filler.write(writer, row, index, out)
+                encoder.write(writer, row, index, out)
             }
             Some(Some(Active::Protobuf(encoder, prefix, index))) => {
                 out.extend_from_slice(prefix);

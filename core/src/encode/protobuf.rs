@@ -1,26 +1,48 @@
-//! Protobuf values with `prost-reflect`: a dynamic message of the stream's descriptor (built in
-//! Python as a `FileDescriptorProto`) whose fields are set for each event, encoded by `prost`.
+//! Protobuf values: the stream's message descriptor (a `FileDescriptorProto` built in Python)
+//! is read with `prost-reflect`, and each event is written with `prost`'s field encoders in
+//! field-number order, as the code prost generates for a message would write it.
+//!
+//! Presence follows proto3 as protobuf's Python classes (upb) apply it: an `optional` field is
+//! written when set (null leaves it unset); an implicit one unless it holds its type's zero
+//! (`""`, `0`, `false`, or a double whose bits are all zero: upb writes `-0.0`); a nested
+//! message always (a JSON object is always there, and upb marks a message given as a dict as
+//! present, even an empty one).
 
 use super::{as_bool, as_f64, as_i64, as_str, is_null};
 use crate::record::Value;
-use prost::Message;
-use prost_reflect::{DescriptorPool, DynamicMessage, FieldDescriptor, Kind, MessageDescriptor};
+use prost::bytes::BufMut;
+use prost::encoding::{self, WireType};
+use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
 
-type Proto = prost_reflect::Value;
-
-#[derive(Debug, Clone)]
-struct Leaf {
-    path: String,
-    /// The nested message fields from the root down to this field's message.
-    parents: Vec<FieldDescriptor>,
-    field: FieldDescriptor,
+#[derive(Debug, Clone, Copy)]
+enum Scalar {
+    String,
+    Double,
+    Int64,
+    Bool,
 }
 
-/// A stream's message, rewritten in place for each event.
+#[derive(Debug, Clone)]
+enum Field {
+    Leaf {
+        number: u32,
+        /// Leaf position (`paths`), mapped to the row by the caller's index.
+        leaf: usize,
+        kind: Scalar,
+        /// proto3 `optional`: written whenever it is set.
+        presence: bool,
+    },
+    Message {
+        number: u32,
+        fields: Vec<Field>,
+    },
+}
+
+/// A stream's message: its fields in number order, and the dotted path of each scalar.
 #[derive(Debug, Clone)]
 pub struct ProtoEncoder {
-    message: DynamicMessage,
-    leaves: Vec<Leaf>,
+    fields: Vec<Field>,
+    paths: Vec<String>,
 }
 
 impl ProtoEncoder {
@@ -32,91 +54,154 @@ impl ProtoEncoder {
         let desc = pool
             .get_message_by_name(name)
             .ok_or_else(|| format!("no message {name} in the descriptor"))?;
-        let mut message = DynamicMessage::new(desc.clone());
-        let mut leaves = Vec::new();
-        walk(&desc, &mut message, "", &mut Vec::new(), &mut leaves)?;
-        Ok(ProtoEncoder { message, leaves })
+        let mut paths = Vec::new();
+        let fields = plan(&desc, "", &mut paths)?;
+        Ok(ProtoEncoder { fields, paths })
     }
 
     pub fn paths(&self) -> Vec<String> {
-        self.leaves.iter().map(|l| l.path.clone()).collect()
+        self.paths.clone()
     }
 
-    /// Sets every field from the row (`index[i]`: the row position of leaf `i`) and appends
-    /// the serialized message to `out`.
-    pub fn write(&mut self, row: &[Value], index: &[usize], out: &mut Vec<u8>) -> Result<(), String> {
-        for (leaf, &i) in self.leaves.iter().zip(index) {
-            let mut message = &mut self.message;
-            for parent in &leaf.parents {
-                message = match message.get_field_mut(parent) {
-                    Proto::Message(nested) => nested,
-                    _ => unreachable!("parents are message fields"),
-                };
-            }
-            set(message, &leaf.field, &row[i]).map_err(|e| format!("field {}: {e}", leaf.path))?;
-        }
-        self.message
-            .encode(out)
-            .map_err(|e| format!("Protobuf: {e}"))
+    /// Appends the serialized message of `row` (`index[i]`: the row position of leaf `i`).
+    pub fn write(&self, row: &[Value], index: &[usize], out: &mut Vec<u8>) -> Result<(), String> {
+        let rows = Rows {
+            row,
+            index,
+            paths: &self.paths,
+        };
+        // Checks every value first, so writing cannot fail half-way.
+        rows.len(&self.fields)?;
+        rows.write(&self.fields, out);
+        Ok(())
     }
 }
 
-/// Nested messages are set once (a nested object is always present in the JSON, and protobuf's
-/// Python classes mark a message given as a dict as present, even an empty one).
-fn walk(
-    desc: &MessageDescriptor,
-    message: &mut DynamicMessage,
-    prefix: &str,
-    parents: &mut Vec<FieldDescriptor>,
-    leaves: &mut Vec<Leaf>,
-) -> Result<(), String> {
-    for field in desc.fields() {
+fn plan(desc: &MessageDescriptor, prefix: &str, paths: &mut Vec<String>) -> Result<Vec<Field>, String> {
+    let mut fields: Vec<_> = desc.fields().collect();
+    fields.sort_by_key(|f| f.number());
+    let mut out = Vec::with_capacity(fields.len());
+    for field in fields {
         let path = format!("{prefix}{}", field.name());
         if field.is_list() || field.is_map() {
             return Err(format!("field {path}: repeated fields are not supported"));
         }
-        match field.kind() {
-            Kind::Message(nested_desc) => {
-                let Proto::Message(nested) = message.get_field_mut(&field) else {
-                    unreachable!("a message field holds a message")
-                };
-                parents.push(field.clone());
-                walk(&nested_desc, nested, &format!("{path}."), parents, leaves)?;
-                parents.pop();
+        let kind = match field.kind() {
+            Kind::Message(nested) => {
+                out.push(Field::Message {
+                    number: field.number(),
+                    fields: plan(&nested, &format!("{path}."), paths)?,
+                });
+                continue;
             }
-            Kind::String | Kind::Double | Kind::Int64 | Kind::Bool => leaves.push(Leaf {
-                path,
-                parents: parents.clone(),
-                field,
-            }),
+            Kind::String => Scalar::String,
+            Kind::Double => Scalar::Double,
+            Kind::Int64 => Scalar::Int64,
+            Kind::Bool => Scalar::Bool,
             other => return Err(format!("field {path}: unsupported Protobuf type {other:?}")),
-        }
+        };
+        paths.push(path);
+        out.push(Field::Leaf {
+            number: field.number(),
+            leaf: paths.len() - 1,
+            kind,
+            presence: field.supports_presence(),
+        });
     }
-    Ok(())
+    Ok(out)
 }
 
-/// Null leaves the field unset (proto3 `optional`: absent means null), as the Python classes did.
-fn set(message: &mut DynamicMessage, field: &FieldDescriptor, value: &Value) -> Result<(), String> {
-    if is_null(value) {
-        message.clear_field(field);
-        return Ok(());
+/// A scalar to write, or none (unset, or an implicit field at its zero).
+enum Present<'a> {
+    Str(&'a str),
+    Double(f64),
+    Int64(i64),
+    Bool(bool),
+}
+
+struct Rows<'a> {
+    row: &'a [Value],
+    index: &'a [usize],
+    paths: &'a [String],
+}
+
+impl<'a> Rows<'a> {
+    fn present(&self, leaf: usize, kind: Scalar, presence: bool) -> Result<Option<Present<'a>>, String> {
+        let value = &self.row[self.index[leaf]];
+        if is_null(value) {
+            return Ok(None);
+        }
+        let field = |e: String| format!("field {}: {e}", self.paths[leaf]);
+        let present = match kind {
+            Scalar::String => Present::Str(as_str(value).map_err(field)?),
+            Scalar::Double => Present::Double(as_f64(value).map_err(field)?),
+            Scalar::Int64 => Present::Int64(as_i64(value).map_err(field)?),
+            Scalar::Bool => Present::Bool(as_bool(value).map_err(field)?),
+        };
+        let zero = match present {
+            Present::Str(s) => s.is_empty(),
+            Present::Double(d) => d.to_bits() == 0,
+            Present::Int64(i) => i == 0,
+            Present::Bool(b) => !b,
+        };
+        Ok((presence || !zero).then_some(present))
     }
-    let slot = message.get_field_mut(field);
-    match field.kind() {
-        Kind::String => {
-            let text = as_str(value)?;
-            match slot {
-                Proto::String(s) => {
-                    s.clear();
-                    s.push_str(text);
+
+    /// Encoded length of `fields` (their keys included).
+    fn len(&self, fields: &[Field]) -> Result<usize, String> {
+        let mut total = 0;
+        for field in fields {
+            total += match field {
+                Field::Message { number, fields } => {
+                    let inner = self.len(fields)?;
+                    encoding::key_len(*number) + encoding::encoded_len_varint(inner as u64) + inner
                 }
-                other => *other = Proto::String(text.to_owned()),
+                Field::Leaf {
+                    number,
+                    leaf,
+                    kind,
+                    presence,
+                } => match self.present(*leaf, *kind, *presence)? {
+                    None => 0,
+                    Some(Present::Str(s)) => {
+                        encoding::key_len(*number) + encoding::encoded_len_varint(s.len() as u64) + s.len()
+                    }
+                    Some(Present::Double(d)) => encoding::double::encoded_len(*number, &d),
+                    Some(Present::Int64(i)) => encoding::int64::encoded_len(*number, &i),
+                    Some(Present::Bool(b)) => encoding::bool::encoded_len(*number, &b),
+                },
+            };
+        }
+        Ok(total)
+    }
+
+    /// Writes `fields` (already checked by `len`).
+    fn write(&self, fields: &[Field], out: &mut impl BufMut) {
+        for field in fields {
+            match field {
+                Field::Message { number, fields } => {
+                    let inner = self.len(fields).expect("checked");
+                    encoding::encode_key(*number, WireType::LengthDelimited, out);
+                    encoding::encode_varint(inner as u64, out);
+                    self.write(fields, out);
+                }
+                Field::Leaf {
+                    number,
+                    leaf,
+                    kind,
+                    presence,
+                } => match self.present(*leaf, *kind, *presence).expect("checked") {
+                    None => {}
+                    Some(Present::Str(s)) => {
+                        encoding::encode_key(*number, WireType::LengthDelimited, out);
+                        encoding::encode_varint(s.len() as u64, out);
+                        out.put_slice(s.as_bytes());
+                    }
+                    Some(Present::Double(d)) => encoding::double::encode(*number, &d, out),
+                    Some(Present::Int64(i)) => encoding::int64::encode(*number, &i, out),
+                    Some(Present::Bool(b)) => encoding::bool::encode(*number, &b, out),
+                },
             }
         }
-        Kind::Double => *slot = Proto::F64(as_f64(value)?),
-        Kind::Int64 => *slot = Proto::I64(as_i64(value)?),
-        Kind::Bool => *slot = Proto::Bool(as_bool(value)?),
-        _ => unreachable!("leaves are scalars of these kinds"),
     }
-    Ok(())
 }
