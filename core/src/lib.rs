@@ -167,9 +167,7 @@ impl NativeBatch {
     /// The same records with their values in the binary format of the stream's encoders
     /// (once: the values move to the new batch); None without encoders.
     fn encoded(&mut self) -> Option<NativeBatch> {
-        self.batch
-            .take_encoded()
-            .map(|batch| NativeBatch { batch })
+        self.batch.take_encoded().map(|batch| NativeBatch { batch })
     }
 
     /// Every record as (stream, key, event_type, label, time, labeled_time, value, phase).

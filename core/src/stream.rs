@@ -3,7 +3,7 @@
 //! Python asks for batches (a record count, a main-event budget and an event-time horizon)
 //! and only touches batches; everything per event happens here.
 
-use crate::encode::{self, RowEncoder, Encoder, Session};
+use crate::encode::{self, Encoder, RowEncoder, Session};
 use crate::projection::Projection;
 use crate::record::Event;
 use crate::scenario::{Config, Scenario, Spec};

@@ -16,14 +16,18 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import fastavro
 import orjson
 import pytest
+from test_formats import COMPANIONS, START, schemas_of
+
+if TYPE_CHECKING:
+    from streamsim._core import RecordTuple
 
 from streamsim import simulate
-from streamsim._core import Encoder
+from streamsim._core import Encoder, NativeStream
 from streamsim.events import Record
 from streamsim.formats import protobuf as protobuf_format
 from streamsim.formats import varint
@@ -32,7 +36,6 @@ from streamsim.formats.schemas import StreamSchema, avro_schema
 from streamsim.schema import FieldSpec, Level, Projection
 from streamsim.sinks.memory import ListSink
 from streamsim.source import RecordBatch
-from test_formats import COMPANIONS, START, schemas_of
 
 Reference = Callable[[bytes], bytes]
 
@@ -118,7 +121,7 @@ def test_a_native_source_encodes_its_rows_itself() -> None:
     projection = build_projection(resolved, scenario)
     schemas = stream_schemas(scenario, projection)
     serializer = BinarySerializer([encoder("avro", s) for s in schemas], ["a", "b"])
-    source = scenario.source(projection)
+    source = cast(NativeStream, scenario.source(projection))
     serializer.bind(source)
     batch = source.next_batch(500)
     json_values = [(r[0], r[6]) for r in batch.records()]
@@ -157,7 +160,7 @@ SPECS = [
 EVENTS: list[dict[str, Any]] = [
     {
         "id": "x",
-        "where": {"lat": 1.5, "lon": -2.0, "deep": {"name": "é\"\n"}},
+        "where": {"lat": 1.5, "lon": -2.0, "deep": {"name": 'é"\n'}},
         "extra": None,
         "kind": "c",
         "maybe": None,
@@ -203,7 +206,9 @@ EVENTS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("fmt", ["avro", "protobuf"])
-@pytest.mark.parametrize("selection", [{}, {"exclude": ["where.lat", "maybe"]}, {"fields": ["where.deep.name", "n"]}])
+@pytest.mark.parametrize(
+    "selection", [{}, {"exclude": ["where.lat", "maybe"]}, {"fields": ["where.deep.name", "n"]}]
+)
 def test_nulls_nested_records_enums_and_edge_values(fmt: str, selection: dict[str, Any]) -> None:
     projection = Projection(SPECS, "full", **selection)
     stream = StreamSchema.of("demo", "", "demo_topic", projection.selected, SPECS, "Demo.")
@@ -215,7 +220,7 @@ def test_nulls_nested_records_enums_and_edge_values(fmt: str, selection: dict[st
 def test_values_the_schema_does_not_allow_are_errors() -> None:
     stream = StreamSchema.of("demo", "", "demo_topic", SPECS, SPECS, "Demo.")
     good = EVENTS[0]
-    with pytest.raises(ValueError, match="\"z\" is not a symbol of its enum"):
+    with pytest.raises(ValueError, match='"z" is not a symbol of its enum'):
         encoder("avro", stream).encode_json([orjson.dumps({**good, "kind": "z"})])
     with pytest.raises(ValueError, match="null where the schema has no null"):
         encoder("avro", stream).encode_json([orjson.dumps({**good, "id": None})])
@@ -247,12 +252,15 @@ def test_a_python_batch_is_encoded_in_run_order_with_keys() -> None:
     streams = list(fraud.values())
     records = [r for r in run("fraud", count=50, label_mode="delayed")]
     topics = list(fraud)
-    tuples = [(topics.index(r.topic), r.key, "e", None, r.time, None, r.value, 0) for r in records]
+    tuples: list[RecordTuple] = [
+        (topics.index(r.topic), r.key, "e", None, r.time, None, r.value, 0) for r in records
+    ]
     serializer = BinarySerializer(
         [encoder("avro", s) for s in streams], topics, keys=[lambda k, t: k.encode()] * len(streams)
     )
     out = serializer(RecordBatch(tuples)).records()
-    assert [r[1] for r in out] == [r.key.encode() for r in records]
+    keys: list[object] = [r[1] for r in out]  # bytes where records carry text
+    assert keys == [r.key.encode() for r in records]
     assert [r[6] for r in out] == [avro_reference(fraud[r.topic])(r.value) for r in records]
 
 
@@ -268,13 +276,15 @@ def _plugin() -> Any:
 
 
 @pytest.mark.parametrize("fmt", ["avro", "protobuf"])
-def test_a_scenario_written_in_python_writes_the_same_bytes(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_scenario_written_in_python_writes_the_same_bytes(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from streamsim import registry
     from streamsim.formats import stream_schemas
 
     plugin = _plugin()
     monkeypatch.setitem(registry._scenarios, plugin.CoinFlips.name, plugin.CoinFlips)
-    options = {"seed": 3, "start": START, "count": 200, "schema": "full"}
+    options: dict[str, Any] = {"seed": 3, "start": START, "count": 200, "schema": "full"}
     json_sink, encoded_sink = ListSink(), ListSink()
     simulate("coinflips", sink=json_sink, **options)
     simulate("coinflips", sink=encoded_sink, format=fmt, **options)

@@ -108,7 +108,11 @@ fn plan(
         let (schema, nullable) = match &field.schema {
             Schema::Union(union) => match union.variants() {
                 [Schema::Null, inner] => (inner, true),
-                _ => return Err(format!("field {path}: only [\"null\", T] unions are supported")),
+                _ => {
+                    return Err(format!(
+                        "field {path}: only [\"null\", T] unions are supported"
+                    ))
+                }
             },
             other => (other, false),
         };
@@ -244,7 +248,9 @@ impl Serialize for Scalar<'_> {
                     .symbols
                     .iter()
                     .position(|s| *s == text)
-                    .ok_or_else(|| S::Error::custom(format!("{text:?} is not a symbol of its enum")))?;
+                    .ok_or_else(|| {
+                        S::Error::custom(format!("{text:?} is not a symbol of its enum"))
+                    })?;
                 serializer.serialize_unit_variant("", index as u32, self.symbols[index])
             }
             Kind::Long => serializer.serialize_i64(as_i64(v).map_err(S::Error::custom)?),

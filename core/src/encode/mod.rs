@@ -55,10 +55,9 @@ impl Encoder {
             .paths()
             .iter()
             .map(|path| {
-                fields
-                    .iter()
-                    .position(|f| f == path)
-                    .ok_or_else(|| format!("the schema's field {path} is not a field of the stream"))
+                fields.iter().position(|f| f == path).ok_or_else(|| {
+                    format!("the schema's field {path} is not a field of the stream")
+                })
             })
             .collect::<Result<Vec<usize>, String>>()?;
         Ok(RowEncoder {
@@ -143,7 +142,12 @@ impl<'a> Session<'a> {
     }
 
     /// Appends the encoded value of `row` (a record of `stream`) to `out`.
-    pub fn encode(&mut self, stream: usize, row: &[Value], out: &mut Vec<u8>) -> Result<(), String> {
+    pub fn encode(
+        &mut self,
+        stream: usize,
+        row: &[Value],
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
         match self.streams.get_mut(stream) {
             Some(Some(Active::Avro(writer, encoder, prefix, index))) => {
                 out.extend_from_slice(prefix);
@@ -225,4 +229,59 @@ fn as_bool(value: &Value) -> Result<bool, String> {
 /// `n` as a varint: the length prefix of delimited binary values on stdout and in files.
 pub fn write_length(n: usize, out: &mut Vec<u8>) {
     prost::encoding::encode_varint(n as u64, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = r#"{"type": "record", "name": "R", "namespace": "t", "fields": [
+        {"name": "s", "type": "string"},
+        {"name": "loc", "type": {"type": "record", "name": "loc", "fields": [
+            {"name": "lat", "type": ["null", "double"], "default": null}]}},
+        {"name": "k", "type": {"type": "enum", "name": "k", "symbols": ["a", "b"]}},
+        {"name": "n", "type": "long"}]}"#;
+
+    #[test]
+    fn avro_fields_follow_the_schema_by_path_with_the_prefix_first() {
+        let encoder = Encoder::avro(SCHEMA, vec![0, 0, 0, 0, 7]).unwrap();
+        assert_eq!(encoder.paths(), ["s", "loc.lat", "k", "n"]);
+        // Rows in another order: the binding maps each field by its path.
+        let mut bound = encoder.bind(&["n", "k", "loc.lat", "s"]).unwrap();
+        let row = [
+            Value::Int(-1),
+            Value::Static("b"),
+            Value::Null,
+            Value::Str("é".into()),
+        ];
+        let mut session = Session::new([Some(&mut bound)]).unwrap();
+        let mut out = Vec::new();
+        session.encode(0, &row, &mut out).unwrap();
+        // "é" (2 bytes: length 4 zigzag), null branch 0, enum index 1 (2), -1 (1).
+        assert_eq!(out, [0, 0, 0, 0, 7, 4, 0xc3, 0xa9, 0, 2, 1]);
+    }
+
+    #[test]
+    fn values_the_schema_refuses_are_errors() {
+        let encoder = Encoder::avro(SCHEMA, Vec::new()).unwrap();
+        assert!(encoder.clone().bind(&["s", "k", "n"]).is_err()); // loc.lat is missing
+        let mut bound = encoder.for_json();
+        let bad = br#"{"s": "x", "loc": {"lat": 1.0}, "k": "c", "n": 1}"#;
+        assert!(bound
+            .encode_json(&[bad])
+            .unwrap_err()
+            .contains("not a symbol"));
+        let good = br#"{"s": "x", "loc": {"lat": 1}, "k": "a", "n": 1}"#;
+        let lat = 1.0f64.to_le_bytes();
+        let expected = [&[2, b'x', 2][..], &lat, &[0, 2]].concat();
+        assert_eq!(bound.encode_json(&[good]).unwrap(), [expected]);
+    }
+
+    #[test]
+    fn json_rows_read_nested_paths() {
+        let mut row = Vec::new();
+        let paths = ["a.b".to_string(), "c".to_string(), "d".to_string()];
+        json_row(br#"{"a": {"b": 2.5}, "c": 3}"#, &paths, &mut row).unwrap();
+        assert_eq!(row, [Value::Float(2.5), Value::Int(3), Value::Null]);
+    }
 }

@@ -77,7 +77,11 @@ impl ProtoEncoder {
     }
 }
 
-fn plan(desc: &MessageDescriptor, prefix: &str, paths: &mut Vec<String>) -> Result<Vec<Field>, String> {
+fn plan(
+    desc: &MessageDescriptor,
+    prefix: &str,
+    paths: &mut Vec<String>,
+) -> Result<Vec<Field>, String> {
     let mut fields: Vec<_> = desc.fields().collect();
     fields.sort_by_key(|f| f.number());
     let mut out = Vec::with_capacity(fields.len());
@@ -126,7 +130,12 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn present(&self, leaf: usize, kind: Scalar, presence: bool) -> Result<Option<Present<'a>>, String> {
+    fn present(
+        &self,
+        leaf: usize,
+        kind: Scalar,
+        presence: bool,
+    ) -> Result<Option<Present<'a>>, String> {
         let value = &self.row[self.index[leaf]];
         if is_null(value) {
             return Ok(None);
@@ -164,7 +173,9 @@ impl<'a> Rows<'a> {
                 } => match self.present(*leaf, *kind, *presence)? {
                     None => 0,
                     Some(Present::Str(s)) => {
-                        encoding::key_len(*number) + encoding::encoded_len_varint(s.len() as u64) + s.len()
+                        encoding::key_len(*number)
+                            + encoding::encoded_len_varint(s.len() as u64)
+                            + s.len()
                     }
                     Some(Present::Double(d)) => encoding::double::encoded_len(*number, &d),
                     Some(Present::Int64(i)) => encoding::int64::encoded_len(*number, &i),

@@ -102,6 +102,7 @@ class BinarySerializer:
         assert keys is not None
         # An encoded key is bytes where records carry text: Kafka takes either.
         out = [
-            (s, cast(str, keys[s](k, topics[s])), e, lb, t, lt, v, ph) for s, k, e, lb, t, lt, v, ph in records
+            (s, cast(str, keys[s](k, topics[s])), e, lb, t, lt, v, ph)
+            for s, k, e, lb, t, lt, v, ph in records
         ]
         return EncodedBatch(out, delimited=True)
