@@ -138,7 +138,9 @@ def verdict(
     return "\n".join(lines) + "\n"
 
 
-def kafka_section(settings: Settings, kafka_rows: list[kafka.Row] | None) -> str:
+def kafka_section(
+    settings: Settings, kafka_rows: list[kafka.Row] | None, format_rows: list[kafka.FormatRow] | None = None
+) -> str:
     if kafka_rows is None:
         return """## Into a real Kafka broker (target: at least 50% of Kafka's own producer tool)
 
@@ -160,6 +162,11 @@ so record size and compressibility match, without keys or headers (`bench/kafka.
 {settings.repeats}, the runs alternated.
 
 {kafka.markdown(kafka_rows)}
+
+With each value format (`--format`, no registry), the same broker and producer settings, the
+runs alternated (CPU µs per event of the streamsim process, librdkafka's threads included):
+
+{kafka.formats_markdown(format_rows or [])}
 """
 
 
@@ -196,11 +203,14 @@ def main() -> None:
     print(f"soak ({settings.soak_seconds:.0f} s per scenario) ...", file=sys.stderr)
     soak_rows = soak.run(settings.soak_seconds, settings.soak_interval, kafka=not args.skip_kafka)
     kafka_rows: list[kafka.Row] | None = None
+    kafka_format_rows: list[kafka.FormatRow] | None = None
     if not args.skip_kafka:
         from bench import kafka
 
         print("kafka (assembles and starts a local broker) ...", file=sys.stderr)
         kafka_rows = kafka.run(settings.kafka_events, settings.repeats)
+        print("kafka, each value format ...", file=sys.stderr)
+        kafka_format_rows = kafka.formats_run(settings.kafka_events, settings.repeats)
 
     quick = (
         "\n**A quick smoke run (`--quick`): small samples, not figures for the record.**\n"
@@ -250,8 +260,10 @@ Bytes per event (streamsim's events carry more fields than the originals'):
 
 The full pipeline into the null sink with each `--format`, {settings.format_events:,} events per
 measurement, without a Schema Registry (its wire format adds five bytes and no per-event work):
-JSON is the core's bytes; Avro, Protobuf and JSON Schema re-encode each record in Python with
-fastavro, protobuf and jsonschema (`bench/formats.py`).
+JSON is the core's bytes; Avro and Protobuf are encoded by the core from the same rows
+(apache-avro; prost with prost-reflect's descriptors); JSON Schema validates each record in Python
+with jsonschema (`bench/formats.py`). CPU per event relative to JSON in the same run: avro/json and
+protobuf/json (target: at most 1.3x).
 
 {formats.markdown(format_rows)}
 
@@ -263,7 +275,7 @@ Best of {settings.startup_attempts} fresh processes each (`bench/startup.py`): f
 
 {startup.markdown(startup_rows)}
 
-{kafka_section(settings, kafka_rows)}
+{kafka_section(settings, kafka_rows, kafka_format_rows)}
 ## Memory of long runs with large populations (target: {ENTITIES_TARGET:,} entities in at most \
 {MEMORY_TARGET:.0f} MB)
 

@@ -67,7 +67,13 @@ def _create_topic(admin: AdminClient, prefix: str) -> str:
 
 
 def _streamsim_rate(
-    admin: AdminClient, bootstrap: str, scenario: str, n: int, *, exactly_once: bool = False
+    admin: AdminClient,
+    bootstrap: str,
+    scenario: str,
+    n: int,
+    *,
+    exactly_once: bool = False,
+    fmt: str = "json",
 ) -> tuple[float, float]:
     """(events/s, CPU µs per event)."""
     topic = _create_topic(admin, scenario)
@@ -81,6 +87,7 @@ def _streamsim_rate(
         bootstrap_servers=bootstrap,
         topic=topic,
         exactly_once=exactly_once,
+        format=fmt,
     )
     elapsed, used = time.perf_counter() - t, time.process_time() - cpu
     assert summary.delivered == summary.events
@@ -156,5 +163,47 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+#: The value formats compared into the broker (JSON Schema is a validation stage, not a codec).
+FORMATS = ("json", "avro", "protobuf")
+
+
+@dataclass
+class FormatRow:
+    scenario: str
+    rates: dict[str, tuple[float, float]]  # format -> (events/s, CPU µs/event), best of the repeats
+
+
+def formats_run(n: int = 200_000, repeats: int = 3) -> list[FormatRow]:
+    """The whole pipeline into the broker with each value format (no registry), runs alternated."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="streamsim-bench-kafka-") as tmp:
+        home = Path(tmp) / "broker"
+        local = broker.start(home, port=0, tied=True)
+        try:
+            admin = AdminClient({"bootstrap.servers": local.bootstrap})
+            for scenario in scenarios():
+                best = {fmt: (0.0, float("inf")) for fmt in FORMATS}
+                for _ in range(repeats):
+                    for fmt in FORMATS:
+                        rate, cpu = _streamsim_rate(admin, local.bootstrap, scenario, n, fmt=fmt)
+                        best[fmt] = (max(best[fmt][0], rate), min(best[fmt][1], cpu))
+                rows.append(FormatRow(scenario, best))
+        finally:
+            broker.stop(home)
+    return rows
+
+
+def formats_markdown(rows: list[FormatRow]) -> str:
+    head = " | ".join(f"{fmt} (events/s, CPU µs/event)" for fmt in FORMATS)
+    ratios = " | ".join(f"{fmt}/json CPU" for fmt in FORMATS[1:])
+    lines = [f"| scenario | {head} | {ratios} |", "|---|" + "---:|" * (2 * len(FORMATS) - 1)]
+    for r in rows:
+        rates = " | ".join(f"{r.rates[f][0]:,.0f} ({r.rates[f][1]:.2f})" for f in FORMATS)
+        ratio = " | ".join(f"{r.rates[f][1] / r.rates['json'][1]:.2f}x" for f in FORMATS[1:])
+        lines.append(f"| {r.scenario} | {rates} | {ratio} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     print(markdown(run(100_000, 1)))
+    print(formats_markdown(formats_run(100_000, 1)))

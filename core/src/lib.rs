@@ -10,6 +10,7 @@
 pub mod arrivals;
 pub mod catalog;
 pub mod drift;
+pub mod encode;
 pub mod geo;
 pub mod projection;
 pub mod record;
@@ -63,14 +64,31 @@ impl NativeStream {
         max_records: usize,
         max_main: u64,
         until: f64,
-    ) -> NativeBatch {
+    ) -> PyResult<NativeBatch> {
         let engine = self.engine.get_mut().expect("not poisoned");
-        let batch = py.detach(|| {
-            let mut batch = stream::Batch::default();
-            engine.fill(&mut batch, max_records, max_main, until);
-            batch
-        });
-        NativeBatch { batch }
+        let batch = py
+            .detach(|| {
+                let mut batch = stream::Batch::default();
+                engine
+                    .fill(&mut batch, max_records, max_main, until)
+                    .map(|()| batch)
+            })
+            .map_err(value_error)?;
+        Ok(NativeBatch { batch })
+    }
+
+    /// Encodes each stream's values with `encoders[i]` too (None: JSON only); every batch
+    /// then also carries them (`NativeBatch.encoded`).
+    fn set_encoders(&mut self, encoders: Vec<Option<PyRef<'_, Encoder>>>) -> PyResult<()> {
+        let encoders = encoders
+            .into_iter()
+            .map(|e| e.map(|e| e.encoder.clone()))
+            .collect();
+        self.engine
+            .get_mut()
+            .expect("not poisoned")
+            .set_encoders(encoders)
+            .map_err(value_error)
     }
 
     /// Event time of the next record, None once the scenario has ended.
@@ -156,6 +174,12 @@ impl NativeBatch {
         self.batch.records.first().map(|m| m.time)
     }
 
+    /// The same records with their values in the binary format of the stream's encoders
+    /// (once: the values move to the new batch); None without encoders.
+    fn encoded(&mut self) -> Option<NativeBatch> {
+        self.batch.take_encoded().map(|batch| NativeBatch { batch })
+    }
+
     /// Every record as (stream, key, event_type, label, time, labeled_time, value, phase).
     fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self
@@ -181,7 +205,8 @@ impl NativeBatch {
         PyList::new(py, items)
     }
 
-    /// The values of one stream (None: every stream) as JSON Lines, in run order.
+    /// The values of one stream (None: every stream) in run order: JSON Lines, or binary
+    /// values each after its length as a varint.
     #[pyo3(signature = (stream=None))]
     fn lines<'py>(&self, py: Python<'py>, stream: Option<usize>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.batch.lines(stream))
@@ -226,6 +251,52 @@ impl NativeBatch {
     }
 }
 
+/// The encoder of one stream's values in a binary format: Avro from the schema's JSON, or
+/// Protobuf from a serialized `FileDescriptorProto` and the message's full name. `prefix` is
+/// written before each value (the Confluent wire format's header, or nothing).
+#[pyclass(module = "streamsim._core")]
+struct Encoder {
+    encoder: encode::Encoder,
+    /// The same, bound to JSON objects (for scenarios written in Python).
+    json: encode::RowEncoder,
+}
+
+#[pymethods]
+impl Encoder {
+    #[new]
+    #[pyo3(signature = (format, schema, prefix, message=None))]
+    fn new(format: &str, schema: &[u8], prefix: Vec<u8>, message: Option<&str>) -> PyResult<Self> {
+        let encoder = match format {
+            "avro" => {
+                let text = std::str::from_utf8(schema)
+                    .map_err(|e| value_error(format!("Avro schema: {e}")))?;
+                encode::Encoder::avro(text, prefix)
+            }
+            "protobuf" => encode::Encoder::protobuf(schema, message.unwrap_or_default(), prefix),
+            other => Err(format!("no native encoder for {other:?}")),
+        }
+        .map_err(value_error)?;
+        let json = encoder.clone().for_json();
+        Ok(Encoder { encoder, json })
+    }
+
+    /// Dotted paths of the schema's scalar fields.
+    fn paths(&self) -> Vec<String> {
+        self.encoder.paths()
+    }
+
+    /// Encodes JSON objects (values of a scenario written in Python), one value each.
+    fn encode_json<'py>(
+        &mut self,
+        py: Python<'py>,
+        values: Vec<Vec<u8>>,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let slices: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
+        let encoded = self.json.encode_json(&slices).map_err(value_error)?;
+        Ok(encoded.iter().map(|v| PyBytes::new(py, v)).collect())
+    }
+}
+
 /// Each stream of a scenario with its field paths in row order.
 type StreamFields = Vec<(&'static str, Vec<&'static str>)>;
 
@@ -250,6 +321,7 @@ fn native_scenarios() -> Vec<(&'static str, StreamFields)> {
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeStream>()?;
     m.add_class::<NativeBatch>()?;
+    m.add_class::<Encoder>()?;
     m.add_function(wrap_pyfunction!(native_scenarios, m)?)?;
     m.add("ENGINE_VERSION", ENGINE_VERSION)?;
     Ok(())

@@ -3,6 +3,7 @@
 //! Python asks for batches (a record count, a main-event budget and an event-time horizon)
 //! and only touches batches; everything per event happens here.
 
+use crate::encode::{self, Encoder, RowEncoder, Session};
 use crate::projection::Projection;
 use crate::record::Event;
 use crate::scenario::{Config, Scenario, Spec};
@@ -21,6 +22,9 @@ pub struct Meta {
     pub label: Option<&'static str>,
     pub labeled_time: Option<f64>,
     pub phase: u32,
+    /// With encoders: the encoded value is `encoded[encoded_start..encoded_end]`.
+    pub encoded_start: usize,
+    pub encoded_end: usize,
 }
 
 /// Records in run order, their values serialized back to back.
@@ -31,6 +35,10 @@ pub struct Batch {
     pub keys: String,
     pub records: Vec<Meta>,
     pub main: u64,
+    /// Values in the run's binary format, back to back, when the engine has encoders.
+    pub encoded: Option<Vec<u8>>,
+    /// Binary values: `lines` prefixes each with its length (a varint) instead of a newline.
+    pub delimited: bool,
 }
 
 impl Batch {
@@ -44,18 +52,48 @@ impl Batch {
         &self.keys[m.key_start..m.key_end]
     }
 
-    /// The values of one stream (None: of every stream) as JSON Lines, in run order.
+    /// The values of one stream (None: of every stream) in run order: JSON Lines, or each
+    /// binary value after its length as a varint (protobuf's delimited stream format).
     pub fn lines(&self, stream: Option<usize>) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.data.len() + self.records.len());
+        let mut out = Vec::with_capacity(self.data.len() + 2 * self.records.len());
         for m in self
             .records
             .iter()
             .filter(|m| stream.is_none_or(|s| m.stream == s))
         {
-            out.extend_from_slice(&self.data[m.start..m.end]);
-            out.push(b'\n');
+            let value = &self.data[m.start..m.end];
+            if self.delimited {
+                encode::write_length(value.len(), &mut out);
+                out.extend_from_slice(value);
+            } else {
+                out.extend_from_slice(value);
+                out.push(b'\n');
+            }
         }
         out
+    }
+
+    /// The same records with their encoded values (None when the batch has none); the
+    /// encoded values move out of this batch, which keeps its JSON.
+    pub fn take_encoded(&mut self) -> Option<Batch> {
+        let data = self.encoded.take()?;
+        let records = self
+            .records
+            .iter()
+            .map(|m| Meta {
+                start: m.encoded_start,
+                end: m.encoded_end,
+                ..m.clone()
+            })
+            .collect();
+        Some(Batch {
+            data,
+            keys: self.keys.clone(),
+            records,
+            main: self.main,
+            encoded: None,
+            delimited: true,
+        })
     }
 }
 
@@ -71,7 +109,10 @@ pub struct PhaseChange {
 /// (so a caller can ask when the next event is due before taking it).
 pub struct Engine {
     scenario: Box<dyn Scenario>,
+    fields: &'static [&'static [&'static str]],
     projections: Vec<Projection>,
+    /// Per stream: the encoder of its values in a binary format (none: JSON only).
+    encoders: Vec<Option<RowEncoder>>,
     ahead: Event,
     has_ahead: bool,
     ended: bool,
@@ -99,7 +140,9 @@ impl Engine {
         }
         Ok(Engine {
             scenario: (spec.build)(config)?,
+            fields: spec.fields,
             projections,
+            encoders: Vec::new(),
             ahead: Event::default(),
             has_ahead: false,
             ended: false,
@@ -108,6 +151,26 @@ impl Engine {
             events: 0,
             phase_changes: Vec::new(),
         })
+    }
+
+    /// Encodes the values of stream `i` with `encoders[i]` too, from the rows themselves
+    /// (batches then carry both the JSON and the encoded values).
+    pub fn set_encoders(&mut self, encoders: Vec<Option<Encoder>>) -> Result<(), String> {
+        let mut bound = Vec::with_capacity(encoders.len());
+        for (i, encoder) in encoders.into_iter().enumerate() {
+            bound.push(match encoder {
+                None => None,
+                Some(e) => {
+                    let fields = self
+                        .fields
+                        .get(i)
+                        .ok_or_else(|| format!("the scenario has no stream {i}"))?;
+                    Some(e.bind(fields)?)
+                }
+            });
+        }
+        self.encoders = bound;
+        Ok(())
     }
 
     fn look_ahead(&mut self) -> bool {
@@ -150,10 +213,37 @@ impl Engine {
 
     /// Appends to `batch` up to `max_records` records with event time before `until`,
     /// stopping after `max_main` main-stream events (0: no main-event budget).
-    pub fn fill(&mut self, batch: &mut Batch, max_records: usize, max_main: u64, until: f64) {
+    /// An event the encoders refuse (a value its schema does not allow) is an error.
+    pub fn fill(
+        &mut self,
+        batch: &mut Batch,
+        max_records: usize,
+        max_main: u64,
+        until: f64,
+    ) -> Result<(), String> {
         // Room for a typical batch up front: growing from empty copies the data several times.
         batch.data.reserve(max_records.min(4096) * 512);
         batch.records.reserve(max_records.min(4096));
+        let mut encoders = std::mem::take(&mut self.encoders);
+        let result = self.fill_with(&mut encoders, batch, max_records, max_main, until);
+        self.encoders = encoders;
+        result
+    }
+
+    fn fill_with(
+        &mut self,
+        encoders: &mut [Option<RowEncoder>],
+        batch: &mut Batch,
+        max_records: usize,
+        max_main: u64,
+        until: f64,
+    ) -> Result<(), String> {
+        let encoding = encoders.iter().any(Option::is_some);
+        let mut session = Session::new(encoders.iter_mut().map(Option::as_mut))?;
+        let mut encoded = batch.encoded.take().unwrap_or_default();
+        if encoding {
+            encoded.reserve(max_records.min(4096) * 256);
+        }
         let mut taken = 0usize;
         while taken < max_records {
             if max_main > 0 && batch.main >= max_main {
@@ -167,6 +257,10 @@ impl Engine {
             let e = &self.ahead;
             let start = batch.data.len();
             self.projections[e.stream].write(&e.row, &mut batch.data);
+            let encoded_start = encoded.len();
+            if session.encodes(e.stream) {
+                session.encode(e.stream, &e.row, &mut encoded)?;
+            }
             let key_start = batch.keys.len();
             batch.keys.push_str(&e.key);
             if e.stream == 0 {
@@ -183,9 +277,15 @@ impl Engine {
                 label: e.label,
                 labeled_time: e.labeled_time,
                 phase: e.phase,
+                encoded_start,
+                encoded_end: encoded.len(),
             });
             taken += 1;
         }
+        if encoding {
+            batch.encoded = Some(encoded);
+        }
+        Ok(())
     }
 
     /// Generates and discards the next `n` records (fast-forward); returns how many existed.
@@ -290,7 +390,7 @@ mod tests {
     fn budgets_horizon_and_projection() {
         let mut e = engine(&[Some(vec!["n".into()]), None]);
         let mut b = Batch::default();
-        e.fill(&mut b, 100, 3, f64::INFINITY);
+        e.fill(&mut b, 100, 3, f64::INFINITY).unwrap();
         assert_eq!(b.main, 3);
         assert_eq!(
             b.lines(None),
@@ -298,7 +398,7 @@ mod tests {
         );
         assert_eq!(b.lines(Some(1)), b"{\"n\":2}\n".to_vec());
         let mut b = Batch::default();
-        e.fill(&mut b, 100, 0, 5.0); // events before t = 5: 4, its companion
+        e.fill(&mut b, 100, 0, 5.0).unwrap(); // events before t = 5: 4, its companion
         assert_eq!(
             b.records.iter().map(|m| m.time).collect::<Vec<_>>(),
             vec![4.0, 4.0]
@@ -318,16 +418,16 @@ mod tests {
     fn pausable_and_skippable() {
         let mut whole = engine(&[]);
         let mut b = Batch::default();
-        whole.fill(&mut b, 5, 0, f64::INFINITY);
+        whole.fill(&mut b, 5, 0, f64::INFINITY).unwrap();
         let mut parts = engine(&[]);
         let mut p = Batch::default();
-        parts.fill(&mut p, 3, 0, f64::INFINITY);
-        parts.fill(&mut p, 2, 0, f64::INFINITY);
+        parts.fill(&mut p, 3, 0, f64::INFINITY).unwrap();
+        parts.fill(&mut p, 2, 0, f64::INFINITY).unwrap();
         assert_eq!(b.data, p.data);
         let mut skipped = engine(&[]);
         assert_eq!(skipped.skip(3), 3);
         let mut rest = Batch::default();
-        skipped.fill(&mut rest, 2, 0, f64::INFINITY);
+        skipped.fill(&mut rest, 2, 0, f64::INFINITY).unwrap();
         assert_eq!(rest.data, b.data[b.records[3].start..].to_vec());
     }
 

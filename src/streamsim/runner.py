@@ -28,7 +28,7 @@ from streamsim.config import (
 )
 from streamsim.errors import RunFailure, UsageError
 from streamsim.events import MAIN_STREAM
-from streamsim.formats import FormatOptions, Serializer, closing, identity
+from streamsim.formats import FormatOptions, Serializer, bind, closing, identity
 from streamsim.observe import Tally
 from streamsim.progress import Reporter
 from streamsim.registry import get_sink
@@ -341,6 +341,7 @@ def _loop(
     count = engine.count or 0
     paced = engine.speed.mode != "max"
     source = p.scenario.source(p.projection)
+    bind(p.serializer, source)  # a native source encodes Avro and Protobuf values itself
     streams = p.scenario.stream_names()
     if p.chaos is not None:
         source = p.chaos.wrap(source, len(streams), paced=paced, end=end, count=count)

@@ -15,6 +15,7 @@ from streamsim.events import Record
 from streamsim.formats import EncodedBatch, read_delimited, stream_schemas, varint
 from streamsim.formats import avro as avro_format
 from streamsim.formats import protobuf as protobuf_format
+from streamsim.formats.binary import encoder
 from streamsim.formats.schemas import StreamSchema, avro_schema, json_schema, proto_text
 from streamsim.registry import get_scenario
 from streamsim.runner import build_projection
@@ -176,8 +177,8 @@ def test_schemas_nest_dotted_paths_and_map_nullable_and_enums() -> None:
     assert js["properties"]["kind"]["default"] == "a_b" and "default" not in js["properties"]["id"]
     event = {"id": "x", "where": {"lat": 1.5, "lon": -2.0}, "extra": None, "kind": "c", "url": None}
     raw = orjson.dumps(event)
-    assert avro_format.decode(avro_format.schemaless_encoder(stream)(raw, "t"), stream) == event
-    assert protobuf_format.decode(protobuf_format.message_encoder(stream)(raw, "t"), stream) == event
+    assert avro_format.decode(encoder("avro", stream).encode_json([raw])[0], stream) == event
+    assert protobuf_format.decode(encoder("protobuf", stream).encode_json([raw])[0], stream) == event
 
 
 def test_binary_values_are_varint_delimited_on_stdout_and_files() -> None:
@@ -282,9 +283,10 @@ def test_field_selection_applies_to_every_format() -> None:
 def test_a_missing_extra_fails_loudly_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "fastavro", None)  # as if fastavro were not installed
-    monkeypatch.delitem(sys.modules, "streamsim.formats.avro", raising=False)
+    # as if protobuf were not installed (Avro needs no extra to write: the core encodes it)
+    monkeypatch.setitem(sys.modules, "google.protobuf", None)
+    monkeypatch.delitem(sys.modules, "streamsim.formats.protobuf", raising=False)
     with pytest.raises(
-        UsageError, match=r"--format avro needs the formats extra: pip install 'streamsim\[formats\]'"
+        UsageError, match=r"--format protobuf needs the formats extra: pip install 'streamsim\[formats\]'"
     ):
-        simulate("fraud", count=1, format="avro", sink=ListSink())
+        simulate("fraud", count=1, format="protobuf", sink=ListSink())

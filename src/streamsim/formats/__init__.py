@@ -3,10 +3,11 @@
 A :class:`Serializer` takes a :class:`~streamsim.source.Batch` whose values are the
 core's JSON and returns a batch whose values (and, with ``--key-format``, keys) are
 encoded in the run's format. ``json`` is the identity: the core's bytes go to the sink
-untouched, so choosing a format never changes JSON output. The encoders are the
-libraries' own (fastavro, protobuf, confluent-kafka's Schema Registry serializers);
-their schemas are generated from the scenario's field specifications
-(:mod:`streamsim.formats.schemas`).
+untouched, so choosing a format never changes JSON output. Avro and Protobuf values are
+encoded by the native core from the rows themselves (:mod:`streamsim.formats.binary`);
+JSON Schema validation and registry keys use the libraries' own code (jsonschema,
+confluent-kafka's Schema Registry serializers). Every schema is generated from the
+scenario's field specifications (:mod:`streamsim.formats.schemas`).
 
 Without a Schema Registry: ``avro`` values are schemaless Avro records (the writer's
 schema is the one ``streamsim schema --format avro`` prints), ``protobuf`` values plain
@@ -36,6 +37,7 @@ __all__ = [
     "FormatOptions",
     "RecordSerializer",
     "Serializer",
+    "bind",
     "identity",
     "stream_schemas",
 ]
@@ -48,6 +50,13 @@ class Serializer(Protocol):
     """The serializer stage of a run: JSON records in, encoded records out."""
 
     def __call__(self, batch: Batch) -> Batch: ...
+
+
+def bind(serializer: Serializer, source: object) -> None:
+    """Lets the serializer prepare the run's source (the core then encodes Avro and Protobuf itself)."""
+    prepare = getattr(serializer, "bind", None)
+    if prepare is not None:
+        prepare(source)
 
 
 @contextmanager
@@ -194,23 +203,14 @@ def build(options: FormatOptions, schemas: Sequence[StreamSchema], topics: Seque
         from streamsim.formats.registry import registry_serializer
 
         return registry_serializer(options, schemas, topics)
-    values = [_plain_encoder(options.format, schema) for schema in schemas]
-    return RecordSerializer(values, topics, delimited=options.format in ("avro", "protobuf"))
+    if options.format in ("avro", "protobuf"):
+        from streamsim.formats.binary import BinarySerializer, encoder
 
-
-def _plain_encoder(fmt: str, schema: StreamSchema) -> ValueEncoder:
-    if fmt == "avro":
-        from streamsim.formats.avro import schemaless_encoder
-
-        return schemaless_encoder(schema)
-    if fmt == "protobuf":
-        from streamsim.formats.protobuf import message_encoder
-
-        return message_encoder(schema)
-    if fmt == "jsonschema":
+        return BinarySerializer([encoder(options.format, schema) for schema in schemas], topics)
+    if options.format == "jsonschema":
         from streamsim.formats.jsonschema import validating_encoder
 
-        return validating_encoder(schema)
+        return RecordSerializer([validating_encoder(s) for s in schemas], topics, delimited=False)
     from streamsim.formats.json import json_encoder
 
-    return json_encoder()
+    return RecordSerializer([json_encoder() for _ in schemas], topics, delimited=False)

@@ -1,18 +1,16 @@
-"""The ``protobuf`` format: a message class built at run time from the stream's fields.
+"""The ``protobuf`` format's schema: a stream's message as a ``FileDescriptorProto``.
 
 The ``.proto`` of a stream (``streamsim schema --format protobuf``) is also built
-as a ``FileDescriptorProto``, loaded into its own descriptor pool, and the message
-class comes from protobuf's message factory: no code generation step, no protoc.
+as a ``FileDescriptorProto``: the core's encoder loads it (:mod:`streamsim.formats.binary`),
+and readers get a message class from protobuf's message factory (its own descriptor pool):
+no code generation step, no protoc.
 Nullable fields are proto3 ``optional`` (unset means null); nested dotted paths are
 nested messages; enums are strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
-
-import orjson
 
 from streamsim.formats.schemas import _PROTO_SCALAR, Node, StreamSchema, message_name, proto_file_name
 
@@ -67,15 +65,6 @@ def message_class(stream: StreamSchema) -> type[Message]:
     return cast("type[Message]", message_factory.GetMessageClass(descriptor))
 
 
-def from_dict(cls: type[Message], value: dict[str, Any]) -> Message:
-    """A message from a JSON value (None leaves a field unset; nested dicts become messages)."""
-    return cls(**_clean(value))
-
-
-def _clean(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: _clean(v) if isinstance(v, dict) else v for k, v in value.items() if v is not None}
-
-
 def to_dict(message: Message) -> dict[str, Any]:
     """A message back into the JSON value it came from (unset optional fields are None)."""
     out: dict[str, Any] = {}
@@ -87,17 +76,6 @@ def to_dict(message: Message) -> dict[str, Any]:
         else:
             out[field.name] = getattr(message, field.name)
     return out
-
-
-def message_encoder(stream: StreamSchema) -> Callable[[bytes, str], bytes]:
-    """Encodes a JSON value as the stream's serialized message."""
-    cls, loads = message_class(stream), orjson.loads
-
-    def encode(value: bytes, topic: str) -> bytes:
-        data: bytes = from_dict(cls, loads(value)).SerializeToString()
-        return data
-
-    return encode
 
 
 def decode(data: bytes, stream: StreamSchema) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Schema Registry: client set-up, registration at start, and the wire-format serializers.
 
-Uses confluent-kafka's ``SchemaRegistryClient`` and its Avro, Protobuf and JSON Schema
+Uses confluent-kafka's ``SchemaRegistryClient``, and its JSON Schema serializer and key
 serializers, which write the Confluent wire format (magic byte 0, the 4-byte schema id,
-then the payload; Protobuf adds its message indexes). Subjects follow the topic name
-strategy: ``<topic>-value`` (and ``<topic>-key`` with a registry ``--key-format``). Each
-stream's schema is registered once, when the run starts; the serializers then write with
+then the payload; Protobuf adds its message indexes); Avro and Protobuf values are the
+core's, after the same header (:mod:`streamsim.formats.binary`). Subjects follow the topic
+name strategy: ``<topic>-value`` (and ``<topic>-key`` with a registry ``--key-format``). Each
+stream's schema is registered once, when the run starts; the values are then written with
 that schema's id (``use.schema.id``, ``auto.register.schemas`` off), so a run never changes
 a subject after start-up and its messages carry the schema it started with.
 """
@@ -110,32 +111,12 @@ def _serializer_conf(schema_id: int, **extra: Any) -> dict[str, Any]:
     return {"auto.register.schemas": False, "use.schema.id": schema_id, **extra}
 
 
-def value_encoder(
-    client: SchemaRegistryClient, fmt: str, stream: StreamSchema, schema_id: int
-) -> ValueEncoder:
-    """A library serializer for one stream's values, as a :data:`ValueEncoder`."""
-    loads = orjson.loads
-    if fmt == "avro":
-        from confluent_kafka.schema_registry.avro import AvroSerializer
+def value_encoder(client: SchemaRegistryClient, stream: StreamSchema, schema_id: int) -> ValueEncoder:
+    """confluent-kafka's JSON Schema serializer for one stream's values, as a :data:`ValueEncoder`."""
+    from confluent_kafka.schema_registry.json_schema import JSONSerializer
 
-        avro = AvroSerializer(
-            client, orjson.dumps(avro_schema(stream)).decode(), conf=_serializer_conf(schema_id)
-        )
-        return _with_context(avro, loads, MessageField.VALUE)
-    if fmt == "jsonschema":
-        from confluent_kafka.schema_registry.json_schema import JSONSerializer
-
-        js = JSONSerializer(
-            orjson.dumps(json_schema(stream)).decode(), client, conf=_serializer_conf(schema_id)
-        )
-        return _with_context(js, loads, MessageField.VALUE)
-    from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
-
-    from streamsim.formats.protobuf import from_dict, message_class
-
-    cls = message_class(stream)
-    pb = ProtobufSerializer(cls, client, conf=_serializer_conf(schema_id, **{"use.deprecated.format": False}))
-    return _with_context(pb, lambda value: from_dict(cls, loads(value)), MessageField.VALUE)
+    js = JSONSerializer(orjson.dumps(json_schema(stream)).decode(), client, conf=_serializer_conf(schema_id))
+    return _with_context(js, orjson.loads, MessageField.VALUE)
 
 
 def key_encoder(client: SchemaRegistryClient, fmt: str, schema_id: int) -> KeyEncoder:
@@ -195,6 +176,15 @@ def _registered(
 ) -> Serializer:
     url = options.schema_registry_url or ""
     fmt = options.format
+    if fmt in ("avro", "protobuf"):
+        from streamsim.formats.binary import BinarySerializer, encoder, wire_prefix
+
+        encoders = []
+        for stream, topic in zip(schemas, topics, strict=True):
+            schema_id = register(client, f"{topic}-value", registry_schema(fmt, stream), url)
+            encoders.append(encoder(fmt, stream, wire_prefix(fmt, schema_id)))
+        keys = _key_encoders(client, options, topics)
+        return BinarySerializer(encoders, topics, keys=keys, on_close=client.close)
     values: list[ValueEncoder] = []
     for stream, topic in zip(schemas, topics, strict=True):
         if fmt == "json":
@@ -203,11 +193,20 @@ def _registered(
             values.append(json_encoder())
             continue
         schema_id = register(client, f"{topic}-value", registry_schema(fmt, stream), url)
-        values.append(value_encoder(client, fmt, stream, schema_id))
-    keys: list[KeyEncoder] | None = None
-    if options.key_format != "string":
-        keys = []
-        for topic in topics:
-            schema_id = register(client, f"{topic}-key", key_schema(options.key_format), url)
-            keys.append(key_encoder(client, options.key_format, schema_id))
+        values.append(value_encoder(client, stream, schema_id))
+    keys = _key_encoders(client, options, topics)
     return RecordSerializer(values, topics, keys=keys, delimited=fmt in SCHEMA_TYPES, on_close=client.close)
+
+
+def _key_encoders(
+    client: SchemaRegistryClient, options: FormatOptions, topics: Sequence[str]
+) -> list[KeyEncoder] | None:
+    """Registers each topic's key schema (with a registry --key-format) and returns the key encoders."""
+    if options.key_format == "string":
+        return None
+    url = options.schema_registry_url or ""
+    keys = []
+    for topic in topics:
+        schema_id = register(client, f"{topic}-key", key_schema(options.key_format), url)
+        keys.append(key_encoder(client, options.key_format, schema_id))
+    return keys

@@ -686,7 +686,7 @@ mod tests {
         let mut done = 0;
         while done < n {
             let mut batch = crate::stream::Batch::default();
-            engine.fill(&mut batch, 1000, 0, f64::INFINITY);
+            engine.fill(&mut batch, 1000, 0, f64::INFINITY).unwrap();
             done += batch.records.len();
         }
         let total = cpu_seconds() - began;
