@@ -436,18 +436,18 @@ mod tests {
         // Stopped by the main-event budget: the companion of event 2 is still due.
         let mut e = engine(&[]);
         let mut b = Batch::default();
-        e.fill(&mut b, 100, 2, f64::INFINITY);
+        e.fill(&mut b, 100, 2, f64::INFINITY).unwrap();
         assert_eq!(e.pending_labels(), 1);
         e.drain();
         let mut rest = Batch::default();
-        e.fill(&mut rest, 100, 0, f64::INFINITY);
+        e.fill(&mut rest, 100, 0, f64::INFINITY).unwrap();
         assert_eq!(rest.main, 0);
         assert_eq!(rest.lines(None), b"{\"n\":2}\n".to_vec());
         assert_eq!((e.pending_labels(), e.peek_time()), (0, None));
 
         // Stopped by the horizon with main event 5 as lookahead: it was never emitted.
         let mut e = engine(&[]);
-        e.fill(&mut Batch::default(), 100, 0, 5.0);
+        e.fill(&mut Batch::default(), 100, 0, 5.0).unwrap();
         assert_eq!(e.peek_time(), Some(5.0));
         e.drain();
         assert_eq!(e.peek_time(), None);

@@ -247,11 +247,11 @@ fn engine_with_outcomes() -> Engine {
 fn draining_after_a_budget_ends_every_open_session() {
     let mut e = engine_with_outcomes();
     let mut first = Batch::default();
-    e.fill(&mut first, usize::MAX, 3000, f64::INFINITY);
+    e.fill(&mut first, usize::MAX, 3000, f64::INFINITY).unwrap();
     assert!(e.pending_labels() > 0);
     e.drain();
     let mut rest = Batch::default();
-    e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+    e.fill(&mut rest, usize::MAX, 0, f64::INFINITY).unwrap();
     check_drained(&first, &rest);
     assert_eq!(
         (e.pending_labels(), e.peek_time(), e.main_events),
@@ -263,7 +263,9 @@ fn draining_after_a_budget_ends_every_open_session() {
 fn a_retracted_event_counts_for_no_session() {
     let mut reference = engine_with_outcomes();
     let mut all = Batch::default();
-    reference.fill(&mut all, usize::MAX, 3000, f64::INFINITY);
+    reference
+        .fill(&mut all, usize::MAX, 3000, f64::INFINITY)
+        .unwrap();
     let main: Vec<_> = sessions_of(&[&all])
         .into_iter()
         .filter(|r| r.0 == 0)
@@ -274,11 +276,11 @@ fn a_retracted_event_counts_for_no_session() {
         let (_, horizon, id, _) = main.iter().find(|r| r.3 == sequence).unwrap().clone();
         let mut e = engine_with_outcomes();
         let mut first = Batch::default();
-        e.fill(&mut first, usize::MAX, 0, horizon);
+        e.fill(&mut first, usize::MAX, 0, horizon).unwrap();
         assert_eq!(e.peek_time(), Some(horizon), "a main event as lookahead");
         e.drain();
         let mut rest = Batch::default();
-        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY).unwrap();
         check_drained(&first, &rest);
         assert_eq!(e.pending_labels(), 0);
         let outcome = sessions_of(&[&rest]).into_iter().find(|r| r.2 == id);

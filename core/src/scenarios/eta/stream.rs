@@ -550,11 +550,11 @@ mod tests {
         // Stopped by a budget of 200 requests.
         let mut e = engine();
         let mut first = Batch::default();
-        e.fill(&mut first, usize::MAX, 200, f64::INFINITY);
+        e.fill(&mut first, usize::MAX, 200, f64::INFINITY).unwrap();
         assert!(e.pending_labels() > 0);
         e.drain();
         let mut rest = Batch::default();
-        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY).unwrap();
         assert_eq!((first.main, rest.main), (200, 0));
         assert_eq!((e.pending_labels(), e.peek_time()), (0, None));
         let (requested, mut completed) = trips(&[&first, &rest]);
@@ -569,11 +569,11 @@ mod tests {
         let horizon = first.records.iter().rfind(|m| m.stream == 0).unwrap().time;
         let mut e = engine();
         let mut first = Batch::default();
-        e.fill(&mut first, usize::MAX, 0, horizon);
+        e.fill(&mut first, usize::MAX, 0, horizon).unwrap();
         assert_eq!((first.main, e.peek_time()), (199, Some(horizon)));
         e.drain();
         let mut rest = Batch::default();
-        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY);
+        e.fill(&mut rest, usize::MAX, 0, f64::INFINITY).unwrap();
         assert_eq!((e.main_events, rest.main, e.pending_labels()), (199, 0, 0));
         let (mut emitted, mut completed) = trips(&[&first, &rest]);
         assert!(!completed.contains(&requested[199]));
@@ -586,7 +586,8 @@ mod tests {
     fn inline_labels_have_nothing_to_drain() {
         let c = config(json!({}), 0.05);
         let mut e = Engine::new(&super::super::SPEC, &c, &[]).unwrap();
-        e.fill(&mut Batch::default(), usize::MAX, 10, f64::INFINITY);
+        e.fill(&mut Batch::default(), usize::MAX, 10, f64::INFINITY)
+            .unwrap();
         assert_eq!(e.pending_labels(), 0);
         e.drain();
         assert_eq!(e.peek_time(), None);
