@@ -211,6 +211,18 @@ def test_single_parquet_file_holds_the_main_stream(tmp_path: Path) -> None:
     assert pq.read_table(path).num_rows == 100
 
 
+@pytest.mark.parametrize("name", ["x.parquet", "{topic}.avro"])
+@pytest.mark.parametrize("value_format", ["avro", "protobuf", "jsonschema"])
+def test_container_files_refuse_another_value_format(tmp_path: Path, name: str, value_format: str) -> None:
+    to = ["--sink", "file", "-o", str(tmp_path / name)]
+    code, _, err = invoke("run", "fraud", *RUN, "-n", "5", *to, "--format", value_format)
+    assert code == 2 and not list(tmp_path.iterdir())
+    assert err.strip().splitlines() == [
+        f"streamsim: error: --format {value_format} does not apply to .{name.split('.')[-1]} files, which "
+        "encode the fields themselves: leave --format at json, or write .jsonl files"
+    ]
+
+
 def test_usage_error_from_python_too(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown placeholder"):
         simulate("fraud", count=1, sink="file", output=str(tmp_path / "{nope}.jsonl"))

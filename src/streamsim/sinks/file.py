@@ -299,6 +299,21 @@ class Target:
         self._finish()
 
 
+def _check_value_format(resolved: Resolved, targets: list[Target]) -> None:
+    """Parquet and Avro container files encode the events' fields themselves: they take the JSON
+    values, so another --format is a mistake (JSON Lines files take any, delimited if binary)."""
+    from streamsim.formats.options import FormatOptions
+
+    options = resolved.models.get(FormatOptions)
+    value_format = options.format if isinstance(options, FormatOptions) else "json"
+    containers = sorted({t.fmt for t in targets} - {"jsonl"})
+    if containers and value_format != "json":
+        raise UsageError(
+            f"--format {value_format} does not apply to .{containers[0]} files, which encode the "
+            "fields themselves: leave --format at json, or write .jsonl files"
+        )
+
+
 class FileSink(Sink):
     """Writes to files (see the module's documentation for names, formats and rolling)."""
 
@@ -358,7 +373,8 @@ class FileSink(Sink):
             specs=[main if i == 0 else list(specs.get(name, [])) for i, name in enumerate(names)],
         )
         sink.stream_names = names
-        sink.plan()  # mistakes in --output and --streams stop the run before it starts
+        targets = sink.plan()  # mistakes in --output and --streams stop the run before it starts
+        _check_value_format(resolved, targets)
         return sink
 
     def plan(self) -> list[Target]:
