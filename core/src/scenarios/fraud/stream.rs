@@ -37,7 +37,7 @@ const TRIP_DAYS: (f64, f64) = (2.0, 10.0);
 const MEAN_TRIP: f64 = (TRIP_DAYS.0 + TRIP_DAYS.1) / 2.0 * DAY;
 /// A new legitimate account buys within two days of opening.
 const NEW_ACCOUNT_AGE: f64 = 2.0 * DAY;
-pub const TRANSACTIONS_PER_USER_PER_DAY: f64 = 2.0;
+pub const TRANSACTIONS_PER_USER_PER_DAY: f64 = 1.0;
 
 /// One generated transaction, legitimate or fraudulent.
 #[derive(Debug, Clone, Default)]
@@ -116,7 +116,7 @@ impl Transactions {
             tree.stream("drift"),
         )?;
         let hour = (start / HOUR).floor() as i64;
-        rhythm.at(hour, &population.activity);
+        rhythm.at(hour, &population.activity, &population.owls);
         let regime = drift.at(start, 0);
         campaigns.warm_up(start, rate, &regime, &rhythm.cities, &mut population);
         let mut me = Transactions {
@@ -228,7 +228,8 @@ impl Transactions {
         let hour = (t / HOUR).floor() as i64;
         if hour != self.hour {
             self.hour = hour;
-            self.rhythm.at(hour, &self.population.activity);
+            self.rhythm
+                .at(hour, &self.population.activity, &self.population.owls);
         }
         let r = &mut self.r;
         let city = self.rhythm.cities.draw(r);
@@ -248,7 +249,8 @@ impl Transactions {
             let created = t - r.random() * NEW_ACCOUNT_AGE;
             self.population.open_account(city, created)
         } else {
-            self.population.pick(city)
+            let owl = r.random() < self.rhythm.owl_share[city];
+            self.population.pick_among(city, owl)
         };
         let shared = &*self.shared;
         let r = &mut self.r;
@@ -335,7 +337,7 @@ impl Transactions {
         } else if r.random() < REGULAR_MERCHANT {
             holder.regulars[(r.random() * holder.n_regulars as f64) as usize]
         } else {
-            m.anywhere.draw(r)
+            m.regular_by_country[city_country(holder.city as usize)].draw(r)
         };
         let fx = holder.fx();
         let usual = holder.median * CATEGORY_AMOUNT[m.category[merchant as usize] as usize];
