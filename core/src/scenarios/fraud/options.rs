@@ -145,8 +145,8 @@ pub enum LabelMode {
 
 // Campaign shapes: transactions per victim (inclusive range), mean gap, longest span.
 /// Cards a card tester runs through one merchant in one burst, and probes per card.
-pub const BURST_CARDS: (i64, i64) = (4, 16);
-pub const PROBES: (i64, i64) = (1, 3);
+pub const BURST_CARDS: (i64, i64) = (3, 10);
+pub const PROBES: (i64, i64) = (2, 5);
 pub const STOLEN_TRANSACTIONS: (i64, i64) = (2, 6);
 pub const TAKEOVER_TRANSACTIONS: (i64, i64) = (2, 5);
 pub const NEW_ACCOUNT_TRANSACTIONS: (i64, i64) = (1, 4);
@@ -272,7 +272,7 @@ pub(crate) mod tests {
         assert!((r.shares[CARD_TESTING] - 0.2).abs() < 1e-12);
         assert!((r.shares[STOLEN_CARD] - 0.48).abs() < 1e-12);
         assert!((r.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert!((expected_transactions(CARD_TESTING, 0.6) - 26.0).abs() < 1e-12);
+        assert!((expected_transactions(CARD_TESTING, 0.6) - 26.65).abs() < 1e-12);
         assert!((expected_transactions(COMPROMISED_MERCHANT, 0.6) - 32.0).abs() < 1e-12);
     }
 }

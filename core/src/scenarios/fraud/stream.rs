@@ -719,6 +719,41 @@ mod shares {
     use super::*;
     use serde_json::json;
 
+    /// Accounts open and close for years (300% a year here): new accounts take the slots of
+    /// closed ones, so the cardholders in memory stay within the population's size.
+    #[test]
+    fn the_population_stays_bounded_as_accounts_turn_over() {
+        let mut o = super::super::options::tests::defaults();
+        o["users"] = json!(400);
+        o["account_growth_per_year"] = json!(3.0);
+        let c: Config = serde_json::from_value(json!({
+            "seed": 9, "start": 1_740_787_200.0, "rate": 0.005, "options": o, "phases": []
+        }))
+        .unwrap();
+        let mut t = Transactions::new(
+            &c,
+            &c.typed_options().unwrap(),
+            Arc::new(Shared::new(&c.rng(), 200)),
+            None,
+        )
+        .unwrap();
+        let mut tx = Tx::default();
+        let mut users = std::collections::HashSet::new();
+        while tx.t < c.start + 3.0 * YEAR {
+            t.next(&mut tx);
+            if tx.fraud.is_none() {
+                users.insert(tx.user);
+            }
+            assert!(t.population.known() as u64 <= t.population.size);
+        }
+        assert!(t.population.size <= 400 + CITIES as u64);
+        assert!(
+            users.len() > 3 * 400,
+            "{} cardholders over the run",
+            users.len()
+        );
+    }
+
     /// Fraud share of each typology on its own: campaigns keep the expected share.
     #[test]
     fn every_typology_keeps_its_share_of_fraud() {

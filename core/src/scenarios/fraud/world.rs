@@ -114,24 +114,24 @@ const FRAUD_HOURS: [f64; 24] = [
     3.6, 3.3, 3.0, 2.6, 2.3,
 ];
 
-/// Activity classes: (relative transactions per day, night owl, cardholders per 200). Six tiers
+/// Activity classes: (relative transactions per day, night owl, cardholders per 400). Six tiers
 /// of activity (20/30/25/15/7/3%: a few dozen transactions a month for an active card, the top
-/// 1% near 140), each with a tenth of night owls.
+/// 1% near 140), each with about one in twenty night owls.
 const CLASSES: [(f64, bool, usize); 12] = [
-    (0.2, false, 36),
+    (0.2, false, 76),
     (0.2, true, 4),
-    (0.5, false, 54),
+    (0.5, false, 114),
     (0.5, true, 6),
-    (1.0, false, 45),
+    (1.0, false, 95),
     (1.0, true, 5),
-    (1.8, false, 27),
+    (1.8, false, 57),
     (1.8, true, 3),
-    (3.0, false, 13),
+    (3.0, false, 27),
     (3.0, true, 1),
-    (4.5, false, 5),
+    (4.5, false, 11),
     (4.5, true, 1),
 ];
-const CLASS_PERIOD: usize = 200;
+const CLASS_PERIOD: usize = 400;
 /// Night owls (shift workers, late chronotypes) live this many hours later than everyone else.
 const OWL_SHIFT: usize = 9;
 /// Legitimate spending at online-only merchants, relative to their popularity: e-commerce is
@@ -148,7 +148,7 @@ pub const ACTIVE_DAY_KM: f64 = 8.0; // spread of a cardholder's transactions aro
 const HOME_SPREAD_KM: f64 = 12.0; // spread of homes around their city
 pub const DEVICE_POOL: usize = 512; // distinct devices in circulation
 
-/// Slots (indices modulo CLASS_PERIOD) of each class: a fixed interleaving (37 is prime to 200).
+/// Slots (indices modulo CLASS_PERIOD) of each class: a fixed interleaving (37 is prime to 400).
 fn slots_of_class() -> Vec<Vec<usize>> {
     let mut bounds = Vec::new();
     let mut total = 0;
@@ -931,7 +931,7 @@ mod tests {
         let sizes: Vec<usize> = slots.iter().map(Vec::len).collect();
         assert_eq!(sizes, CLASSES.map(|c| c.2).to_vec());
         let owls: usize = CLASSES.iter().filter(|c| c.1).map(|c| c.2).sum();
-        assert_eq!(owls * 10, CLASS_PERIOD);
+        assert_eq!(owls * 20, CLASS_PERIOD);
     }
 
     #[test]
