@@ -208,7 +208,7 @@ def stream(scenario: str, *, config: Path | None = None, **options: Any) -> Even
 
     >>> events = stream("fraud", seed=1, start="2025-03-03T08:00:00Z")
     >>> [e["amount"] for e in (next(events), next(events))]
-    [432.95, 1494.0]
+    [243.54, 3571.0]
     """
     cls = get_scenario(scenario)
     return EventStream(resolve_for(cls, stream_groups(cls), _given(options), config), cls)

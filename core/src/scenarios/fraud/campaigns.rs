@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 const PROBE_GAP: f64 = 40.0;
+/// A burst of card testing at one merchant lasts minutes to hours.
+const BURST_WINDOW: (f64, f64) = (10.0 * 60.0, 3.0 * HOUR);
 const CASH_OUT_DELAY: (f64, f64) = (5.0 * 60.0, 6.0 * HOUR);
 const STOLEN_GAP: f64 = 2.0 * HOUR;
 const STOLEN_SPAN: f64 = 2.0 * DAY;
@@ -37,7 +39,7 @@ const COUNTERFEIT_SPAN: f64 = DAY;
 /// How far back campaigns still running at the start of a run may have started.
 fn longest(typology: usize) -> f64 {
     match typology {
-        CARD_TESTING => PROBES.1 as f64 * PROBE_GAP * 3.0 + CASH_OUT_DELAY.1,
+        CARD_TESTING => BURST_WINDOW.1 + PROBES.1 as f64 * PROBE_GAP * 3.0 + CASH_OUT_DELAY.1,
         STOLEN_CARD => STOLEN_SPAN,
         ACCOUNT_TAKEOVER => TAKEOVER_SPAN,
         NEW_ACCOUNT => NEW_ACCOUNT_SPAN,
@@ -54,6 +56,14 @@ fn local_share(typology: usize) -> f64 {
         _ => 0.0,
     }
 }
+
+// Card-not-present shares of stolen and cloned cards' transactions: with card testing, account
+// takeover and new accounts (online by nature) about three quarters of fraud is card not
+// present, three times card-present fraud (UK Finance, Annual Fraud Report 2023: remote purchase
+// fraud about three times counterfeit, lost and stolen card fraud).
+const STOLEN_LOCAL_ONLINE: f64 = 0.3;
+const STOLEN_REMOTE_ONLINE: f64 = 0.8;
+const COUNTERFEIT_ONLINE: f64 = 0.4;
 
 /// Share of amounts in whole units of the card's currency (legitimate purchases too).
 pub const ROUND_AMOUNT: f64 = 0.06;
@@ -265,7 +275,7 @@ impl Campaigns {
         population: &mut Population,
     ) {
         match typology {
-            CARD_TESTING => self.card_testing(t, city, regime),
+            CARD_TESTING => self.card_testing(t, city, regime, population),
             STOLEN_CARD => self.stolen_card(t, city),
             ACCOUNT_TAKEOVER => self.account_takeover(t, city, population),
             NEW_ACCOUNT => self.new_account(t, city, population),
@@ -406,23 +416,39 @@ impl Campaigns {
     // Each planner draws its times first and builds the attack only if some are still to come,
     // so that warming up costs little for campaigns that ended before the run.
 
-    fn card_testing(&mut self, mut t: f64, city: usize, regime: &Regime) {
-        let mut kinds = Vec::new();
-        for _ in 0..self.r.randint(PROBES.0, PROBES.1) {
-            kinds.push((t, Kind::Probe));
-            t += self.r.expovariate(1.0 / PROBE_GAP);
-        }
-        if self.r.random() < regime.cash_out {
-            kinds.push((
-                t + self.r.uniform(CASH_OUT_DELAY.0, CASH_OUT_DELAY.1),
-                Kind::CashOut,
-            ));
-        }
-        if kinds.last().expect("probes").0 >= self.not_before {
-            let campaign = uuid_bits(self.r.bits128());
-            let mut attack = self.fraudster(CARD_TESTING, campaign, city, Victim::Unknown);
-            attack.merchant = self.shared.merchants.card_testing.draw(&mut self.r);
-            self.launch(attack, &kinds);
+    /// A burst of card testing: many stolen cards run through one merchant within minutes to
+    /// hours, each probed a few times, from rotating devices and proxies; cards that pass may be
+    /// cashed out.
+    fn card_testing(&mut self, t: f64, city: usize, regime: &Regime, population: &mut Population) {
+        let window = self.r.uniform(BURST_WINDOW.0, BURST_WINDOW.1);
+        let merchant = self.shared.merchants.card_testing.draw(&mut self.r);
+        let campaign = uuid_bits(self.r.bits128());
+        for card in 0..self.r.randint(BURST_CARDS.0, BURST_CARDS.1) {
+            let mut u = t + if card == 0 {
+                0.0
+            } else {
+                self.r.random() * window
+            };
+            let mut kinds = Vec::new();
+            for _ in 0..self.r.randint(PROBES.0, PROBES.1) {
+                kinds.push((u, Kind::Probe));
+                u += self.r.expovariate(1.0 / PROBE_GAP);
+            }
+            if self.r.random() < regime.cash_out {
+                let cash_out = u + self.r.uniform(CASH_OUT_DELAY.0, CASH_OUT_DELAY.1);
+                kinds.push((cash_out, Kind::CashOut));
+            }
+            if kinds.last().expect("probes").0 >= self.not_before {
+                // Cards of a bought list: cardholders of any city.
+                let home = if card == 0 {
+                    city
+                } else {
+                    population.busy_city()
+                };
+                let mut attack = self.fraudster(CARD_TESTING, campaign, home, Victim::Unknown);
+                attack.merchant = merchant;
+                self.launch(attack, &kinds);
+            }
         }
     }
 
@@ -661,10 +687,19 @@ impl Campaigns {
                 (cvv_extra, billing_extra) = (0.3, 0.3);
             }
             Kind::Stolen => {
-                merchant = m.stolen.draw(r);
+                // A lost or stolen card in a shop nearby, or card details used online.
+                online = r.random()
+                    < if attack.local {
+                        STOLEN_LOCAL_ONLINE
+                    } else {
+                        STOLEN_REMOTE_ONLINE
+                    };
+                merchant = if online {
+                    m.stolen.draw(r)
+                } else {
+                    m.in_store.draw(r)
+                };
                 amount = soft_clamp(r, usd, (3.0, 15.0), 80.0, 6000.0);
-                // A stolen card in a shop nearby, or online.
-                online = r.random() < if attack.local { 0.3 } else { 0.9 };
                 (cvv_extra, billing_extra) = (0.35, 0.35);
                 payment = if victim.payment <= DEBIT_CARD {
                     victim.payment
@@ -689,9 +724,13 @@ impl Campaigns {
             }
             Kind::Counterfeit => {
                 // A cloned card, in a shop far away or online.
-                merchant = m.stolen.draw(r);
+                online = r.random() < COUNTERFEIT_ONLINE;
+                merchant = if online {
+                    m.stolen.draw(r)
+                } else {
+                    m.in_store.draw(r)
+                };
                 amount = soft_clamp(r, usd, (3.0, 12.0), 60.0, 6000.0);
-                online = r.random() < 0.4;
                 if online {
                     (cvv_extra, billing_extra) = (0.5, 0.3);
                 }

@@ -148,7 +148,9 @@ pub enum LabelMode {
 }
 
 // Campaign shapes: transactions per victim (inclusive range), mean gap, longest span.
-pub const PROBES: (i64, i64) = (3, 12);
+/// Cards a card tester runs through one merchant in one burst, and probes per card.
+pub const BURST_CARDS: (i64, i64) = (3, 10);
+pub const PROBES: (i64, i64) = (2, 5);
 pub const STOLEN_TRANSACTIONS: (i64, i64) = (2, 6);
 pub const TAKEOVER_TRANSACTIONS: (i64, i64) = (2, 5);
 pub const NEW_ACCOUNT_TRANSACTIONS: (i64, i64) = (1, 4);
@@ -162,7 +164,7 @@ fn mean(bounds: (i64, i64)) -> f64 {
 /// Mean number of fraudulent transactions of one campaign of a typology.
 pub fn expected_transactions(typology: usize, cash_out_probability: f64) -> f64 {
     match typology {
-        CARD_TESTING => mean(PROBES) + cash_out_probability,
+        CARD_TESTING => mean(BURST_CARDS) * (mean(PROBES) + cash_out_probability),
         STOLEN_CARD => mean(STOLEN_TRANSACTIONS),
         ACCOUNT_TAKEOVER => mean(TAKEOVER_TRANSACTIONS),
         NEW_ACCOUNT => mean(NEW_ACCOUNT_TRANSACTIONS),
@@ -279,7 +281,7 @@ pub(crate) mod tests {
         assert!((r.shares[CARD_TESTING] - 0.2).abs() < 1e-12);
         assert!((r.shares[STOLEN_CARD] - 0.48).abs() < 1e-12);
         assert!((r.shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert!((expected_transactions(CARD_TESTING, 0.6) - 8.1).abs() < 1e-12);
+        assert!((expected_transactions(CARD_TESTING, 0.6) - 26.65).abs() < 1e-12);
         assert!((expected_transactions(COMPROMISED_MERCHANT, 0.6) - 32.0).abs() < 1e-12);
     }
 }

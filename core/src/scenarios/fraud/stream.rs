@@ -38,7 +38,7 @@ const TRIP_DAYS: (f64, f64) = (2.0, 10.0);
 const MEAN_TRIP: f64 = (TRIP_DAYS.0 + TRIP_DAYS.1) / 2.0 * DAY;
 /// A new legitimate account buys within two days of opening.
 const NEW_ACCOUNT_AGE: f64 = 2.0 * DAY;
-pub const TRANSACTIONS_PER_USER_PER_DAY: f64 = 2.0;
+pub const TRANSACTIONS_PER_USER_PER_DAY: f64 = 1.0;
 
 /// One generated transaction, legitimate or fraudulent.
 #[derive(Debug, Clone, Default)]
@@ -117,7 +117,7 @@ impl Transactions {
             tree.stream("drift"),
         )?;
         let hour = (start / HOUR).floor() as i64;
-        rhythm.at(hour, &population.activity);
+        rhythm.at(hour, &population.activity, &population.owls);
         let regime = drift.at(start, 0);
         campaigns.warm_up(start, rate, &regime, &rhythm.cities, &mut population);
         let mut me = Transactions {
@@ -230,7 +230,8 @@ impl Transactions {
         let hour = (t / HOUR).floor() as i64;
         if hour != self.hour {
             self.hour = hour;
-            self.rhythm.at(hour, &self.population.activity);
+            self.rhythm
+                .at(hour, &self.population.activity, &self.population.owls);
         }
         let r = &mut self.r;
         let city = self.rhythm.cities.draw(r);
@@ -250,7 +251,8 @@ impl Transactions {
             let created = t - r.random() * NEW_ACCOUNT_AGE;
             self.population.open_account(city, created)
         } else {
-            self.population.pick(city)
+            let owl = r.random() < self.rhythm.owl_share[city];
+            self.population.pick_among(city, owl)
         };
         let shared = &*self.shared;
         let r = &mut self.r;
@@ -337,7 +339,7 @@ impl Transactions {
         } else if r.random() < REGULAR_MERCHANT {
             holder.regulars[(r.random() * holder.n_regulars as f64) as usize]
         } else {
-            m.anywhere.draw(r)
+            m.regular_by_country[city_country(holder.city as usize)].draw(r)
         };
         let fx = holder.fx();
         let usual = holder.median * CATEGORY_AMOUNT[m.category[merchant as usize] as usize];
@@ -875,6 +877,41 @@ mod tests {
 mod shares {
     use super::*;
     use serde_json::json;
+
+    /// Accounts open and close for years (300% a year here): new accounts take the slots of
+    /// closed ones, so the cardholders in memory stay within the population's size.
+    #[test]
+    fn the_population_stays_bounded_as_accounts_turn_over() {
+        let mut o = super::super::options::tests::defaults();
+        o["users"] = json!(400);
+        o["account_growth_per_year"] = json!(3.0);
+        let c: Config = serde_json::from_value(json!({
+            "seed": 9, "start": 1_740_787_200.0, "rate": 0.005, "options": o, "phases": []
+        }))
+        .unwrap();
+        let mut t = Transactions::new(
+            &c,
+            &c.typed_options().unwrap(),
+            Arc::new(Shared::new(&c.rng(), 200)),
+            None,
+        )
+        .unwrap();
+        let mut tx = Tx::default();
+        let mut users = std::collections::HashSet::new();
+        while tx.t < c.start + 3.0 * YEAR {
+            t.next(&mut tx);
+            if tx.fraud.is_none() {
+                users.insert(tx.user);
+            }
+            assert!(t.population.known() as u64 <= t.population.size);
+        }
+        assert!(t.population.size <= 400 + CITIES as u64);
+        assert!(
+            users.len() > 3 * 400,
+            "{} cardholders over the run",
+            users.len()
+        );
+    }
 
     /// Fraud share of each typology on its own: campaigns keep the expected share.
     #[test]

@@ -114,17 +114,33 @@ const FRAUD_HOURS: [f64; 24] = [
     3.6, 3.3, 3.0, 2.6, 2.3,
 ];
 
-/// Activity tiers: (transactions per day relative to a tier-1 cardholder, cardholders per 100).
-const TIERS: [(f64, usize); 7] = [
-    (0.15, 25),
-    (0.5, 30),
-    (1.0, 20),
-    (2.0, 13),
-    (4.0, 8),
-    (8.0, 3),
-    (12.0, 1),
+/// Activity classes: (relative transactions per day, night owl, cardholders per 400). Six tiers
+/// of activity (20/30/25/15/7/3%: a few dozen transactions a month for an active card, the top
+/// 1% near 140), each with about one in twenty night owls.
+const CLASSES: [(f64, bool, usize); 12] = [
+    (0.2, false, 76),
+    (0.2, true, 4),
+    (0.5, false, 114),
+    (0.5, true, 6),
+    (1.0, false, 95),
+    (1.0, true, 5),
+    (1.8, false, 57),
+    (1.8, true, 3),
+    (3.0, false, 27),
+    (3.0, true, 1),
+    (4.5, false, 11),
+    (4.5, true, 1),
 ];
-const TIER_PERIOD: usize = 100;
+const CLASS_PERIOD: usize = 400;
+/// Night owls (shift workers, late chronotypes) live this many hours later than everyone else.
+const OWL_SHIFT: usize = 9;
+/// Legitimate spending at online-only merchants, relative to their popularity: e-commerce is
+/// about 16% of retail sales (US Census Bureau, Quarterly Retail E-Commerce Sales, 2024).
+const ONLINE_ONLY_SPEND: f64 = 0.3;
+/// Weight of foreign online-only merchants among a cardholder's shops (cross-border e-commerce).
+const FOREIGN_ONLINE: f64 = 0.03;
+/// Accounts that close: the longest unseen of a few tries (dormant accounts close first).
+const CLOSURE_TRIES: usize = 4;
 const HOME_NETWORKS: usize = 256; // broadband /24 networks per country
 const MOBILE_NETWORKS: usize = 24; // mobile carriers' /24 networks per country
 const PUBLIC_NETWORKS: usize = 96; // VPN exits, hotel and cafe Wi-Fi, corporate gateways
@@ -132,19 +148,19 @@ pub const ACTIVE_DAY_KM: f64 = 8.0; // spread of a cardholder's transactions aro
 const HOME_SPREAD_KM: f64 = 12.0; // spread of homes around their city
 pub const DEVICE_POOL: usize = 512; // distinct devices in circulation
 
-/// Slots (indices modulo TIER_PERIOD) of each tier: a fixed interleaving (37 is prime to 100).
-fn slots_of_tier() -> Vec<Vec<usize>> {
+/// Slots (indices modulo CLASS_PERIOD) of each class: a fixed interleaving (37 is prime to 400).
+fn slots_of_class() -> Vec<Vec<usize>> {
     let mut bounds = Vec::new();
     let mut total = 0;
-    for &(_, slots) in &TIERS {
+    for &(_, _, slots) in &CLASSES {
         total += slots;
         bounds.push(total);
     }
-    let mut out = vec![Vec::new(); TIERS.len()];
-    for k in 0..TIER_PERIOD {
-        let position = (k * 37) % TIER_PERIOD;
-        let tier = bounds.iter().position(|&b| position < b).expect("in range");
-        out[tier].push(k);
+    let mut out = vec![Vec::new(); CLASSES.len()];
+    for k in 0..CLASS_PERIOD {
+        let position = (k * 37) % CLASS_PERIOD;
+        let class = bounds.iter().position(|&b| position < b).expect("in range");
+        out[class].push(k);
     }
     out
 }
@@ -188,11 +204,14 @@ pub struct Merchants {
     /// Index of the merchant's country in `COUNTRIES`.
     pub country: Vec<u8>,
     pub online: Vec<bool>,
-    pub anywhere: Table,
+    /// Legitimate spending of a country's cardholders: its shops and online merchants, popular
+    /// first.
     pub regular_by_country: Vec<Table>,
     pub card_testing: Table,
     pub cash_out: Table,
     pub stolen: Table,
+    /// Merchants with a shop, for card-present fraud.
+    pub in_store: Table,
     pub breach: Table,
 }
 
@@ -227,13 +246,15 @@ impl Merchants {
         let select = |keep: &dyn Fn(usize) -> bool| -> Vec<u32> {
             everyone().filter(|&m| keep(m as usize)).collect()
         };
+        let spending: Vec<f64> = (0..count)
+            .map(|m| popularity[m] * if online[m] { ONLINE_ONLY_SPEND } else { 1.0 })
+            .collect();
         let regular_by_country = (0..COUNTRIES.len())
             .map(|k| {
-                Table::new(
-                    select(&|m| country[m] == k || online[m]),
-                    &popularity,
-                    count,
-                )
+                let local: Vec<f64> = (0..count)
+                    .map(|m| spending[m] * if country[m] == k { 1.0 } else { FOREIGN_ONLINE })
+                    .collect();
+                Table::new(select(&|m| country[m] == k || online[m]), &local, count)
             })
             .collect();
         let small = |c: u8| {
@@ -258,17 +279,18 @@ impl Merchants {
         );
         let cash_out = Table::new(select(&|m| resale(category[m])), &stolen_weights, count);
         let stolen = Table::new(everyone().collect(), &stolen_weights, count);
+        let in_store = Table::new(select(&|m| !online[m]), &stolen_weights, count);
         let breach = Table::new(select(&|m| !online[m]), &popularity, count);
         Merchants {
             ids: (1..=count).map(|i| format!("merchant_{i}")).collect(),
             country: country.iter().map(|&c| c as u8).collect(),
-            anywhere: Table::new(everyone().collect(), &popularity, count),
             category,
             online,
             regular_by_country,
             card_testing,
             cash_out,
             stolen,
+            in_store,
             breach,
         }
     }
@@ -339,6 +361,7 @@ pub struct Cardholder {
     pub trip_lon: f64,
     /// With delayed labels: when the cardholder's pending dispute confirms its fraud.
     pub dispute: f64,
+    /// Share of its purchases at merchants with a shop made online rather than in the shop.
     pub online: f32,
     pub ip_prefix: u32,
     pub trip_ip: u32,
@@ -371,11 +394,13 @@ pub struct HolderRef {
     pub k: u32,
 }
 
-/// The cardholders of one shard, by home city and activity tier, created lazily.
+/// The cardholders of one shard, by home city and activity class, created lazily.
 ///
-/// A cardholder is identified by its city and its number in that city; the number fixes its
-/// activity tier (a fixed interleaving of tiers), so picking a cardholder in proportion to
-/// activity needs only the count of each tier in the city, never a list of cardholders.
+/// A cardholder is identified by its city and its slot in that city; the slot fixes its
+/// activity class (a fixed interleaving of classes), so picking a cardholder in proportion to
+/// activity needs only the count of each class in the city, never a list of cardholders. The
+/// number of slots stays fixed: an account that opens takes the slot of one that closes, so
+/// memory stays bounded however long the run.
 pub struct Population {
     shared: Arc<Shared>,
     rng: Rng,
@@ -388,10 +413,15 @@ pub struct Population {
     holders: Vec<Vec<Cardholder>>,
     pub sizes: Vec<u64>,
     pub size: u64,
+    /// Accounts opened in each city during the run (their ids are numbered after the slots).
+    opened: Vec<u64>,
     slots: Vec<Vec<usize>>,
-    tiers: Vec<Option<Weighted>>,
+    /// Per city, the class of a pick among day people (0) and among night owls (1).
+    classes: Vec<[Option<Weighted>; 2]>,
     counts: Vec<Vec<u64>>,
     pub activity: Vec<f64>,
+    /// The night owls' part of each city's activity.
+    pub owls: Vec<f64>,
     busy: Option<Weighted>,
     pub home_weights: Weighted,
     payment: Weighted,
@@ -418,10 +448,12 @@ impl Population {
             holders: vec![Vec::new(); CITIES],
             sizes: apportion(users, &weights),
             size: users,
-            slots: slots_of_tier(),
-            tiers: vec![None; CITIES],
+            opened: vec![0; CITIES],
+            slots: slots_of_class(),
+            classes: vec![[None, None]; CITIES],
             counts: vec![Vec::new(); CITIES],
             activity: vec![0.0; CITIES],
+            owls: vec![0.0; CITIES],
             busy: None,
             home_weights: Weighted::new(&weights),
             payment: Weighted::new(&PAYMENT_WEIGHTS),
@@ -432,32 +464,29 @@ impl Population {
         p
     }
 
-    /// Cardholders who have transacted so far (they are created then).
+    /// Cardholders in memory (created when they first transact).
     pub fn known(&self) -> usize {
         self.known
     }
 
     fn refresh(&mut self, city: usize) {
-        let blocks = self.sizes[city] / TIER_PERIOD as u64;
-        let rest = (self.sizes[city] % TIER_PERIOD as u64) as usize;
+        let blocks = self.sizes[city] / CLASS_PERIOD as u64;
+        let rest = (self.sizes[city] % CLASS_PERIOD as u64) as usize;
         let counts: Vec<u64> = self
             .slots
             .iter()
             .map(|s| blocks * s.len() as u64 + s.iter().filter(|&&x| x < rest).count() as u64)
             .collect();
-        let weights: Vec<f64> = counts
-            .iter()
-            .zip(&TIERS)
-            .map(|(&n, &(rate, _))| n as f64 * rate)
-            .collect();
-        let total: f64 = weights.iter().sum();
-        self.activity[city] = total;
+        let mut weights = [vec![0.0; CLASSES.len()], vec![0.0; CLASSES.len()]];
+        for (class, (&n, &(rate, owl, _))) in counts.iter().zip(&CLASSES).enumerate() {
+            weights[owl as usize][class] = n as f64 * rate;
+        }
+        let [day, owls] = [0, 1].map(|g| weights[g].iter().sum::<f64>());
+        self.activity[city] = day + owls;
+        self.owls[city] = owls;
         self.busy = None;
-        self.tiers[city] = if total > 0.0 {
-            Some(Weighted::new(&weights))
-        } else {
-            None
-        };
+        self.classes[city] =
+            weights.map(|w| (w.iter().sum::<f64>() > 0.0).then(|| Weighted::new(&w)));
         self.counts[city] = counts;
     }
 
@@ -469,8 +498,8 @@ impl Population {
         &mut self.holders[r.city as usize][r.k as usize]
     }
 
-    /// Makes sure the slot exists (created when first needed).
-    fn ensure(&mut self, city: usize, k: usize, created: Option<f64>) {
+    /// Whether slot `k` of `city` is still empty (making room for it).
+    fn vacant(&mut self, city: usize, k: usize) -> bool {
         let list = &mut self.holders[city];
         if list.len() <= k {
             // Most of a city's cardholders transact within days: room for all of them at once.
@@ -478,25 +507,41 @@ impl Population {
             list.reserve_exact(room.saturating_sub(list.len()));
             list.resize(k + 1, Cardholder::default());
         }
-        if list[k].id == 0 {
-            let created = created.unwrap_or_else(|| self.start - self.rng.random() * self.max_age);
+        list[k].id == 0
+    }
+
+    /// Makes sure the slot's cardholder exists (created when first needed).
+    fn ensure(&mut self, city: usize, k: usize) {
+        if self.vacant(city, k) {
+            let created = self.start - self.rng.random() * self.max_age;
             let number = ((k * CITIES + city) * 2) as u64;
-            let holder = self.create(number, city, created);
-            self.holders[city][k] = holder;
+            self.holders[city][k] = self.create(number, city, created);
             self.known += 1;
         }
     }
 
     /// A cardholder of `city`, in proportion to activity (the city must have cardholders).
     pub fn pick(&mut self, city: usize) -> HolderRef {
-        let tier = match &self.tiers[city] {
-            Some(t) => t.draw(&mut self.pick_rng),
-            None => return self.open_account(city, self.start),
+        let owl = self.pick_rng.random() * self.activity[city] < self.owls[city];
+        self.pick_among(city, owl)
+    }
+
+    /// A night owl or a day person of `city`, in proportion to activity (anyone of the city if
+    /// it has none of those).
+    pub fn pick_among(&mut self, city: usize, owl: bool) -> HolderRef {
+        let [day, night] = &self.classes[city];
+        let table = if owl {
+            night.as_ref().or(day.as_ref())
+        } else {
+            day.as_ref().or(night.as_ref())
         };
-        let slots = &self.slots[tier];
-        let j = (self.pick_rng.random() * self.counts[city][tier] as f64) as usize;
-        let k = (j / slots.len()) * TIER_PERIOD + slots[j % slots.len()];
-        self.ensure(city, k, None);
+        let Some(class) = table.map(|t| t.draw(&mut self.pick_rng)) else {
+            return self.open_account(city, self.start);
+        };
+        let slots = &self.slots[class];
+        let j = (self.pick_rng.random() * self.counts[city][class] as f64) as usize;
+        let k = (j / slots.len()) * CLASS_PERIOD + slots[j % slots.len()];
+        self.ensure(city, k);
         HolderRef {
             city: city as u8,
             k: k as u32,
@@ -556,13 +601,37 @@ impl Population {
         best
     }
 
-    /// A new cardholder that joins the population (and can be picked from now on).
+    /// When the cardholder of a slot last transacted (-infinity if not created yet).
+    fn last_seen(&self, city: usize, k: usize) -> f64 {
+        match self.holders[city].get(k) {
+            Some(h) if h.id != 0 => h.last_seen,
+            _ => f64::NEG_INFINITY,
+        }
+    }
+
+    /// A new account opens and takes the slot of one that closes (the longest unseen of a few
+    /// tries: dormant accounts close first), so the population keeps its size.
     pub fn open_account(&mut self, city: usize, created: f64) -> HolderRef {
-        let k = self.sizes[city] as usize;
-        self.sizes[city] += 1;
-        self.size += 1;
-        self.refresh(city);
-        self.ensure(city, k, Some(created));
+        if self.sizes[city] == 0 {
+            // The city's first cardholder: the population grows by one, once.
+            self.sizes[city] = 1;
+            self.size += 1;
+            self.refresh(city);
+        }
+        let n = self.sizes[city] as usize;
+        let mut k = self.pick_rng.below(n);
+        for _ in 1..CLOSURE_TRIES {
+            let other = self.pick_rng.below(n);
+            if self.last_seen(city, other) < self.last_seen(city, k) {
+                k = other;
+            }
+        }
+        let number = ((self.sizes[city] + self.opened[city]) * CITIES as u64 + city as u64) * 2;
+        self.opened[city] += 1;
+        if self.vacant(city, k) {
+            self.known += 1;
+        }
+        self.holders[city][k] = self.create(number, city, created);
         HolderRef {
             city: city as u8,
             k: k as u32,
@@ -594,7 +663,7 @@ impl Population {
         let ip_prefix = *r.choice(&self.shared.networks.home[country]);
         let median = r.lognormvariate(35f64.ln(), 0.6) * fx(home.currency);
         let payment = self.payment.draw(r) as u8;
-        let online = (0.15 + 0.5 * r.random()) as f32;
+        let online = (0.05 + 0.15 * r.random()) as f32;
         let table = &self.shared.merchants.regular_by_country[country];
         let n_regulars = r.randint(3, 8) as usize;
         let mut regulars = [0u32; 8];
@@ -716,16 +785,19 @@ impl Shared {
 /// The hour-by-hour shape of spending and fraud, in each city's local time.
 ///
 /// `intensity` drives the arrival process (all cities together, averaging 1 over a week);
-/// `at(hour)` gives which city the next transaction comes from and, per city, how much more
-/// likely a fraud is than usual (fraud over spending, both by local hour: high at night).
+/// `at(hour)` gives which city the next transaction comes from, per city how much more likely
+/// a fraud is than usual (fraud over spending, both by local hour: high at night) and the share
+/// of its spending by night owls (who live `OWL_SHIFT` hours later).
 pub struct Rhythm {
     clocks: Vec<LocalTime>,
     spend: [f64; 168],
     fraud: [f64; 168],
-    shares: Vec<f64>,
+    day_shares: Vec<f64>,
+    owl_shares: Vec<f64>,
     hour: i64,
     pub cities: Weighted,
     pub fraud_ratio: [f64; CITIES],
+    pub owl_share: [f64; CITIES],
 }
 
 impl Rhythm {
@@ -751,19 +823,19 @@ impl Rhythm {
             }
         }
         let total: f64 = population.activity.iter().sum();
-        let shares = population
-            .activity
-            .iter()
-            .map(|a| if total > 0.0 { a / total } else { 0.0 })
-            .collect();
+        let share = |a: f64| if total > 0.0 { a / total } else { 0.0 };
         Rhythm {
             clocks,
             spend,
             fraud,
-            shares,
+            day_shares: (0..CITIES)
+                .map(|c| share(population.activity[c] - population.owls[c]))
+                .collect(),
+            owl_shares: population.owls.iter().map(|&a| share(a)).collect(),
             hour: i64::MIN,
             cities: Weighted::new(&[1.0]),
             fraud_ratio: [0.0; CITIES],
+            owl_share: [0.0; CITIES],
         }
     }
 
@@ -772,20 +844,27 @@ impl Rhythm {
         (weekday * 24 + local) as usize
     }
 
+    /// Spending of day people and of night owls in week hour `w`.
+    fn spending(&self, w: usize) -> (f64, f64) {
+        (self.spend[w], self.spend[(w + 168 - OWL_SHIFT) % 168])
+    }
+
     /// Arrival intensity in UTC hour `hour` (cities at the start, weighted by activity).
     pub fn intensity(&mut self, hour: i64) -> f64 {
         let mut sum = 0.0;
         for c in 0..CITIES {
-            let share = self.shares[c];
-            if share > 0.0 {
-                sum += share * self.spend[self.week_hour(c, hour)];
+            if self.day_shares[c] + self.owl_shares[c] > 0.0 {
+                let w = self.week_hour(c, hour);
+                let (day, owl) = self.spending(w);
+                sum += self.day_shares[c] * day + self.owl_shares[c] * owl;
             }
         }
         sum
     }
 
-    /// Sets `cities` and `fraud_ratio` for UTC hour `hour`.
-    pub fn at(&mut self, hour: i64, activity: &[f64]) {
+    /// Sets `cities`, `fraud_ratio` and `owl_share` for UTC hour `hour`, from each city's
+    /// activity and its night owls' part of it.
+    pub fn at(&mut self, hour: i64, activity: &[f64], owls: &[f64]) {
         if hour == self.hour {
             return;
         }
@@ -793,10 +872,21 @@ impl Rhythm {
         let mut weights = [0.0; CITIES];
         for city in 0..CITIES {
             let w = self.week_hour(city, hour);
-            let spend = self.spend[w];
-            weights[city] = activity[city] * spend;
+            let (day, owl) = self.spending(w);
+            let night = owls[city] * owl;
+            weights[city] = (activity[city] - owls[city]) * day + night;
+            let spend = if activity[city] > 0.0 {
+                weights[city] / activity[city]
+            } else {
+                day
+            };
             self.fraud_ratio[city] = if spend > 0.0 {
                 self.fraud[w] / spend
+            } else {
+                0.0
+            };
+            self.owl_share[city] = if weights[city] > 0.0 {
+                night / weights[city]
             } else {
                 0.0
             };
@@ -836,10 +926,12 @@ mod tests {
     }
 
     #[test]
-    fn tiers_interleave_with_their_shares() {
-        let slots = slots_of_tier();
+    fn classes_interleave_with_their_shares() {
+        let slots = slots_of_class();
         let sizes: Vec<usize> = slots.iter().map(Vec::len).collect();
-        assert_eq!(sizes, vec![25, 30, 20, 13, 8, 3, 1]);
+        assert_eq!(sizes, CLASSES.map(|c| c.2).to_vec());
+        let owls: usize = CLASSES.iter().filter(|c| c.1).map(|c| c.2).sum();
+        assert_eq!(owls * 20, CLASS_PERIOD);
     }
 
     #[test]

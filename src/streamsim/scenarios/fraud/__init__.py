@@ -21,7 +21,7 @@ from streamsim.schema import FieldSpec
 
 #: Mean gap of the original producer: it slept uniform(0.05, 0.5) s between transactions.
 ORIGINAL_MEAN_GAP_SECONDS = (0.05 + 0.5) / 2
-TRANSACTIONS_PER_USER_PER_DAY = 2.0
+TRANSACTIONS_PER_USER_PER_DAY = 1.0
 LABELS = "labels"  # the companion stream of delayed labels: <topic>_labels
 
 __all__ = [
@@ -61,7 +61,7 @@ class FraudScenario(NativeScenario[FraudOptions]):
         return 1.0 / ORIGINAL_MEAN_GAP_SECONDS
 
     def default_users(self) -> int:
-        """Cardholders at the start: ``users``, or enough for two transactions a day each."""
+        """Cardholders: ``users``, or enough for one transaction a day each."""
         return self.options.users or max(1, round(self.effective_rate * DAY / TRANSACTIONS_PER_USER_PER_DAY))
 
     def field_specs(self) -> dict[str, list[FieldSpec]]:

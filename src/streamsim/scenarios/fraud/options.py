@@ -183,15 +183,15 @@ class FraudOptions(ScenarioOptions):
     high_value_fraud_probability: Probability = Field(
         0.8,
         description="Share of fraudulent transactions from the high-value typologies, split by "
-        "--typology-mix; the rest is card testing: bursts of tiny amounts, often followed by a "
-        "high-value cash-out.",
+        "--typology-mix; the rest is card testing: bursts of small amounts on many cards at one merchant, "
+        "often followed by high-value cash-outs.",
     )
     users: int | None = Field(
         None,
         ge=1,
         le=1_000_000_000,
-        description="Cardholders at the start (new accounts open over time). Default: rate x 86,400 / 2, "
-        "so that a cardholder makes two transactions a day on average.",
+        description="Cardholders (accounts open and close over time, the number stays). Default: "
+        "rate x 86,400, so that a cardholder makes one transaction a day on average.",
         json_schema_extra={"metavar": "N", "drift": False},
     )
     typology_mix: Annotated[TypologyMix, Allowed(MIX_HELP)] = Field(
@@ -200,7 +200,9 @@ class FraudOptions(ScenarioOptions):
         json_schema_extra={"metavar": "MIX"},
     )
     cash_out_probability: Probability = Field(
-        0.6, description="Probability that a card-testing burst ends with a high-value cash-out."
+        0.6,
+        description="Probability that a card tested in a card-testing burst is then cashed out for a high "
+        "value.",
     )
     trips_per_year: float = Field(
         3.0,
@@ -226,7 +228,8 @@ class FraudOptions(ScenarioOptions):
         0.1,
         ge=0,
         le=100,
-        description="New accounts opened per year, as a share of the cardholders.",
+        description="New accounts opened per year, as a share of the cardholders; as many close (dormant "
+        "accounts first), so the population keeps its size.",
         json_schema_extra={"metavar": "SHARE"},
     )
     label_mode: Literal["inline", "delayed"] = Field(
