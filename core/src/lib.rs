@@ -27,7 +27,7 @@ use pyo3::types::{PyBytes, PyList, PyTuple};
 use std::sync::Mutex;
 
 /// Version of the engine's output: bumped whenever the same seed and options give other events.
-pub const ENGINE_VERSION: u32 = 2;
+pub const ENGINE_VERSION: u32 = 3;
 
 fn value_error(message: String) -> PyErr {
     PyValueError::new_err(message)

@@ -207,7 +207,7 @@ class Fraud(ScenarioDataset):
     >>> dataset = Fraud(seed=1, start="2025-03-03T00:00:00Z", count=2)
     >>> x, y = next(iter(dataset))
     >>> y, x["amount"], "transaction_id" in x, dataset.delay(x, y)
-    (False, 21.99, False, datetime.timedelta(days=45, seconds=86399, microseconds=990912))
+    (False, 652.83, False, datetime.timedelta(days=45, seconds=86399, microseconds=990918))
     """
 
     scenario = "fraud"
