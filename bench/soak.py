@@ -15,6 +15,7 @@ buffers reach their size) and not at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -150,20 +152,23 @@ def measure(scenario: str, seconds: float, interval: float, bootstrap: str | Non
     )
 
 
-def run(seconds: float = 600.0, interval: float = 10.0, kafka: bool = False) -> list[Row]:
-    """Every scenario into the null sink; with ``kafka``, fraud into a local broker too."""
-    rows = [measure(name, seconds, interval) for name in scenarios()]
-    if kafka:
-        from infra.kafka import broker
+def run(seconds: float = 600.0, interval: float = 10.0, kafka: bool = False, parallel: int = 1) -> list[Row]:
+    """Every scenario into the null sink; with ``kafka``, fraud into a local broker too.
 
-        with tempfile.TemporaryDirectory(prefix="streamsim-bench-soak-") as tmp:
-            home = Path(tmp) / "broker"
-            local = broker.start(home, port=0, tied=True)
-            try:
-                rows.append(measure(KAFKA_SCENARIO, seconds, interval, local.bootstrap))
-            finally:
-                broker.stop(home)
-    return rows
+    ``parallel`` soaks run side by side (each process uses one core), which shortens a long soak
+    on a machine with cores to spare: memory, not speed, is what a soak measures.
+    """
+    jobs: list[tuple[str, str | None]] = [(name, None) for name in scenarios()]
+    with contextlib.ExitStack() as stack:
+        if kafka:
+            from infra.kafka import broker
+
+            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="streamsim-bench-soak-")))
+            local = broker.start(home / "broker", port=0, tied=True)
+            stack.callback(broker.stop, home / "broker")
+            jobs.append((KAFKA_SCENARIO, local.bootstrap))
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            return list(pool.map(lambda job: measure(job[0], seconds, interval, job[1]), jobs))
 
 
 def markdown(rows: list[Row]) -> str:
@@ -183,7 +188,7 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def section(rows: list[Row], seconds: float, interval: float) -> str:
+def section(rows: list[Row], seconds: float, interval: float, parallel: int = 1) -> str:
     """The soak section of BENCHMARKS.md."""
     kafka = any(r.sink != "null" for r in rows)
     into_kafka = (
@@ -192,12 +197,13 @@ def section(rows: list[Row], seconds: float, interval: float) -> str:
         if kafka
         else ""
     )
+    side_by_side = f" {parallel} soaks at a time, side by side." if parallel > 1 else ""
     return f"""## Soak: resident memory of a run at full speed (target: flat)
 
 Measured on {datetime.now(UTC):%Y-%m-%d}. Each scenario with default options at `--speed max`
 into the null sink for {seconds:.0f} s of wall time in its own process, its resident memory
 (`VmRSS`) sampled every {interval:.0f} s; growth over the first and the last window
-({WINDOW / 60:.0f} minutes, or half the run when shorter) (`bench/soak.py`).{into_kafka}
+({WINDOW / 60:.0f} minutes, or half the run when shorter) (`bench/soak.py`).{into_kafka}{side_by_side}
 
 {markdown(rows)}
 """
@@ -224,15 +230,15 @@ def verdict_line(rows: list[Row], full_seconds: float) -> str:
     )
 
 
-def record(path: Path, seconds: float, interval: float, full_seconds: float) -> None:
+def record(path: Path, seconds: float, interval: float, full_seconds: float, parallel: int = 2) -> None:
     """Soak again (into Kafka too) and replace the soak section and its target line in ``path``."""
-    rows = run(seconds, interval, kafka=True)
+    rows = run(seconds, interval, kafka=True, parallel=parallel)
     text = path.read_text()
     head, rest = text.split("## Soak:", 1)
     tail = rest[rest.index("## Against the targets") :]
     target = verdict_line(rows, full_seconds)
     lines = [target if line.startswith("- **Flat RSS") else line for line in tail.split("\n")]
-    path.write_text(head + section(rows, seconds, interval) + "\n" + "\n".join(lines))
+    path.write_text(head + section(rows, seconds, interval, parallel) + "\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

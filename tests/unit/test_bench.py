@@ -166,7 +166,7 @@ def test_a_soak_refresh_replaces_only_the_soak_section_and_its_target(
 
     growing = [(10.0 * i, 100.0 + i) for i in range(61)]  # +1 MB every 10 s: not flat
     rows = [soak.Row("fraud", "kafka --exactly-once", 600.0, 10**8, 500.0, growing, 1)]
-    monkeypatch.setattr(soak, "run", lambda seconds, interval, kafka: rows)
+    monkeypatch.setattr(soak, "run", lambda seconds, interval, kafka, parallel: rows)
     path = tmp_path / "BENCHMARKS.md"
     before = "## Memory\n\nkept\n\n## Soak: old\n\nold table\n\n## Against the targets\n\n"
     path.write_text(before + "- **Rate**: kept.\n- **Flat RSS at full speed**: old.\n- **First**: kept.\n")
