@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,32 +120,39 @@ def _tool_rate(admin: AdminClient, bootstrap: str, payloads: Path, n: int) -> tu
     return float(found[-1][1]), used / n * 1e6
 
 
-def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
-    rows = []
+@contextmanager
+def local_broker() -> Iterator[tuple[str, Path]]:
+    """A broker from infra/kafka for the block: (its bootstrap, a scratch folder beside it)."""
     with tempfile.TemporaryDirectory(prefix="streamsim-bench-kafka-") as tmp:
         home = Path(tmp) / "broker"
         local = broker.start(home, port=0, tied=True)
         try:
-            admin = AdminClient({"bootstrap.servers": local.bootstrap})
-            for scenario in scenarios():
-                memory = ListSink()
-                simulate(scenario, seed=2, start=START, count=20_000, sink=memory)
-                payloads = Path(tmp) / f"{scenario}.jsonl"
-                payloads.write_bytes(b"\n".join(r.value for r in memory.records))
-                sizes = [len(r.value) for r in memory.records]
-                ours = tool = transactional = 0.0
-                ours_cpu = tool_cpu = float("inf")
-                for _ in range(repeats):  # alternated, so all see the same machine conditions
-                    rate, cpu = _streamsim_rate(admin, local.bootstrap, scenario, n)
-                    ours, ours_cpu = max(ours, rate), min(ours_cpu, cpu)
-                    rate, cpu = _tool_rate(admin, local.bootstrap, payloads, n)
-                    tool, tool_cpu = max(tool, rate), min(tool_cpu, cpu)
-                    rate, _ = _streamsim_rate(admin, local.bootstrap, scenario, n, exactly_once=True)
-                    transactional = max(transactional, rate)
-                size = sum(sizes) / len(sizes)
-                rows.append(Row(scenario, ours, tool, size, ours_cpu, tool_cpu, transactional))
+            yield local.bootstrap, Path(tmp)
         finally:
             broker.stop(home)
+
+
+def run(n: int = 200_000, repeats: int = 3) -> list[Row]:
+    rows = []
+    with local_broker() as (bootstrap, tmp):
+        admin = AdminClient({"bootstrap.servers": bootstrap})
+        for scenario in scenarios():
+            memory = ListSink()
+            simulate(scenario, seed=2, start=START, count=20_000, sink=memory)
+            payloads = tmp / f"{scenario}.jsonl"
+            payloads.write_bytes(b"\n".join(r.value for r in memory.records))
+            sizes = [len(r.value) for r in memory.records]
+            ours = tool = transactional = 0.0
+            ours_cpu = tool_cpu = float("inf")
+            for _ in range(repeats):  # alternated, so all see the same machine conditions
+                rate, cpu = _streamsim_rate(admin, bootstrap, scenario, n)
+                ours, ours_cpu = max(ours, rate), min(ours_cpu, cpu)
+                rate, cpu = _tool_rate(admin, bootstrap, payloads, n)
+                tool, tool_cpu = max(tool, rate), min(tool_cpu, cpu)
+                rate, _ = _streamsim_rate(admin, bootstrap, scenario, n, exactly_once=True)
+                transactional = max(transactional, rate)
+            size = sum(sizes) / len(sizes)
+            rows.append(Row(scenario, ours, tool, size, ours_cpu, tool_cpu, transactional))
     return rows
 
 
@@ -176,20 +185,15 @@ class FormatRow:
 def formats_run(n: int = 200_000, repeats: int = 3) -> list[FormatRow]:
     """The whole pipeline into the broker with each value format (no registry), runs alternated."""
     rows = []
-    with tempfile.TemporaryDirectory(prefix="streamsim-bench-kafka-") as tmp:
-        home = Path(tmp) / "broker"
-        local = broker.start(home, port=0, tied=True)
-        try:
-            admin = AdminClient({"bootstrap.servers": local.bootstrap})
-            for scenario in scenarios():
-                best = {fmt: (0.0, float("inf")) for fmt in FORMATS}
-                for _ in range(repeats):
-                    for fmt in FORMATS:
-                        rate, cpu = _streamsim_rate(admin, local.bootstrap, scenario, n, fmt=fmt)
-                        best[fmt] = (max(best[fmt][0], rate), min(best[fmt][1], cpu))
-                rows.append(FormatRow(scenario, best))
-        finally:
-            broker.stop(home)
+    with local_broker() as (bootstrap, _):
+        admin = AdminClient({"bootstrap.servers": bootstrap})
+        for scenario in scenarios():
+            best = {fmt: (0.0, float("inf")) for fmt in FORMATS}
+            for _ in range(repeats):
+                for fmt in FORMATS:
+                    rate, cpu = _streamsim_rate(admin, bootstrap, scenario, n, fmt=fmt)
+                    best[fmt] = (max(best[fmt][0], rate), min(best[fmt][1], cpu))
+            rows.append(FormatRow(scenario, best))
     return rows
 
 

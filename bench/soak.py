@@ -19,7 +19,6 @@ import contextlib
 import json
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -161,12 +160,10 @@ def run(seconds: float = 600.0, interval: float = 10.0, kafka: bool = False, par
     jobs: list[tuple[str, str | None]] = [(name, None) for name in scenarios()]
     with contextlib.ExitStack() as stack:
         if kafka:
-            from infra.kafka import broker
+            from bench.kafka import local_broker
 
-            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="streamsim-bench-soak-")))
-            local = broker.start(home / "broker", port=0, tied=True)
-            stack.callback(broker.stop, home / "broker")
-            jobs.append((KAFKA_SCENARIO, local.bootstrap))
+            bootstrap, _ = stack.enter_context(local_broker())
+            jobs.append((KAFKA_SCENARIO, bootstrap))
         with ThreadPoolExecutor(max_workers=parallel) as pool:
             return list(pool.map(lambda job: measure(job[0], seconds, interval, job[1]), jobs))
 

@@ -878,6 +878,17 @@ mod shares {
     use super::*;
     use serde_json::json;
 
+    /// The transactions of a small population (inline labels) at `rate`, with these options.
+    fn transactions(options: serde_json::Value, seed: u64, rate: f64) -> (Config, Transactions) {
+        let c: Config = serde_json::from_value(json!({
+            "seed": seed, "start": 1_740_787_200.0, "rate": rate, "options": options, "phases": []
+        }))
+        .unwrap();
+        let shared = Arc::new(Shared::new(&c.rng(), 200));
+        let t = Transactions::new(&c, &c.typed_options().unwrap(), shared, None).unwrap();
+        (c, t)
+    }
+
     /// Accounts open and close for years (300% a year here): new accounts take the slots of
     /// closed ones, so the cardholders in memory stay within the population's size.
     #[test]
@@ -885,17 +896,7 @@ mod shares {
         let mut o = super::super::options::tests::defaults();
         o["users"] = json!(400);
         o["account_growth_per_year"] = json!(3.0);
-        let c: Config = serde_json::from_value(json!({
-            "seed": 9, "start": 1_740_787_200.0, "rate": 0.005, "options": o, "phases": []
-        }))
-        .unwrap();
-        let mut t = Transactions::new(
-            &c,
-            &c.typed_options().unwrap(),
-            Arc::new(Shared::new(&c.rng(), 200)),
-            None,
-        )
-        .unwrap();
+        let (c, mut t) = transactions(o, 9, 0.005);
         let mut tx = Tx::default();
         let mut users = std::collections::HashSet::new();
         while tx.t < c.start + 3.0 * YEAR {
@@ -927,17 +928,7 @@ mod shares {
             o["high_value_fraud_probability"] = json!(1.0);
             o["users"] = json!(300);
             o["typology_mix"] = json!({ typology: 1.0 });
-            let c: Config = serde_json::from_value(json!({
-                "seed": 2, "start": 1_740_787_200.0, "rate": 0.05, "options": o, "phases": []
-            }))
-            .unwrap();
-            let mut t = Transactions::new(
-                &c,
-                &c.typed_options().unwrap(),
-                Arc::new(Shared::new(&c.rng(), 200)),
-                None,
-            )
-            .unwrap();
+            let (c, mut t) = transactions(o, 2, 0.05);
             let mut tx = Tx::default();
             let (mut n, mut fraud) = (0u64, 0u64);
             while tx.t < c.start + 40.0 * DAY {
