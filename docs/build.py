@@ -378,17 +378,16 @@ def python_snippet(name: str) -> str:
     return f"```python\n{code}```\n\n```text\n{out.getvalue()}```"
 
 
-def river_example() -> str:
-    """The output of docs/examples/river_delayed_labels.py."""
+def river_example(name: str) -> str:
+    """The output of docs/examples/<name>.py (a River evaluation: ``run`` and ``report``)."""
     import importlib.util
 
-    path = DOCS / "examples" / "river_delayed_labels.py"
-    spec = importlib.util.spec_from_file_location("river_delayed_labels", path)
+    path = DOCS / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    command = "python docs/examples/river_delayed_labels.py"
-    return f"```console\n$ {command}\n{module.report(module.run())}\n```"
+    return f"```console\n$ python docs/examples/{name}.py\n{module.report(module.run())}\n```"
 
 
 def drift_delays() -> str:
