@@ -263,7 +263,7 @@ measurement, without a Schema Registry (its wire format adds five bytes and no p
 JSON is the core's bytes; Avro and Protobuf are encoded by the core from the same rows
 (apache-avro; prost with prost-reflect's descriptors); JSON Schema validates each record in Python
 with jsonschema (`bench/formats.py`). CPU per event relative to JSON in the same run: avro/json and
-protobuf/json (target: at most 1.3x).
+protobuf/json (the target, at most 1.3x, is into Kafka: see below).
 
 {formats.markdown(format_rows)}
 

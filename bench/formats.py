@@ -47,7 +47,7 @@ def run(n: int = 50_000, repeats: int = 3) -> list[Row]:
     return [measure(name, n, repeats) for name in scenarios()]
 
 
-#: Formats whose CPU per event is compared with JSON's (the target: at most 1.3x).
+#: Formats whose CPU per event is compared with JSON's (the target, at most 1.3x, is into Kafka).
 RATIOS = ("avro", "protobuf")
 
 
