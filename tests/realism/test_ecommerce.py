@@ -6,7 +6,6 @@ the expected value, and each test fails if the behaviour it checks is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import re
 import statistics
@@ -23,7 +22,7 @@ from streamsim.events import MAIN_STREAM
 from streamsim.scenarios.ecommerce import CATEGORIES, PRESETS, SESSIONS, EcommerceOptions, EcommerceScenario
 from streamsim.scenarios.native import native_fields
 from streamsim.timeutil import parse_time
-from support import START, Json, run_in_memory
+from support import START, Json, load_example, run_in_memory
 
 HOUR = 3600.0
 DAY = 24 * HOUR
@@ -584,12 +583,7 @@ def test_rates_for_an_unchanged_mix_are_the_defaults() -> None:
 def _drift_delay_example() -> Any:
     """docs/examples/ecommerce_drift_delay.py: the measurement the docs show."""
     pytest.importorskip("river")
-    path = Path(__file__).parents[2] / "docs" / "examples" / "ecommerce_drift_delay.py"
-    spec = importlib.util.spec_from_file_location("ecommerce_drift_delay", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("ecommerce_drift_delay")
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ no machine-learning library.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
 import random
@@ -16,7 +15,6 @@ import statistics
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +27,7 @@ from streamsim.cli import cli
 from streamsim.scenarios.fraud import FraudOptions, FraudScenario
 from streamsim.sinks.memory import ListSink
 from streamsim.timeutil import parse_time
-from support import START, Json, run_in_memory
+from support import START, Json, load_example, run_in_memory
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -763,12 +761,7 @@ def test_typology_mix_errors_name_the_option() -> None:
 def _difficulty_example() -> Any:
     """docs/examples/fraud_difficulty.py: the measurement the docs show."""
     pytest.importorskip("sklearn")
-    path = Path(__file__).parents[2] / "docs" / "examples" / "fraud_difficulty.py"
-    spec = importlib.util.spec_from_file_location("fraud_difficulty", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("fraud_difficulty")
 
 
 def test_default_difficulty_leaves_headroom_and_history_helps() -> None:

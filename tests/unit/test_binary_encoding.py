@@ -10,18 +10,17 @@ scenarios written in Python (JSON encoded in bulk by the same encoders).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import math
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import fastavro
 import orjson
 import pytest
 from test_formats import COMPANIONS, START, schemas_of
+
+from support import load_example
 
 if TYPE_CHECKING:
     from streamsim._core import RecordTuple
@@ -266,12 +265,7 @@ def test_a_python_batch_is_encoded_in_run_order_with_keys() -> None:
 
 @functools.cache
 def _plugin() -> Any:
-    path = Path(__file__).resolve().parents[2] / "docs" / "examples" / "plugin.py"
-    spec = importlib.util.spec_from_file_location("streamsim_example_plugin", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # pydantic resolves the options' annotations in it
-    spec.loader.exec_module(module)
+    module = load_example("plugin")
     # Defining the class registered it: only the tests that ask for it see it (monkeypatch).
     from streamsim import registry
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
-from pathlib import Path
 from types import ModuleType
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "drift_detection.py"
+from support import EXAMPLES, load_example
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("drift_detection", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("drift_detection")
 
 
 def test_accuracy_falls_after_the_drift_and_the_adaptive_model_recovers() -> None:
@@ -32,5 +26,5 @@ def test_accuracy_falls_after_the_drift_and_the_adaptive_model_recovers() -> Non
     assert mean(after[1:], "adaptive") > mean(before, "adaptive") - 0.05  # ...and recovers
     assert mean(after, "adaptive") > mean(after, "frozen") + 0.1
     assert detected is not None and detected.startswith(("2025-03-06", "2025-03-07"))
-    docs = (EXAMPLE.parent.parent / "drift.md").read_text()
+    docs = (EXAMPLES.parent / "drift.md").read_text()
     assert example.report(table, detected) in docs, "refresh docs/drift.md with the example's output"

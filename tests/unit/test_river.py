@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 from collections.abc import Hashable
 from datetime import timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,9 +12,7 @@ from river import compose, datasets, evaluate, linear_model, metrics, stream
 
 import streamsim.river
 from streamsim.errors import UsageError
-from support import START
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "river_delayed_labels.py"
+from support import EXAMPLES, START, load_example
 
 
 def take(dataset: streamsim.river.ScenarioDataset, n: int) -> list[tuple[dict[Hashable, Any], Any]]:
@@ -104,29 +99,20 @@ def test_unknown_or_forced_options_are_errors() -> None:
         streamsim.river.Fraud(label_mode="inline")
 
 
-def load_example(path: Path = EXAMPLE) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_example_prints_what_the_docs_show() -> None:
-    example = load_example()
+    example = load_example("river_delayed_labels")
     results = example.run()
     naive, immediate, delayed = results.values()
     assert immediate < naive  # the model learns the travel times
     assert delayed > immediate  # labels that come when trips end: fewer labels when predicting
-    docs = (EXAMPLE.parent.parent / "python.md").read_text()
+    docs = (EXAMPLES.parent / "python.md").read_text()
     assert example.report(results) in docs, "refresh docs/python.md with the example's output"
 
 
 def test_the_fraud_example_shows_what_inline_labels_overstate() -> None:
-    path = EXAMPLE.with_name("river_fraud_delayed_labels.py")
-    example = load_example(path)
+    example = load_example("river_fraud_delayed_labels")
     results = example.run()
     immediate, delayed = results.values()
     assert 0.6 < delayed < immediate  # it learns from the labels it has, fewer than inline
-    docs = (EXAMPLE.parent.parent / "python.md").read_text()
+    docs = (EXAMPLES.parent / "python.md").read_text()
     assert example.report(results) in docs, "refresh docs/python.md with the example's output"
