@@ -3,7 +3,6 @@ and ``frame``."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -26,6 +25,7 @@ from streamsim.errors import UsageError
 from streamsim.formats.options import FormatOptions, SchemaCommandOptions
 from streamsim.registry import SINKS, get_scenario, get_sink, scenario_names
 from streamsim.report import ReportOptions
+from streamsim.source import Limits
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,9 +145,7 @@ class EventStream(Iterator[dict[str, Any]]):
         self.names = self.scenario.stream_names()
         self.topics = [self.scenario.topics().get(n, n) for n in self.names]
         self.selected = select_streams(resolved.get(StreamOptions).streams, self.names, "main")
-        self._count = engine.count or 0
-        self._end = engine.end if engine.end is not None else math.inf
-        self._drain = engine.drain_labels
+        self._engine = engine
         self._items = self._generate()
 
     def __next__(self) -> dict[str, Any]:
@@ -157,19 +155,9 @@ class EventStream(Iterator[dict[str, Any]]):
         """(stream index, key, time, labeled time, JSON value) of every record of the selected streams."""
         source = self.scenario.source(self.projection)
         wanted, main, step = set(self.selected), 0, 1
-        count, end, drain = self._count, self._end, self._drain
-        while True:
-            at_limit = bool(count and main >= count)
-            upcoming = None if at_limit else source.peek_time()
-            if at_limit or (upcoming is not None and upcoming >= end):
-                if not drain:
-                    return
-                source.drain()  # drain_labels: the labels still due, then the end
-                count, end, drain = 0, math.inf, False
-                continue
-            if upcoming is None:
-                return
-            batch = source.next_batch(step, count - main if count else 0, end)
+        limits = Limits(self._engine.count, self._engine.end, self._engine.drain_labels)
+        while limits.upcoming(source, main) is not None:
+            batch = source.next_batch(step, limits.budget(main), limits.end)
             main += batch.main
             step = min(step * 2, self.MAX_STEP)
             for stream, key, _, _, t, labeled, value, _ in batch.records():

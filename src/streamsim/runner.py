@@ -35,6 +35,7 @@ from streamsim.registry import get_sink
 from streamsim.report import Observed, ReportOptions, pyplot, render
 from streamsim.schema import Projection
 from streamsim.sinks.base import SinkClosed, WriteInterrupted
+from streamsim.source import Limits
 from streamsim.timeutil import format_duration, iso_utc
 
 if TYPE_CHECKING:
@@ -337,14 +338,13 @@ def _loop(
     observer: RunObserver | None,
 ) -> None:
     engine = p.engine
-    end = engine.end if engine.end is not None else math.inf
-    count = engine.count or 0
+    limits = Limits(engine.count, engine.end, engine.drain_labels)
     paced = engine.speed.mode != "max"
     source = p.scenario.source(p.projection)
     bind(p.serializer, source)  # a native source encodes Avro and Protobuf values itself
     streams = p.scenario.stream_names()
     if p.chaos is not None:
-        source = p.chaos.wrap(source, len(streams), paced=paced, end=end, count=count)
+        source = p.chaos.wrap(source, len(streams), paced=paced, end=limits.end, count=limits.count)
         streams = [*streams, CHAOS_STREAM]
     topics = [p.topics.get(name, name) for name in streams]  # undeclared streams never emit
     p.sink.stream_names = streams
@@ -367,32 +367,19 @@ def _loop(
             if stop.is_set():
                 reason = "stopped by signal"
                 break
-            limit = "reached --count" if count and main >= count else None
-            upcoming = None if limit else source.peek_time()
-            if upcoming is not None and upcoming >= end:
-                limit = "reached --duration/--until"
-            if limit is not None:
-                reason = limit
-                if not engine.drain_labels:
-                    break
-                # --drain-labels: the main stream ends here; the labels still due follow.
-                log.info("%s: draining the %s labels still due", limit, f"{source.pending_labels():,}")
-                source.drain()
-                count, end, reason = 0, math.inf, f"{limit}, labels drained"
-                continue
+            upcoming = limits.upcoming(source, main)
             if upcoming is None:
-                if not reason.endswith("drained"):
-                    reason = "scenario ended"
+                reason = limits.stop_reason
                 break
             if paced:
                 if not pacer.pace(upcoming):
                     reason = "stopped by signal"
                     break
                 # Everything already due goes out together (at least the record waited for).
-                until = min(end, math.nextafter(max(pacer.due_until(), upcoming), math.inf))
+                until = min(limits.end, math.nextafter(max(pacer.due_until(), upcoming), math.inf))
             else:
-                until = end
-            budget = count - main if count else 0
+                until = limits.end
+            budget = limits.budget(main)
             if seq < skip:  # resuming: regenerate what a previous run delivered, write none of it
                 batch = source.next_batch(min(BATCH_RECORDS, skip - seq), budget, until)
                 seq, main = seq + len(batch), main + batch.main
@@ -465,7 +452,7 @@ def _loop(
                 summary.labels[f"{label_name}={label}"] += n
         if observer is not None:
             tally.time = t if seq else None
-            tally.gauges = dict(source.gauges())
+            tally.gauges = summary.gauges
             observer.progress(tally)
 
 

@@ -9,6 +9,7 @@ sinks never know which kind of scenario they serve.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -74,6 +75,50 @@ class Source(Protocol):
     def pending_labels(self) -> int:
         """Main events taken whose label (or outcome) has not been emitted yet."""
         ...
+
+
+class Limits:
+    """A run's main-event budget and event-time end, and what reaching them does: the run stops,
+    or with ``drain_labels`` the main stream ends and the labels still due follow (then no limit
+    is left). One place for the runner and for :func:`streamsim.stream`."""
+
+    def __init__(self, count: int | None, end: float | None, drain_labels: bool) -> None:
+        self.count = count or 0  # 0: no budget
+        self.end = math.inf if end is None else end
+        self.drain_labels = drain_labels
+        self.reached: str | None = None  # the limit the run reached
+        self.drained = False
+
+    def budget(self, main: int) -> int:
+        """The main events the next batch may take, given ``main`` taken so far (0: no budget)."""
+        return self.count - main if self.count else 0
+
+    def upcoming(self, source: Source, main: int) -> float | None:
+        """Event time of the next record to take, or None where the run ends: at a limit (now in
+        ``reached``), or where the stream ends. At a limit with ``drain_labels`` the source is
+        drained, and the labels still due are what comes next."""
+        while True:
+            limit = "reached --count" if self.count and main >= self.count else None
+            upcoming = None if limit else source.peek_time()
+            if upcoming is not None and upcoming >= self.end:
+                limit = "reached --duration/--until"
+            if limit is None:
+                return upcoming
+            self.reached = limit
+            if not self.drain_labels:
+                return None
+            logging.getLogger("streamsim").info(
+                "%s: draining the %s labels still due", limit, f"{source.pending_labels():,}"
+            )
+            source.drain()
+            self.count, self.end, self.drain_labels, self.drained = 0, math.inf, False, True
+
+    @property
+    def stop_reason(self) -> str:
+        """Why the run ended, once ``upcoming`` returned None."""
+        if self.reached is None:
+            return "scenario ended"
+        return f"{self.reached}, labels drained" if self.drained else self.reached
 
 
 class RecordBatch:
