@@ -317,12 +317,20 @@ fn native_scenarios() -> Vec<(&'static str, StreamFields)> {
         .collect()
 }
 
+/// When the fraud scenario labels a transaction of event time `t` legitimate (its maturity
+/// job), for a maturity horizon and dispute window in seconds.
+#[pyfunction]
+fn fraud_maturity(t: f64, horizon: f64, window: f64) -> f64 {
+    scenarios::fraud::labels::Maturity::new(horizon, window).at(t)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeStream>()?;
     m.add_class::<NativeBatch>()?;
     m.add_class::<Encoder>()?;
     m.add_function(wrap_pyfunction!(native_scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(fraud_maturity, m)?)?;
     m.add("ENGINE_VERSION", ENGINE_VERSION)?;
     Ok(())
 }

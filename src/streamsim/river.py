@@ -30,11 +30,11 @@ gets it); the delay is a :class:`~datetime.timedelta`, the moment a UTC datetime
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from streamsim._core import fraud_maturity
 from streamsim.api import EventStream, resolve_for, stream_groups
 from streamsim.config import Value
 from streamsim.errors import UsageError
@@ -172,16 +172,6 @@ def _event_time(event: dict[str, Any]) -> float:
 DAY = 86400.0
 
 
-def matured(t: float, horizon: float) -> float:
-    """When the fraud scenario's daily maturity job labels a transaction of ``t`` (as the core).
-
-    >>> matured(0.5 * DAY, 45 * DAY) / DAY, matured(0.0, 0.5 * DAY) / DAY
-    (46.0, 0.5)
-    """
-    period = min(horizon, DAY)
-    return math.ceil((t + horizon) / period) * period
-
-
 class Fraud(ScenarioDataset):
     """Card transactions: is each one fraudulent (``y`` is a bool)?
 
@@ -218,7 +208,7 @@ class Fraud(ScenarioDataset):
 
     def _labeled(self) -> Iterator[tuple[Features, Any, float, float]]:
         options = self._scenario_options()
-        horizon = min(options.label_maturity_days, options.dispute_window_days) * DAY
+        horizon, window = options.label_maturity_days * DAY, options.dispute_window_days * DAY
         reached = 0.0  # the main stream's event time
 
         def ahead(label: dict[str, Any]) -> bool:
@@ -238,7 +228,7 @@ class Fraud(ScenarioDataset):
                 first = datetime.fromisoformat(labels.take(event["transaction_id"])["confirmed_at"])
                 delay = first.timestamp() - t
             else:
-                delay = matured(t, horizon) - t
+                delay = fraud_maturity(t, horizon, window) - t  # the core's maturity job
             yield self.features_of(event), fraud, t, delay
 
     def _scenario_options(self) -> Any:
