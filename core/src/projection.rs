@@ -117,7 +117,59 @@ pub fn write_float(f: f64, out: &mut Vec<u8>) {
         out.extend_from_slice(b"null");
         return;
     }
-    out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
+    if !write_few_decimals(f, out) {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
+    }
+}
+
+/// Decimal places of the fast path: simulated values are rounded to at most this many.
+const FEW_DECIMALS: usize = 9;
+const FEW_DECIMALS_SCALE: f64 = 1e9;
+
+/// Writes `f` when it is exactly the double nearest some decimal with at most
+/// [`FEW_DECIMALS`] places (prices, coordinates, rounded measures), in the same text as ryu:
+/// integer arithmetic instead of ryu's general search. Returns false, writing nothing, for any
+/// other value.
+///
+/// Why the text is ryu's: below 4.5e6 the scaled value `m` stays under 2^52, so decimals
+/// 1e-9 apart are farther apart than one ulp of `f` and at most one of them rounds to `f`.
+/// `m / 1e9` is correctly rounded (both operands are exact), so equality proves that decimal
+/// parses back to `f`; any shorter round-trip text would be another such decimal, hence this
+/// one with its trailing zeros dropped. From 1e-4 up ryu writes plain decimals, as here.
+fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
+    let a = f.abs();
+    if !(1e-4..4.5e6).contains(&a) {
+        return false;
+    }
+    let scaled = (a * FEW_DECIMALS_SCALE).round();
+    if scaled / FEW_DECIMALS_SCALE != a {
+        return false;
+    }
+    let m = scaled as u64;
+    let scale = FEW_DECIMALS_SCALE as u64;
+    if f < 0.0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(itoa::Buffer::new().format(m / scale).as_bytes());
+    out.push(b'.');
+    let mut fraction = m % scale;
+    if fraction == 0 {
+        out.push(b'0');
+        return true;
+    }
+    let mut places = FEW_DECIMALS;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        places -= 1;
+    }
+    // The fraction's digits, with the zeros that lead it after the point (0.05 -> "05").
+    let mut digits = [b'0'; FEW_DECIMALS];
+    for slot in digits[..places].iter_mut().rev() {
+        *slot = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    out.extend_from_slice(&digits[..places]);
+    true
 }
 
 /// Bytes that need an escape in a JSON string: control characters, `"` and `\\`.
@@ -206,6 +258,63 @@ mod tests {
         let some = Projection::new(PATHS, &["secret".into(), "loc.lon".into()]).unwrap();
         assert_eq!(json(&some), r#"{"loc":{"lon":2.0},"secret":1}"#);
         assert!(Projection::new(PATHS, &["nope".into()]).is_err());
+    }
+
+    /// The fast path writes exactly ryu's text, over values with few and many decimals.
+    #[test]
+    fn few_decimals_match_ryu() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut fast = 0;
+        for i in 0..2_000_000u64 {
+            let places = (i % 12) as i32;
+            let magnitude = 10f64.powi((next() % 12) as i32 - 5);
+            let raw = (next() >> 11) as f64 / (1u64 << 53) as f64 * magnitude;
+            let rounded = (raw * 10f64.powi(places)).round() / 10f64.powi(places);
+            let value = match i % 5 {
+                0 => raw,
+                1 => -rounded,
+                _ => rounded,
+            };
+            let mut out = Vec::new();
+            fast += usize::from(write_few_decimals(value, &mut out));
+            let mut expected = Vec::new();
+            expected.extend_from_slice(ryu::Buffer::new().format_finite(value).as_bytes());
+            out.clear();
+            write_float(value, &mut out);
+            assert_eq!(out, expected, "{value:e}");
+        }
+        assert!(fast > 1_000_000, "the fast path took {fast} values");
+        for edge in [
+            0.0,
+            -0.0,
+            1e-4,
+            9.9999e-5,
+            0.0001,
+            0.001,
+            1.0,
+            10.0,
+            4.5e6,
+            4_499_999.999_999_999,
+            0.1 + 0.2,
+            1e-9,
+            123.456_789_012_3,
+            2.5,
+            -7.0,
+        ] {
+            let mut out = Vec::new();
+            write_float(edge, &mut out);
+            assert_eq!(
+                out,
+                ryu::Buffer::new().format_finite(edge).as_bytes(),
+                "{edge:e}"
+            );
+        }
     }
 
     #[test]
