@@ -158,7 +158,7 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
         return true;
     }
     let mut places = FEW_DECIMALS;
-    while fraction % 10 == 0 {
+    while fraction.is_multiple_of(10) {
         fraction /= 10;
         places -= 1;
     }
