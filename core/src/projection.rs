@@ -1,24 +1,57 @@
 //! Field projection and JSON serialization of event rows.
 //!
 //! A stream declares its fields as dotted paths (`location.lat`) in emission order; a
-//! projection is the subset to emit. It compiles to a flat list of write operations, so
-//! serializing an event is one pass over its row.
+//! projection is the subset to emit. It compiles to segments, each the constant text up to a
+//! value (`,"location":{"lat":`) and that value's row index, so serializing an event is one
+//! pass over its row with one copy of constant text per value.
 
 use crate::record::Value;
 
+/// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
+/// a few vector moves, where a copy of any length is a call to `memcpy`.
+const CHUNK: usize = 32;
+
+/// Constant JSON text, padded to whole chunks.
 #[derive(Debug, Clone, PartialEq)]
-enum Op {
-    /// `"key":{` (with a comma when not first in its object).
-    Open(Vec<u8>),
-    Close,
-    /// `"key":` followed by the value of this row index.
-    Field(Vec<u8>, usize),
+struct Text {
+    chunks: Vec<[u8; CHUNK]>,
+    /// Bytes of padding after the text in the last chunk.
+    padding: usize,
+}
+
+impl Text {
+    fn new(bytes: &[u8]) -> Text {
+        let (whole, rest) = bytes.as_chunks::<CHUNK>();
+        let mut chunks = whole.to_vec();
+        let mut padding = 0;
+        if !rest.is_empty() {
+            let mut last = [0u8; CHUNK];
+            last[..rest.len()].copy_from_slice(rest);
+            chunks.push(last);
+            padding = CHUNK - rest.len();
+        }
+        Text { chunks, padding }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        for chunk in &self.chunks {
+            out.extend_from_slice(chunk);
+        }
+        out.truncate(out.len() - self.padding);
+    }
+}
+
+/// The constant text before a value, and the value's index in the row (none: the closing text).
+#[derive(Debug, Clone, PartialEq)]
+struct Segment {
+    text: Text,
+    value: Option<usize>,
 }
 
 /// The compiled selection of one stream's fields.
 #[derive(Debug, Clone)]
 pub struct Projection {
-    ops: Vec<Op>,
+    segments: Vec<Segment>,
 }
 
 impl Projection {
@@ -29,9 +62,10 @@ impl Projection {
                 return Err(format!("unknown field {name:?}"));
             }
         }
-        let mut ops = Vec::new();
+        let mut segments = Vec::new();
+        let mut text = vec![b'{'];
         let mut open: Vec<&str> = Vec::new(); // parents currently open
-        let mut first = vec![true];
+        let mut first = true; // no member written yet in the innermost open object
         for (index, path) in paths.iter().enumerate() {
             if !selected.iter().any(|s| s == path) {
                 continue;
@@ -41,24 +75,28 @@ impl Projection {
             let common = open.iter().zip(parents).take_while(|(a, b)| a == b).count();
             while open.len() > common {
                 open.pop();
-                first.pop();
-                ops.push(Op::Close);
+                text.push(b'}');
+                first = false;
             }
             for parent in &parents[common..] {
-                ops.push(Op::Open(key_bytes(parent, first.last_mut().expect("root"))));
+                member_key(parent, &mut first, &mut text);
+                text.push(b'{');
                 open.push(parent);
-                first.push(true);
+                first = true;
             }
-            let leaf = parts[parts.len() - 1];
-            ops.push(Op::Field(
-                key_bytes(leaf, first.last_mut().expect("root")),
-                index,
-            ));
+            member_key(parts[parts.len() - 1], &mut first, &mut text);
+            segments.push(Segment {
+                text: Text::new(&text),
+                value: Some(index),
+            });
+            text.clear();
         }
-        for _ in open {
-            ops.push(Op::Close);
-        }
-        Ok(Projection { ops })
+        text.extend(std::iter::repeat_n(b'}', open.len() + 1));
+        segments.push(Segment {
+            text: Text::new(&text),
+            value: None,
+        });
+        Ok(Projection { segments })
     }
 
     /// Every field of the stream.
@@ -69,33 +107,23 @@ impl Projection {
 
     /// Appends the JSON object of `row` to `out`.
     pub fn write(&self, row: &[Value], out: &mut Vec<u8>) {
-        out.push(b'{');
-        for op in &self.ops {
-            match op {
-                Op::Open(key) => {
-                    out.extend_from_slice(key);
-                    out.push(b'{');
-                }
-                Op::Close => out.push(b'}'),
-                Op::Field(key, index) => {
-                    out.extend_from_slice(key);
-                    write_value(&row[*index], out);
-                }
+        for segment in &self.segments {
+            segment.text.write(out);
+            if let Some(index) = segment.value {
+                write_value(&row[index], out);
             }
         }
-        out.push(b'}');
     }
 }
 
-fn key_bytes(name: &str, first: &mut bool) -> Vec<u8> {
-    let mut out = Vec::new();
+/// `"name":`, after a comma unless it is the object's first member.
+fn member_key(name: &str, first: &mut bool, out: &mut Vec<u8>) {
     if !*first {
         out.push(b',');
     }
     *first = false;
-    write_str(name, &mut out);
+    write_str(name, out);
     out.push(b':');
-    out
 }
 
 /// JSON text of one value (non-finite numbers become null, as JSON has no NaN).
@@ -258,6 +286,15 @@ mod tests {
         let some = Projection::new(PATHS, &["secret".into(), "loc.lon".into()]).unwrap();
         assert_eq!(json(&some), r#"{"loc":{"lon":2.0},"secret":1}"#);
         assert!(Projection::new(PATHS, &["nope".into()]).is_err());
+        assert_eq!(json(&Projection::new(PATHS, &[]).unwrap()), "{}");
+        let long = ["a_field_name_longer_than_one_chunk_of_constant_text.x"];
+        let nested = Projection::all(&long);
+        let mut out = Vec::new();
+        nested.write(&[Value::Int(7)], &mut out);
+        assert_eq!(
+            out,
+            br#"{"a_field_name_longer_than_one_chunk_of_constant_text":{"x":7}}"#
+        );
     }
 
     /// The fast path writes exactly ryu's text, over values with few and many decimals.
