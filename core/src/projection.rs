@@ -132,7 +132,12 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Value::Int(i) => {
+            if *i < 0 {
+                out.push(b'-');
+            }
+            write_digits(i.unsigned_abs(), 1, out);
+        }
         Value::Float(f) => write_float(*f, out),
         Value::Static(s) => write_str(s, out),
         Value::Str(s) => write_str(s, out),
@@ -169,16 +174,17 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     if !(1e-4..4.5e6).contains(&a) {
         return false;
     }
-    let scaled = (a * FEW_DECIMALS_SCALE).round();
-    if scaled / FEW_DECIMALS_SCALE != a {
+    // Truncating `+ 0.5` rounds without a call to libm's `round`; a candidate off by one
+    // fails the check below like any other value.
+    let m = (a * FEW_DECIMALS_SCALE + 0.5) as u64;
+    if m as f64 / FEW_DECIMALS_SCALE != a {
         return false;
     }
-    let m = scaled as u64;
     let scale = FEW_DECIMALS_SCALE as u64;
     if f < 0.0 {
         out.push(b'-');
     }
-    out.extend_from_slice(itoa::Buffer::new().format(m / scale).as_bytes());
+    write_digits(m / scale, 1, out);
     out.push(b'.');
     let mut fraction = m % scale;
     if fraction == 0 {
@@ -191,13 +197,29 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
         places -= 1;
     }
     // The fraction's digits, with the zeros that lead it after the point (0.05 -> "05").
-    let mut digits = [b'0'; FEW_DECIMALS];
-    for slot in digits[..places].iter_mut().rev() {
-        *slot = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
-    }
-    out.extend_from_slice(&digits[..places]);
+    write_digits(fraction, places, out);
     true
+}
+
+/// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
+fn write_digits(mut n: u64, width: usize, out: &mut Vec<u8>) {
+    let mut count = 1;
+    let mut bound = 10u64;
+    while count < 20 && n >= bound {
+        count += 1;
+        bound = bound.saturating_mul(10);
+    }
+    let count = count.max(width);
+    // Digits go into a fixed-size buffer that is appended whole and then cut to length:
+    // a copy of known size needs no call to `memcpy`.
+    let mut digits = [b'0'; 20];
+    for slot in digits[..count].iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let end = out.len() + count;
+    out.extend_from_slice(&digits);
+    out.truncate(end);
 }
 
 /// Bytes that need an escape in a JSON string: control characters, `"` and `\\`.
@@ -352,6 +374,31 @@ mod tests {
                 "{edge:e}"
             );
         }
+    }
+
+    #[test]
+    fn integers_match_itoa() {
+        for i in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            i64::MAX,
+            i64::MIN,
+            -1_000_000_007,
+        ] {
+            let mut out = Vec::new();
+            write_value(&Value::Int(i), &mut out);
+            assert_eq!(out, i.to_string().as_bytes());
+        }
+        let mut out = Vec::new();
+        write_digits(5, 3, &mut out);
+        write_digits(u64::MAX, 1, &mut out);
+        assert_eq!(out, format!("005{}", u64::MAX).as_bytes());
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub struct Engine {
     pub main_events: u64,
     pub events: u64,
     pub phase_changes: Vec<PhaseChange>,
+    /// The largest mean JSON size of a record in a batch so far, to size the next batch.
+    record_bytes: usize,
 }
 
 impl Engine {
@@ -150,6 +152,7 @@ impl Engine {
             main_events: 0,
             events: 0,
             phase_changes: Vec::new(),
+            record_bytes: 512,
         })
     }
 
@@ -221,12 +224,21 @@ impl Engine {
         max_main: u64,
         until: f64,
     ) -> Result<(), String> {
-        // Room for a typical batch up front: growing from empty copies the data several times.
-        batch.data.reserve(max_records.min(4096) * 512);
-        batch.records.reserve(max_records.min(4096));
+        // Room for the batch up front, at the size records had so far: growing a buffer
+        // copies what it holds.
+        let expected = max_records.min(4096);
+        batch
+            .data
+            .reserve(expected * (self.record_bytes + self.record_bytes / 8));
+        batch.records.reserve(expected);
+        let (records, bytes) = (batch.records.len(), batch.data.len());
         let mut encoders = std::mem::take(&mut self.encoders);
         let result = self.fill_with(&mut encoders, batch, max_records, max_main, until);
         self.encoders = encoders;
+        if batch.records.len() > records {
+            let mean = (batch.data.len() - bytes) / (batch.records.len() - records);
+            self.record_bytes = self.record_bytes.max(mean);
+        }
         result
     }
 
