@@ -56,16 +56,28 @@ impl IsoFormatter {
             let days = second.div_euclid(86_400);
             let rest = second.rem_euclid(86_400);
             let (y, m, d) = civil_from_days(days);
-            let text = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                y,
-                m,
-                d,
-                rest / 3600,
-                rest % 3600 / 60,
-                rest % 60
-            );
-            self.prefix.copy_from_slice(&text.as_bytes()[..19]);
+            // YYYY-MM-DDTHH:MM:SS, digit by digit (years 0-9999, as Python's datetime).
+            let p = &mut self.prefix;
+            let year = y.clamp(0, 9999) as u32;
+            for (i, div) in [1000, 100, 10, 1].into_iter().enumerate() {
+                p[i] = b'0' + (year / div % 10) as u8;
+            }
+            let pairs = [
+                (5, m),
+                (8, d),
+                (11, (rest / 3600) as u32),
+                (14, (rest % 3600 / 60) as u32),
+                (17, (rest % 60) as u32),
+            ];
+            for (at, value) in pairs {
+                p[at] = b'0' + (value / 10) as u8;
+                p[at + 1] = b'0' + (value % 10) as u8;
+            }
+            p[4] = b'-';
+            p[7] = b'-';
+            p[10] = b'T';
+            p[13] = b':';
+            p[16] = b':';
         }
         out.extend_from_slice(&self.prefix);
         out.push(b'.');
@@ -213,6 +225,14 @@ mod tests {
         assert_eq!(f.format(951_782_400.0), "2000-02-29T00:00:00.000000+00:00");
         // Rounds to the microsecond, carrying into the second.
         assert_eq!(f.format(1.999_999_9), "1970-01-01T00:00:02.000000+00:00");
+        // Every day and hour over two centuries, against chrono's calendar.
+        for second in (0..4_102_444_800_i64).step_by(86_400 + 3_601) {
+            let expected = chrono::DateTime::from_timestamp(second, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%S.000000+00:00")
+                .to_string();
+            assert_eq!(f.format(second as f64), expected);
+        }
     }
 
     #[test]
