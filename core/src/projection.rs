@@ -191,15 +191,30 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
         out.push(b'0');
         return true;
     }
+    // Drop the trailing zeros (at most 8): by 10^4, 10^2, 10^2 and 10 as long as they divide.
     let mut places = FEW_DECIMALS;
-    while fraction.is_multiple_of(10) {
-        fraction /= 10;
-        places -= 1;
+    for (power, zeros) in [(10_000, 4), (100, 2), (100, 2), (10, 1)] {
+        if fraction.is_multiple_of(power) {
+            fraction /= power;
+            places -= zeros;
+        }
     }
     // The fraction's digits, with the zeros that lead it after the point (0.05 -> "05").
     write_digits(fraction, places, out);
     true
 }
+
+/// "00" to "99", to write two digits per division.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        table[2 * i] = b'0' + (i / 10) as u8;
+        table[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    table
+};
 
 /// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
 fn write_digits(mut n: u64, width: usize, out: &mut Vec<u8>) {
@@ -213,9 +228,15 @@ fn write_digits(mut n: u64, width: usize, out: &mut Vec<u8>) {
     // Digits go into a fixed-size buffer that is appended whole and then cut to length:
     // a copy of known size needs no call to `memcpy`.
     let mut digits = [b'0'; 20];
-    for slot in digits[..count].iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
+    let mut at = count;
+    while n >= 10 {
+        let pair = (n % 100) as usize * 2;
+        digits[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        n /= 100;
+        at -= 2;
+    }
+    if n > 0 {
+        digits[at - 1] = b'0' + n as u8;
     }
     let end = out.len() + count;
     out.extend_from_slice(&digits);
@@ -235,14 +256,29 @@ const NEEDS_ESCAPE: [bool; 256] = {
     table
 };
 
+/// Whether any byte needs an escape, eight bytes at a time: a byte below 0x20 or equal to
+/// `"` or `\` sets the high bit of its lane (the classic "has zero byte" test on `w ^ c`,
+/// and `w - 0x20` for the control characters).
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut found = 0u64;
+    for word in words {
+        let w = u64::from_le_bytes(*word);
+        found |= (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+            | has_zero(w ^ (ONES * u64::from(b'"')))
+            | has_zero(w ^ (ONES * u64::from(b'\\')));
+    }
+    found != 0 || rest.iter().any(|&b| NEEDS_ESCAPE[b as usize])
+}
+
 /// A JSON string with the escapes JSON requires.
 pub fn write_str(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
-    // Most strings need no escape: one branch-free (vectorizable) pass, then a single copy.
-    let special = bytes.iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if !special {
+    // Most strings need no escape: one branch-free pass, then a single copy.
+    if !needs_escape(bytes) {
         out.reserve(bytes.len() + 2);
         out.push(b'"');
         out.extend_from_slice(bytes);
@@ -373,6 +409,31 @@ mod tests {
                 ryu::Buffer::new().format_finite(edge).as_bytes(),
                 "{edge:e}"
             );
+        }
+    }
+
+    #[test]
+    fn escape_check_matches_the_table() {
+        let mut state = 7u64;
+        for len in 0..40 {
+            for _ in 0..2000 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1);
+                        // Mostly printable, sometimes any byte.
+                        let b = (state >> 33) as u8;
+                        if state >> 60 == 0 {
+                            b
+                        } else {
+                            b' ' + b % 95
+                        }
+                    })
+                    .collect();
+                let expected = bytes.iter().any(|&b| NEEDS_ESCAPE[b as usize]);
+                assert_eq!(needs_escape(&bytes), expected, "{bytes:?}");
+            }
         }
     }
 
