@@ -181,26 +181,33 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
         return false;
     }
     let scale = FEW_DECIMALS_SCALE as u64;
-    if f < 0.0 {
-        out.push(b'-');
-    }
-    write_digits(m / scale, 1, out);
-    out.push(b'.');
-    let mut fraction = m % scale;
-    if fraction == 0 {
-        out.push(b'0');
-        return true;
-    }
-    // Drop the trailing zeros (at most 8): by 10^4, 10^2, 10^2 and 10 as long as they divide.
+    let (whole, mut fraction) = (m / scale, m % scale);
+    // Drop the fraction's trailing zeros (at most 8): by 10^4, 10^2, 10^2 and 10 while they
+    // divide; a whole number keeps one ("3.0").
     let mut places = FEW_DECIMALS;
-    for (power, zeros) in [(10_000, 4), (100, 2), (100, 2), (10, 1)] {
-        if fraction.is_multiple_of(power) {
-            fraction /= power;
-            places -= zeros;
+    if fraction == 0 {
+        places = 1;
+    } else {
+        for (power, zeros) in [(10_000, 4), (100, 2), (100, 2), (10, 1)] {
+            if fraction.is_multiple_of(power) {
+                fraction /= power;
+                places -= zeros;
+            }
         }
     }
-    // The fraction's digits, with the zeros that lead it after the point (0.05 -> "05").
-    write_digits(fraction, places, out);
+    // Sign, whole part, point and fraction (with the zeros that lead it: 0.05 -> "05") go
+    // into one fixed-size buffer, appended whole and then cut to length.
+    let mut text = [b'0'; 32];
+    let sign = usize::from(f < 0.0);
+    if sign == 1 {
+        text[0] = b'-';
+    }
+    let point = sign + digit_count(whole);
+    fill_digits(whole, &mut text[sign..point]);
+    text[point] = b'.';
+    let end = point + 1 + places;
+    fill_digits(fraction, &mut text[point + 1..end]);
+    append_prefix(&text, end, out);
     true
 }
 
@@ -217,29 +224,44 @@ const DIGIT_PAIRS: [u8; 200] = {
 };
 
 /// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
-fn write_digits(mut n: u64, width: usize, out: &mut Vec<u8>) {
+fn write_digits(n: u64, width: usize, out: &mut Vec<u8>) {
+    let mut text = [b'0'; 20];
+    let count = digit_count(n).max(width);
+    fill_digits(n, &mut text[..count]);
+    append_prefix(&text, count, out);
+}
+
+/// How many decimal digits `n` has (1 for 0).
+fn digit_count(n: u64) -> usize {
     let mut count = 1;
     let mut bound = 10u64;
     while count < 20 && n >= bound {
         count += 1;
         bound = bound.saturating_mul(10);
     }
-    let count = count.max(width);
-    // Digits go into a fixed-size buffer that is appended whole and then cut to length:
-    // a copy of known size needs no call to `memcpy`.
-    let mut digits = [b'0'; 20];
-    let mut at = count;
+    count
+}
+
+/// Writes `n` right-aligned into `slot`, two digits per division, over the zeros it holds;
+/// `slot` has room for every digit.
+fn fill_digits(mut n: u64, slot: &mut [u8]) {
+    let mut at = slot.len();
     while n >= 10 {
         let pair = (n % 100) as usize * 2;
-        digits[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        slot[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
         n /= 100;
         at -= 2;
     }
     if n > 0 {
-        digits[at - 1] = b'0' + n as u8;
+        slot[at - 1] = b'0' + n as u8;
     }
-    let end = out.len() + count;
-    out.extend_from_slice(&digits);
+}
+
+/// Appends the first `len` bytes of `text`: the whole array (a copy of known size, no call to
+/// `memcpy`), then cut back.
+fn append_prefix<const N: usize>(text: &[u8; N], len: usize, out: &mut Vec<u8>) {
+    let end = out.len() + len;
+    out.extend_from_slice(text);
     out.truncate(end);
 }
 
