@@ -6,6 +6,7 @@
 //! pass over its row with one copy of constant text per value.
 
 use crate::record::Value;
+use crate::time::iso_time;
 
 /// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
 /// a few vector moves, where a copy of any length is a call to `memcpy`.
@@ -141,6 +142,12 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
         Value::Float(f) => write_float(*f, out),
         Value::Static(s) => write_str(s, out),
         Value::Str(s) => write_str(s, out),
+        Value::Time(t) => {
+            // ISO-8601 text needs no escape.
+            out.push(b'"');
+            out.extend_from_slice(&iso_time(*t));
+            out.push(b'"');
+        }
     }
 }
 

@@ -9,6 +9,9 @@ pub enum Value {
     Float(f64),
     Static(&'static str),
     Str(String),
+    /// An event time (seconds since the epoch, UTC), a string of ISO-8601 text in the output
+    /// (`time::iso_time`): formatted as it is written, with no String in between.
+    Time(f64),
 }
 
 impl From<bool> for Value {

@@ -31,71 +31,51 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Formats event times as `2025-01-01T00:00:00.250000+00:00` (the original producers'
-/// `datetime.isoformat()`), caching the whole-second part: consecutive events mostly share it.
-#[derive(Debug, Default)]
-pub struct IsoFormatter {
-    second: i64,
-    prefix: [u8; 19],
-    valid: bool,
+/// Length of [`iso_time`]'s text.
+pub const ISO_LEN: usize = 32;
+
+/// An event time as `2025-01-01T00:00:00.250000+00:00` (the original producers'
+/// `datetime.isoformat()`), rounded to the microsecond; years outside 0-9999 are clamped to them,
+/// as Python's datetime has no others.
+pub fn iso_time(t: f64) -> [u8; ISO_LEN] {
+    let us = micros(t);
+    let second = us.div_euclid(1_000_000);
+    let micro = us.rem_euclid(1_000_000) as u32;
+    let rest = second.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(second.div_euclid(86_400));
+    let mut text = *b"0000-00-00T00:00:00.000000+00:00";
+    let year = y.clamp(0, 9999) as u32;
+    let fields = [
+        (0, year / 100),
+        (2, year % 100),
+        (5, m),
+        (8, d),
+        (11, (rest / 3600) as u32),
+        (14, (rest % 3600 / 60) as u32),
+        (17, (rest % 60) as u32),
+        (20, micro / 10_000),
+        (22, micro / 100 % 100),
+        (24, micro % 100),
+    ];
+    for (at, value) in fields {
+        text[at] = b'0' + (value / 10) as u8;
+        text[at + 1] = b'0' + (value % 10) as u8;
+    }
+    text
 }
+
+/// Formats event times as [`iso_time`] text.
+#[derive(Debug, Default)]
+pub struct IsoFormatter;
 
 impl IsoFormatter {
     pub fn new() -> IsoFormatter {
-        IsoFormatter::default()
-    }
-
-    /// Appends the formatted time to `out`.
-    pub fn write(&mut self, t: f64, out: &mut Vec<u8>) {
-        let us = micros(t);
-        let second = us.div_euclid(1_000_000);
-        let micro = us.rem_euclid(1_000_000) as u32;
-        if !self.valid || second != self.second {
-            self.second = second;
-            self.valid = true;
-            let days = second.div_euclid(86_400);
-            let rest = second.rem_euclid(86_400);
-            let (y, m, d) = civil_from_days(days);
-            // YYYY-MM-DDTHH:MM:SS, digit by digit (years 0-9999, as Python's datetime).
-            let p = &mut self.prefix;
-            let year = y.clamp(0, 9999) as u32;
-            for (i, div) in [1000, 100, 10, 1].into_iter().enumerate() {
-                p[i] = b'0' + (year / div % 10) as u8;
-            }
-            let pairs = [
-                (5, m),
-                (8, d),
-                (11, (rest / 3600) as u32),
-                (14, (rest % 3600 / 60) as u32),
-                (17, (rest % 60) as u32),
-            ];
-            for (at, value) in pairs {
-                p[at] = b'0' + (value / 10) as u8;
-                p[at + 1] = b'0' + (value % 10) as u8;
-            }
-            p[4] = b'-';
-            p[7] = b'-';
-            p[10] = b'T';
-            p[13] = b':';
-            p[16] = b':';
-        }
-        out.extend_from_slice(&self.prefix);
-        out.push(b'.');
-        let mut digits = [b'0'; 6];
-        let mut v = micro;
-        for slot in digits.iter_mut().rev() {
-            *slot = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-        out.extend_from_slice(&digits);
-        out.extend_from_slice(b"+00:00");
+        IsoFormatter
     }
 
     /// The formatted time as a String.
     pub fn format(&mut self, t: f64) -> String {
-        let mut out = Vec::with_capacity(32);
-        self.write(t, &mut out);
-        String::from_utf8(out).expect("ASCII")
+        String::from_utf8(iso_time(t).to_vec()).expect("ASCII")
     }
 }
 

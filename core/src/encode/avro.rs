@@ -241,7 +241,7 @@ impl Serialize for Scalar<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let v = self.value;
         match self.kind {
-            Kind::String => serializer.serialize_str(as_str(v).map_err(S::Error::custom)?),
+            Kind::String => serializer.serialize_str(&as_str(v).map_err(S::Error::custom)?),
             Kind::Enum => {
                 let text = as_str(v).map_err(S::Error::custom)?;
                 let index = self

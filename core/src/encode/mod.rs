@@ -11,6 +11,8 @@ pub mod avro;
 pub mod protobuf;
 
 use crate::record::Value;
+use crate::time::iso_time;
+use std::borrow::Cow;
 
 /// One stream's encoder, not yet bound to a row layout.
 #[derive(Debug, Clone)]
@@ -195,10 +197,13 @@ fn is_null(value: &Value) -> bool {
     }
 }
 
-fn as_str(value: &Value) -> Result<&str, String> {
+fn as_str(value: &Value) -> Result<Cow<'_, str>, String> {
     match value {
-        Value::Static(s) => Ok(s),
-        Value::Str(s) => Ok(s),
+        Value::Static(s) => Ok(Cow::Borrowed(s)),
+        Value::Str(s) => Ok(Cow::Borrowed(s)),
+        Value::Time(t) => Ok(Cow::Owned(
+            String::from_utf8(iso_time(*t).to_vec()).expect("ASCII"),
+        )),
         other => Err(format!("expected a string, got {other:?}")),
     }
 }

@@ -13,6 +13,7 @@ use crate::record::Value;
 use prost::bytes::BufMut;
 use prost::encoding::{self, WireType};
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy)]
 enum Scalar {
@@ -117,7 +118,7 @@ fn plan(
 
 /// A scalar to write, or none (unset, or an implicit field at its zero).
 enum Present<'a> {
-    Str(&'a str),
+    Str(Cow<'a, str>),
     Double(f64),
     Int64(i64),
     Bool(bool),
@@ -147,11 +148,11 @@ impl<'a> Rows<'a> {
             Scalar::Int64 => Present::Int64(as_i64(value).map_err(field)?),
             Scalar::Bool => Present::Bool(as_bool(value).map_err(field)?),
         };
-        let zero = match present {
+        let zero = match &present {
             Present::Str(s) => s.is_empty(),
             Present::Double(d) => d.to_bits() == 0,
-            Present::Int64(i) => i == 0,
-            Present::Bool(b) => !b,
+            Present::Int64(i) => *i == 0,
+            Present::Bool(b) => !*b,
         };
         Ok((presence || !zero).then_some(present))
     }

@@ -15,10 +15,10 @@ use super::world::*;
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::{haversine_km, WORLD_CITIES};
-use crate::record::Event;
+use crate::record::{Event, Value};
 use crate::rng::{Rng, RngTree, Weighted};
 use crate::scenario::{Config, Scenario};
-use crate::time::{IsoFormatter, DAY, HOUR};
+use crate::time::{DAY, HOUR};
 use crate::timeline::Timeline;
 use std::sync::Arc;
 
@@ -509,8 +509,6 @@ pub struct FraudStream {
     main: Transactions,
     labels: Option<Labels>,
     tx: Tx,
-    iso: IsoFormatter,
-    label_iso: IsoFormatter,
 }
 
 impl FraudStream {
@@ -551,8 +549,6 @@ impl FraudStream {
             main,
             labels,
             tx: Tx::default(),
-            iso: IsoFormatter::new(),
-            label_iso: IsoFormatter::new(),
         })
     }
 
@@ -571,7 +567,7 @@ impl FraudStream {
         let m = &shared.merchants;
         event.push(uuid_text(tx.id));
         event.push(user);
-        event.push(self.iso.format(tx.t));
+        event.push(Value::Time(tx.t));
         event.push(tx.amount);
         event.push(tx.currency);
         event.push(m.ids[tx.merchant as usize].clone());
@@ -588,7 +584,7 @@ impl FraudStream {
         } else {
             // Card present: a terminal, no client device or address.
             for _ in 0..4 {
-                event.push(crate::record::Value::Null);
+                event.push(Value::Null);
             }
         }
         event.push(((tx.t - tx.created) / DAY).floor() as i64);
@@ -602,23 +598,23 @@ impl FraudStream {
                 event.push(uuid_text(campaign));
             }
             None => {
-                event.push(crate::record::Value::Null);
-                event.push(crate::record::Value::Null);
+                event.push(Value::Null);
+                event.push(Value::Null);
             }
         }
         event.push((tx.home_distance_km * 10.0).round() / 10.0);
         event.push(tx.online && tx.new_device);
         let concept = self.main.drift.concept();
         event.push(if concept == crate::drift::BASE_CONCEPT {
-            crate::record::Value::Static(crate::drift::BASE_CONCEPT)
+            Value::Static(crate::drift::BASE_CONCEPT)
         } else {
-            crate::record::Value::Str(concept.to_string())
+            Value::Str(concept.to_string())
         });
         event.push(self.main.drift.phase as i64);
     }
 }
 
-fn emit_label(event: &mut Event, iso: &mut IsoFormatter, when: f64, p: &Pending, fraud: bool) {
+fn emit_label(event: &mut Event, when: f64, p: &Pending, fraud: bool) {
     let user = uuid_text(p.user);
     event.begin(1, when, "label");
     event.key.push_str(&user);
@@ -626,10 +622,10 @@ fn emit_label(event: &mut Event, iso: &mut IsoFormatter, when: f64, p: &Pending,
     event.labeled_time = Some(p.made);
     event.push(uuid_text(p.transaction));
     event.push(user);
-    event.push(iso.format(p.made));
+    event.push(Value::Time(p.made));
     event.push(fraud as i64);
     event.push(p.typology.filter(|_| fraud).map(|k| TYPOLOGIES[k as usize]));
-    event.push(iso.format(when));
+    event.push(Value::Time(when));
 }
 
 impl Scenario for FraudStream {
@@ -646,7 +642,7 @@ impl Scenario for FraudStream {
         }
         let until = labels.ahead.as_ref().map_or(f64::INFINITY, |tx| tx.t);
         if let Some((when, p, fraud)) = labels.next_due(until) {
-            emit_label(event, &mut self.label_iso, when, &p, fraud);
+            emit_label(event, when, &p, fraud);
             return true;
         }
         let Some(tx) = labels.ahead.take() else {
