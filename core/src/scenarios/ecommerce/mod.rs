@@ -13,6 +13,7 @@ pub mod fields;
 pub mod funnel;
 pub mod options;
 pub mod stream;
+pub mod texts;
 pub mod world;
 
 #[cfg(test)]
