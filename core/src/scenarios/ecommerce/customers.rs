@@ -14,11 +14,11 @@
 //! [`RETIRE_AFTER`]: it reaches a plateau for any run length, at most `N` customers.
 
 use super::catalogue::Catalogue;
+use super::intmap::IntMap;
 use crate::catalog::browsers_of;
 use crate::geo::HOUSTON;
 use crate::rng::{Rng, RngTree, Shard, Weighted};
 use crate::time::DAY;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A customer unseen for this long (seconds of event time) has lapsed and is retired: 90 days,
@@ -197,7 +197,7 @@ pub struct Population {
     size: usize,
     /// Live customers, densely; `index` maps a slot to its customer's place here.
     live: Vec<Customer>,
-    index: HashMap<u32, u32>,
+    index: IntMap<u32, u32>,
     next_number: u64,
     next_generation: u32,
     retired: u64,
@@ -221,7 +221,7 @@ impl Population {
             shard: rng.shard,
             size: size.clamp(1, u32::MAX as usize),
             live: Vec::new(),
-            index: HashMap::new(),
+            index: IntMap::default(),
             next_number: size.max(1) as u64, // as the original numbering: no all-zero id group
             next_generation: 0,
             retired: 0,

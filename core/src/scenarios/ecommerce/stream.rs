@@ -249,7 +249,11 @@ impl EcommerceStream {
         let key = session.key;
         match self.drift.concept() {
             "base" => event.push("base"),
-            concept => event.push(self.shop.texts.copy(concept)),
+            concept => {
+                let texts = &mut self.shop.texts;
+                let concept = texts.copy(concept);
+                texts.push(event, concept);
+            }
         }
         event.push(self.drift.phase as i64);
         event.phase = self.drift.phase;
@@ -265,16 +269,17 @@ impl EcommerceStream {
         event.key.push_str(&id);
         event.label = Some(if e.converted { "1" } else { "0" });
         event.labeled_time = Some(e.started);
-        event.push(id);
-        event.push(texts.uuid(e.customer));
+        texts.push(event, id);
+        let customer_id = texts.uuid(e.customer);
+        texts.push(event, customer_id);
         let mut end = texts.take().into_bytes();
         self.iso_end.write(e.time, &mut end);
-        event.push(String::from_utf8(end).expect("ASCII"));
+        texts.push(event, String::from_utf8(end).expect("ASCII"));
         event.push("session_ended");
         event.push(e.reason);
         let mut start = texts.take().into_bytes();
         self.iso_start.write(e.started, &mut start);
-        event.push(String::from_utf8(start).expect("ASCII"));
+        texts.push(event, String::from_utf8(start).expect("ASCII"));
         event.push(((e.last_time - e.started) * 1e3).round_ties_even() / 1e3);
         event.push(e.events as i64);
         event.push(e.converted);

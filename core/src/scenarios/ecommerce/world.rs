@@ -713,25 +713,28 @@ impl Shop {
         };
         let profile = profiles()[s.device as usize].0;
         event.key.push_str(&s.id_text);
-        let event_id = self.texts.uuid(uuid4_bits(&mut self.r));
-        event.push(event_id);
-        event.push(self.texts.copy(&s.customer_text));
-        event.push(self.texts.copy(&s.id_text));
-        let mut time = self.texts.take().into_bytes();
+        let texts = &mut self.texts;
+        let event_id = texts.uuid(uuid4_bits(&mut self.r));
+        texts.push(event, event_id);
+        let customer_id = texts.copy(&s.customer_text);
+        texts.push(event, customer_id);
+        let session_id = texts.copy(&s.id_text);
+        texts.push(event, session_id);
+        let mut time = texts.take().into_bytes();
         self.iso.write(t, &mut time);
-        event.push(String::from_utf8(time).expect("ASCII"));
+        texts.push(event, String::from_utf8(time).expect("ASCII"));
         event.push(event_type);
         if product >= 0 {
-            let mut id = self.texts.take();
+            let mut id = texts.take();
             self.catalogue.write_product_id(product as u32, &mut id);
-            event.push(id);
+            texts.push(event, id);
         } else {
             event.push(Value::Null);
         }
         event.push(category_name);
         event.push(price);
         event.push(quantity);
-        event.row.push(url);
+        texts.push(event, url);
         event.push(if s.events == 1 {
             Some(s.referrer)
         } else {
@@ -743,14 +746,15 @@ impl Shop {
         event.push(s.customer.lat as f64 / 1e3);
         event.push(s.customer.lon as f64 / 1e3);
         event.push(dwell.round_ties_even() as i64);
-        event.push(query);
+        texts.push(event, query);
         event.push(s.events as i64);
         event.push(if s.returning { "returning" } else { "new" });
         event.push(CHANNELS[s.channel as usize]);
         event.push(PAGE_TYPES[kind as usize]);
         event.push(cart_items as i64);
         event.push(cart_value);
-        event.push(order_id.map(|bits| self.texts.uuid(bits)));
+        let order_id = order_id.map(|bits| texts.uuid(bits));
+        texts.push(event, order_id);
         event.push(rating);
         event.push(s.holiday.map(|h| super::options::HOLIDAYS[h as usize]));
         event.push(OUTCOMES[s.outcome as usize]);
