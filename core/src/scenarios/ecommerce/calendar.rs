@@ -1,7 +1,7 @@
 //! When shoppers come: a weekly rhythm and a holiday calendar, in the shop's local time.
 
+use super::intmap::IntMap;
 use crate::time::{civil_from_days, LocalTime, DAY, HOUR};
-use std::collections::HashMap;
 
 pub const TIME_ZONE: &str = "America/Chicago"; // Houston, as the original's locations
 /// Share of a day's sessions by local hour: quiet 2-5 am, building from 7 am, peak 8-9 pm
@@ -67,14 +67,14 @@ pub fn holiday_of(year: i64, month: u32, day: u32) -> Option<u8> {
 /// Local weekday, hour and holiday of each UTC hour, cached.
 pub struct Calendar {
     local: LocalTime,
-    hours: HashMap<i64, (u32, u32, Option<u8>)>,
+    hours: IntMap<i64, (u32, u32, Option<u8>)>,
 }
 
 impl Calendar {
     pub fn new() -> Calendar {
         Calendar {
             local: LocalTime::new(TIME_ZONE).expect("a known zone"),
-            hours: HashMap::new(),
+            hours: IntMap::default(),
         }
     }
 

@@ -350,28 +350,21 @@ impl Catalogue {
         c.terms[self.term[product as usize] as usize]
     }
 
-    /// `prod_1234`.
-    pub fn product_id(&self, product: u32) -> String {
+    /// Appends `prod_1234`.
+    pub fn write_product_id(&self, product: u32, out: &mut String) {
         let mut number = itoa::Buffer::new();
-        let digits = number.format(FIRST_PRODUCT + product as u64);
-        let mut out = String::with_capacity(5 + digits.len());
         out.push_str("prod_");
-        out.push_str(digits);
-        out
+        out.push_str(number.format(FIRST_PRODUCT + product as u64));
     }
 
-    /// `https://example.com/<category slug>/prod_1234`.
-    pub fn url(&self, product: u32) -> String {
+    /// Appends `https://example.com/<category slug>/prod_1234`.
+    pub fn write_url(&self, product: u32, out: &mut String) {
         let c = &CATEGORIES[self.category[product as usize] as usize];
-        let mut number = itoa::Buffer::new();
-        let digits = number.format(FIRST_PRODUCT + product as u64);
-        let mut out = String::with_capacity(SHOP.len() + c.slug.len() + 15 + digits.len());
         out.push_str(SHOP);
         out.push('/');
         out.push_str(c.slug);
-        out.push_str("/prod_");
-        out.push_str(digits);
-        out
+        out.push('/');
+        self.write_product_id(product, out);
     }
 
     /// Current prices: each base price times its category's multiplier, as a shelf price.

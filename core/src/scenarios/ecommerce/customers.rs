@@ -14,11 +14,11 @@
 //! [`RETIRE_AFTER`]: it reaches a plateau for any run length, at most `N` customers.
 
 use super::catalogue::Catalogue;
+use super::intmap::IntMap;
 use crate::catalog::browsers_of;
 use crate::geo::HOUSTON;
 use crate::rng::{Rng, RngTree, Shard, Weighted};
 use crate::time::DAY;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A customer unseen for this long (seconds of event time) has lapsed and is retired: 90 days,
@@ -157,25 +157,30 @@ pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
 
 /// Appends the UUID text of `bits` (as `rng::uuid4` formats it).
 pub fn write_uuid(bits: u128, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut text = [b'-'; 36];
-    let bytes = bits.to_be_bytes();
-    let mut at = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if i == 4 || i == 6 || i == 8 || i == 10 {
-            at += 1;
-        }
-        text[at] = HEX[(b >> 4) as usize];
-        text[at + 1] = HEX[(b & 0xF) as usize];
-        at += 2;
-    }
+    let digits = |at: u32| hex_digits((bits >> (96 - at)) as u32);
+    text[..8].copy_from_slice(&digits(0));
+    let second = digits(32);
+    text[9..13].copy_from_slice(&second[..4]);
+    text[14..18].copy_from_slice(&second[4..]);
+    let third = digits(64);
+    text[19..23].copy_from_slice(&third[..4]);
+    text[24..28].copy_from_slice(&third[4..]);
+    text[28..].copy_from_slice(&digits(96));
     out.push_str(std::str::from_utf8(&text).expect("ASCII"));
 }
 
-pub fn uuid_string(bits: u128) -> String {
-    let mut s = String::with_capacity(36);
-    write_uuid(bits, &mut s);
-    s
+/// The 8 lowercase hex digits of `x`, most significant first, all at once (a UUID is formatted
+/// for every event).
+fn hex_digits(x: u32) -> [u8; 8] {
+    // One nibble per byte, the most significant in the first byte.
+    let mut n = x as u64;
+    n = (n | (n << 16)) & 0x0000_FFFF_0000_FFFF;
+    n = (n | (n << 8)) & 0x00FF_00FF_00FF_00FF;
+    n = (n | (n << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    // Bytes of 10 and more gain 1 from adding 6 (no carry crosses bytes): they are letters.
+    let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (n + 0x3030_3030_3030_3030 + letters * (b'a' - b'0' - 10) as u64).to_be_bytes()
 }
 
 /// Random bits of a version-4 UUID.
@@ -192,7 +197,7 @@ pub struct Population {
     size: usize,
     /// Live customers, densely; `index` maps a slot to its customer's place here.
     live: Vec<Customer>,
-    index: HashMap<u32, u32>,
+    index: IntMap<u32, u32>,
     next_number: u64,
     next_generation: u32,
     retired: u64,
@@ -216,7 +221,7 @@ impl Population {
             shard: rng.shard,
             size: size.clamp(1, u32::MAX as usize),
             live: Vec::new(),
-            index: HashMap::new(),
+            index: IntMap::default(),
             next_number: size.max(1) as u64, // as the original numbering: no all-zero id group
             next_generation: 0,
             retired: 0,
@@ -435,6 +440,12 @@ impl Population {
 mod tests {
     use super::*;
     use crate::rng::uuid4;
+
+    fn uuid_string(bits: u128) -> String {
+        let mut s = String::new();
+        write_uuid(bits, &mut s);
+        s
+    }
 
     #[test]
     fn ids_match_the_shared_formats() {

@@ -11,8 +11,10 @@ pub mod catalogue;
 pub mod customers;
 pub mod fields;
 pub mod funnel;
+pub mod intmap;
 pub mod options;
 pub mod stream;
+pub mod texts;
 pub mod world;
 
 #[cfg(test)]

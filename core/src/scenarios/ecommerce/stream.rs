@@ -2,7 +2,6 @@
 //! store of open sessions closed by inactivity or by the cap, drift of the regime.
 
 use super::catalogue::Catalogue;
-use super::customers::uuid_string;
 use super::options::{events_per_session, Options, Regime, CHANNELS, DEVICE_TYPES};
 use super::world::{Ended, Progress, Session, Shop};
 use crate::arrivals::PoissonArrivals;
@@ -225,9 +224,8 @@ impl EcommerceStream {
                     (self.sessions.len() - 1) as u32
                 }
             };
-            let regime = self.regime.clone();
             self.shop
-                .start(t, &regime, &mut self.sessions[index as usize]);
+                .start(t, &self.regime, &mut self.sessions[index as usize]);
             self.push_back(index);
             self.open += 1;
             if self.expiry == f64::INFINITY {
@@ -241,18 +239,21 @@ impl EcommerceStream {
     }
 
     fn emit_main(&mut self, t: f64, index: u32, event: &mut Event) {
-        event.begin(0, t, "");
-        let regime = self.regime.clone();
+        self.shop.texts.begin(event, 0, t, "");
         let session = &mut self.sessions[index as usize];
         if self.outcomes {
             self.before_step = Some((index, session.progress()));
         }
-        let gap = self.shop.step(session, t, &regime, event);
+        let gap = self.shop.step(session, t, &self.regime, event);
         event.event_type = session.last_type;
         let key = session.key;
         match self.drift.concept() {
             "base" => event.push("base"),
-            concept => event.push(concept.to_string()),
+            concept => {
+                let texts = &mut self.shop.texts;
+                let concept = texts.copy(concept);
+                texts.push(event, concept);
+            }
         }
         event.push(self.drift.phase as i64);
         event.phase = self.drift.phase;
@@ -262,17 +263,23 @@ impl EcommerceStream {
     }
 
     fn emit_ended(&mut self, e: Ended, event: &mut Event) {
-        event.begin(1, e.time, "session_ended");
-        let id = uuid_string(e.id);
+        let texts = &mut self.shop.texts;
+        texts.begin(event, 1, e.time, "session_ended");
+        let id = texts.uuid(e.id);
         event.key.push_str(&id);
         event.label = Some(if e.converted { "1" } else { "0" });
         event.labeled_time = Some(e.started);
-        event.push(id);
-        event.push(uuid_string(e.customer));
-        event.push(self.iso_end.format(e.time));
+        texts.push(event, id);
+        let customer_id = texts.uuid(e.customer);
+        texts.push(event, customer_id);
+        let mut end = texts.take().into_bytes();
+        self.iso_end.write(e.time, &mut end);
+        texts.push(event, String::from_utf8(end).expect("ASCII"));
         event.push("session_ended");
         event.push(e.reason);
-        event.push(self.iso_start.format(e.started));
+        let mut start = texts.take().into_bytes();
+        self.iso_start.write(e.started, &mut start);
+        texts.push(event, String::from_utf8(start).expect("ASCII"));
         event.push(((e.last_time - e.started) * 1e3).round_ties_even() / 1e3);
         event.push(e.events as i64);
         event.push(e.converted);

@@ -3,9 +3,10 @@
 
 use super::calendar::Calendar;
 use super::catalogue::{Catalogue, CATEGORIES, QUERY_MODIFIERS, SHOP};
-use super::customers::{profiles, uuid4_bits, uuid_string, write_uuid, Customer, Population};
+use super::customers::{profiles, uuid4_bits, write_uuid, Customer, Population};
 use super::funnel::*;
 use super::options::{Regime, CHANNELS, DEVICE_TYPES};
+use super::texts::Texts;
 use crate::record::{Event, Value};
 use crate::rng::{Rng, RngTree, Weighted};
 use crate::time::IsoFormatter;
@@ -357,6 +358,8 @@ pub struct Shop {
     quantity: Weighted,
     ratings: Weighted,
     category_urls: Vec<String>,
+    /// Buffers of the strings of emitted events.
+    pub texts: Texts,
 }
 
 impl Shop {
@@ -384,6 +387,7 @@ impl Shop {
                 .iter()
                 .map(|c| format!("{SHOP}/{}", c.slug))
                 .collect(),
+            texts: Texts::default(),
         }
     }
 
@@ -511,7 +515,6 @@ impl Shop {
     /// The session's next event at `t` into `event` (after its `begin`); returns the gap to the
     /// session's next event, None if it has no more.
     pub fn step(&mut self, s: &mut Session, t: f64, g: &Regime, event: &mut Event) -> Option<f64> {
-        let catalogue = self.catalogue.clone();
         let mut product: i64 = -1;
         let mut quantity: Option<i64> = None;
         let mut price: Option<f64> = None;
@@ -553,30 +556,34 @@ impl Shop {
                             s.previous = s.focus;
                         }
                         s.focus = p as i32;
-                        s.category = catalogue.category[p as usize];
+                        s.category = self.catalogue.category[p as usize];
                         event_type = "product_view";
-                        url = Value::Str(catalogue.url(p));
+                        let mut text = self.texts.take();
+                        self.catalogue.write_url(p, &mut text);
+                        url = Value::Str(text);
                     } else if page == LISTING {
                         if self.r.random() >= 0.6 {
                             s.category = g.interest.draw(&mut self.r) as u8;
                         }
                         event_type = "page_view";
-                        url = Value::Str(self.category_urls[s.category as usize].clone());
+                        url = Value::Str(self.texts.copy(&self.category_urls[s.category as usize]));
                         category_name = Some(CATEGORIES[s.category as usize].name);
                     } else if page == SEARCH {
                         if self.r.random() >= 0.8 {
                             s.category = g.interest.draw(&mut self.r) as u8;
                         }
-                        let hit = catalogue.draw(s.category as usize, &mut self.r);
+                        let hit = self.catalogue.draw(s.category as usize, &mut self.r);
                         let modifier = QUERY_MODIFIERS[self.r.below(QUERY_MODIFIERS.len())];
-                        let term = catalogue.term_of(hit);
-                        let q = match modifier {
-                            None => term.to_string(),
-                            Some(m) => format!("{term} {m}"),
-                        };
+                        let mut q = self.texts.copy(self.catalogue.term_of(hit));
+                        if let Some(m) = modifier {
+                            q.push(' ');
+                            q.push_str(m);
+                        }
                         s.search_hit = hit as i32;
                         event_type = "search";
-                        url = Value::Str(format!("{SEARCH_URL}{}", q.replace(' ', "+")));
+                        let mut text = self.texts.copy(SEARCH_URL);
+                        text.extend(q.chars().map(|c| if c == ' ' { '+' } else { c }));
+                        url = Value::Str(text);
                         query = Some(q);
                     } else {
                         event_type = "page_view";
@@ -602,7 +609,9 @@ impl Shop {
                     price = Some(unit);
                     event_type = "add_to_cart";
                     kind = ADDED;
-                    url = Value::Str(catalogue.url(p));
+                    let mut text = self.texts.take();
+                    self.catalogue.write_url(p, &mut text);
+                    url = Value::Str(text);
                 }
                 REMOVE if s.cart.len() > 1 || s.cart_items > 1 => {
                     // A whole line goes; a single line (two views of one product merged) loses a unit.
@@ -654,12 +663,15 @@ impl Shop {
                     rating = Some(5 - self.ratings.draw(&mut self.r) as i64);
                     event_type = "leave_review";
                     kind = REVIEWS;
-                    url = Value::Str(format!("{}/reviews", catalogue.url(p)));
+                    let mut text = self.texts.take();
+                    self.catalogue.write_url(p, &mut text);
+                    text.push_str("/reviews");
+                    url = Value::Str(text);
                 }
             }
         }
         if product >= 0 {
-            category_name = Some(catalogue.category_name(product as u32));
+            category_name = Some(self.catalogue.category_name(product as u32));
             if price.is_none() {
                 price = Some(g.prices[product as usize]);
             }
@@ -701,20 +713,28 @@ impl Shop {
         };
         let profile = profiles()[s.device as usize].0;
         event.key.push_str(&s.id_text);
-        event.push(uuid_string(uuid4_bits(&mut self.r)));
-        event.push(s.customer_text.clone());
-        event.push(s.id_text.clone());
-        event.push(self.iso.format(t));
+        let texts = &mut self.texts;
+        let event_id = texts.uuid(uuid4_bits(&mut self.r));
+        texts.push(event, event_id);
+        let customer_id = texts.copy(&s.customer_text);
+        texts.push(event, customer_id);
+        let session_id = texts.copy(&s.id_text);
+        texts.push(event, session_id);
+        let mut time = texts.take().into_bytes();
+        self.iso.write(t, &mut time);
+        texts.push(event, String::from_utf8(time).expect("ASCII"));
         event.push(event_type);
-        event.push(if product >= 0 {
-            Some(catalogue.product_id(product as u32))
+        if product >= 0 {
+            let mut id = texts.take();
+            self.catalogue.write_product_id(product as u32, &mut id);
+            texts.push(event, id);
         } else {
-            None
-        });
+            event.push(Value::Null);
+        }
         event.push(category_name);
         event.push(price);
         event.push(quantity);
-        event.row.push(url);
+        texts.push(event, url);
         event.push(if s.events == 1 {
             Some(s.referrer)
         } else {
@@ -726,14 +746,15 @@ impl Shop {
         event.push(s.customer.lat as f64 / 1e3);
         event.push(s.customer.lon as f64 / 1e3);
         event.push(dwell.round_ties_even() as i64);
-        event.push(query);
+        texts.push(event, query);
         event.push(s.events as i64);
         event.push(if s.returning { "returning" } else { "new" });
         event.push(CHANNELS[s.channel as usize]);
         event.push(PAGE_TYPES[kind as usize]);
         event.push(cart_items as i64);
         event.push(cart_value);
-        event.push(order_id.map(uuid_string));
+        let order_id = order_id.map(|bits| texts.uuid(bits));
+        texts.push(event, order_id);
         event.push(rating);
         event.push(s.holiday.map(|h| super::options::HOLIDAYS[h as usize]));
         event.push(OUTCOMES[s.outcome as usize]);
