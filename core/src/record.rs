@@ -65,10 +65,13 @@ pub struct Event {
     /// Drift phase in effect (main-stream events; 0 before the first phase).
     pub phase: u32,
     pub row: Vec<Value>,
+    /// String buffers of earlier rows, handed out again by [`Event::text`]: a steady stream
+    /// allocates no strings.
+    spare: Vec<String>,
 }
 
 impl Event {
-    /// Starts a new event of `stream` (clears the row).
+    /// Starts a new event of `stream` (clears the row, keeping its strings' buffers).
     pub fn begin(&mut self, stream: usize, time: f64, event_type: &'static str) {
         self.stream = stream;
         self.time = time;
@@ -77,7 +80,29 @@ impl Event {
         self.label = None;
         self.labeled_time = None;
         self.phase = 0;
-        self.row.clear();
+        for value in self.row.drain(..) {
+            if let Value::Str(text) = value {
+                self.spare.push(text);
+            }
+        }
+    }
+
+    /// An empty string for a value of this event, on a buffer of an earlier one if there is.
+    pub fn text(&mut self) -> String {
+        match self.spare.pop() {
+            Some(mut text) => {
+                text.clear();
+                text
+            }
+            None => String::with_capacity(64),
+        }
+    }
+
+    /// A string holding `content`, as [`Event::text`].
+    pub fn text_from(&mut self, content: &str) -> String {
+        let mut text = self.text();
+        text.push_str(content);
+        text
     }
 
     /// Appends the next field's value (fields in the stream's declared order).

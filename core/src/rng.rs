@@ -275,40 +275,68 @@ impl Weighted {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-fn uuid_text(bits: u128) -> String {
-    // Version 4 and RFC 4122 variant bits.
+/// Version-4 UUID bits: `bits` with the version (4) and RFC 4122 variant set.
+pub fn uuid4_bits(bits: u128) -> u128 {
     let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
-    let set: u128 = (0x4u128 << 76) | (0x2u128 << 62);
-    let v = (bits & keep) | set;
-    let mut out = String::with_capacity(36);
-    for i in 0..32 {
-        if i == 8 || i == 12 || i == 16 || i == 20 {
-            out.push('-');
-        }
-        let nibble = ((v >> (124 - 4 * i)) & 0xF) as usize;
-        out.push(HEX[nibble] as char);
-    }
-    out
+    (bits & keep) | (0x4u128 << 76) | (0x2u128 << 62)
+}
+
+/// The UUID text of `bits` (`8-4-4-4-12` lowercase hex digits).
+pub fn uuid_text(bits: u128) -> String {
+    uuid_into(String::with_capacity(36), bits)
+}
+
+/// `text` (empty, a buffer to reuse) holding the UUID text of `bits`.
+pub fn uuid_into(mut text: String, bits: u128) -> String {
+    write_uuid(bits, &mut text);
+    text
+}
+
+/// Appends the UUID text of `bits`, 32 bits of hex digits at a time (a UUID is formatted for
+/// nearly every event).
+pub fn write_uuid(bits: u128, out: &mut String) {
+    let mut text = [b'-'; 36];
+    let digits = |at: u32| hex_digits((bits >> (96 - at)) as u32);
+    text[..8].copy_from_slice(&digits(0));
+    let second = digits(32);
+    text[9..13].copy_from_slice(&second[..4]);
+    text[14..18].copy_from_slice(&second[4..]);
+    let third = digits(64);
+    text[19..23].copy_from_slice(&third[..4]);
+    text[24..28].copy_from_slice(&third[4..]);
+    text[28..].copy_from_slice(&digits(96));
+    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
+}
+
+/// The 8 lowercase hex digits of `x`, most significant first, all at once.
+fn hex_digits(x: u32) -> [u8; 8] {
+    // One nibble per byte, the most significant in the first byte.
+    let mut n = x as u64;
+    n = (n | (n << 16)) & 0x0000_FFFF_0000_FFFF;
+    n = (n | (n << 8)) & 0x00FF_00FF_00FF_00FF;
+    n = (n | (n << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    // Bytes of 10 and more gain 1 from adding 6 (no carry crosses bytes): they are letters.
+    let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (n + 0x3030_3030_3030_3030 + letters * (b'a' - b'0' - 10) as u64).to_be_bytes()
 }
 
 /// A version-4 UUID string drawn from `rng`.
 pub fn uuid4(rng: &mut Rng) -> String {
-    uuid_text(rng.bits128())
+    uuid_text(uuid4_bits(rng.bits128()))
 }
 
-/// A UUID-shaped id for this shard's `n`-th entity, disjoint across shards by construction.
+/// The bits of a UUID-shaped id for this shard's `n`-th entity, disjoint across shards by
+/// construction.
 ///
 /// The last group is a bijective scramble of the entity's global number (multiplying by
 /// an odd constant modulo 2^48 is a bijection), so no two entities share an id and no
 /// digit of the id follows the entity's number; the rest is random.
-pub fn entity_uuid(rng: &mut Rng, shard: Shard, n: u64) -> String {
+pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
     const SCRAMBLE: u128 = 0x9E37_79B9_7F4B;
     const MASK48: u128 = (1 << 48) - 1;
     let tail = (shard.entity_number(n) as u128 * SCRAMBLE) & MASK48;
     let high = rng.bits128() >> 48;
-    uuid_text((high << 48) | tail)
+    uuid4_bits((high << 48) | tail)
 }
 
 #[cfg(test)]
@@ -365,9 +393,38 @@ mod tests {
         let u = uuid4(&mut r);
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
-        let a = entity_uuid(&mut Rng::new(1), Shard { index: 0, count: 2 }, 5);
-        let b = entity_uuid(&mut Rng::new(1), Shard { index: 1, count: 2 }, 5);
+        let a = uuid_text(entity_bits(
+            &mut Rng::new(1),
+            Shard { index: 0, count: 2 },
+            5,
+        ));
+        let b = uuid_text(entity_bits(
+            &mut Rng::new(1),
+            Shard { index: 1, count: 2 },
+            5,
+        ));
         assert_ne!(a, b);
         assert_eq!(a[..24], b[..24]);
+        assert_eq!(&a[14..15], "4");
+    }
+
+    #[test]
+    fn uuid_text_is_the_hex_of_the_bits() {
+        let mut r = Rng::new(3);
+        for bits in [0, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210]
+            .into_iter()
+            .chain((0..1000).map(|_| r.bits128()))
+        {
+            let hex = format!("{bits:032x}");
+            let expected = [
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..],
+            ]
+            .join("-");
+            assert_eq!(uuid_text(bits), expected);
+        }
     }
 }

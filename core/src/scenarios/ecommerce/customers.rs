@@ -17,7 +17,7 @@ use super::catalogue::Catalogue;
 use super::intmap::IntMap;
 use crate::catalog::browsers_of;
 use crate::geo::HOUSTON;
-use crate::rng::{Rng, RngTree, Shard, Weighted};
+use crate::rng::{entity_bits, Rng, RngTree, Shard, Weighted};
 use crate::time::DAY;
 use std::sync::OnceLock;
 
@@ -142,52 +142,6 @@ const EMPTY: Customer = Customer {
     preferred: [0, 0],
     busy: false,
 };
-
-/// The bits of a UUID-shaped id for this shard's `n`-th entity, as `rng::entity_uuid` draws it.
-pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
-    const SCRAMBLE: u128 = 0x9E37_79B9_7F4B;
-    const MASK48: u128 = (1 << 48) - 1;
-    let tail = (shard.entity_number(n) as u128 * SCRAMBLE) & MASK48;
-    let high = rng.bits128() >> 48;
-    let v = (high << 48) | tail;
-    // Version 4 and RFC 4122 variant bits.
-    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
-    (v & keep) | (0x4u128 << 76) | (0x2u128 << 62)
-}
-
-/// Appends the UUID text of `bits` (as `rng::uuid4` formats it).
-pub fn write_uuid(bits: u128, out: &mut String) {
-    let mut text = [b'-'; 36];
-    let digits = |at: u32| hex_digits((bits >> (96 - at)) as u32);
-    text[..8].copy_from_slice(&digits(0));
-    let second = digits(32);
-    text[9..13].copy_from_slice(&second[..4]);
-    text[14..18].copy_from_slice(&second[4..]);
-    let third = digits(64);
-    text[19..23].copy_from_slice(&third[..4]);
-    text[24..28].copy_from_slice(&third[4..]);
-    text[28..].copy_from_slice(&digits(96));
-    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
-}
-
-/// The 8 lowercase hex digits of `x`, most significant first, all at once (a UUID is formatted
-/// for every event).
-fn hex_digits(x: u32) -> [u8; 8] {
-    // One nibble per byte, the most significant in the first byte.
-    let mut n = x as u64;
-    n = (n | (n << 16)) & 0x0000_FFFF_0000_FFFF;
-    n = (n | (n << 8)) & 0x00FF_00FF_00FF_00FF;
-    n = (n | (n << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
-    // Bytes of 10 and more gain 1 from adding 6 (no carry crosses bytes): they are letters.
-    let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
-    (n + 0x3030_3030_3030_3030 + letters * (b'a' - b'0' - 10) as u64).to_be_bytes()
-}
-
-/// Random bits of a version-4 UUID.
-pub fn uuid4_bits(rng: &mut Rng) -> u128 {
-    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
-    (rng.bits128() & keep) | (0x4u128 << 76) | (0x2u128 << 62)
-}
 
 /// The live customers of one shard (ids disjoint across shards).
 pub struct Population {
@@ -439,24 +393,6 @@ impl Population {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::uuid4;
-
-    fn uuid_string(bits: u128) -> String {
-        let mut s = String::new();
-        write_uuid(bits, &mut s);
-        s
-    }
-
-    #[test]
-    fn ids_match_the_shared_formats() {
-        let shard = Shard { index: 1, count: 3 };
-        let a = crate::rng::entity_uuid(&mut Rng::new(7), shard, 42);
-        assert_eq!(uuid_string(entity_bits(&mut Rng::new(7), shard, 42)), a);
-        assert_eq!(
-            uuid_string(uuid4_bits(&mut Rng::new(8))),
-            uuid4(&mut Rng::new(8))
-        );
-    }
 
     #[test]
     fn live_customers_plateau_and_ids_are_never_reused() {

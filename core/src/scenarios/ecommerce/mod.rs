@@ -14,7 +14,6 @@ pub mod funnel;
 pub mod intmap;
 pub mod options;
 pub mod stream;
-pub mod texts;
 pub mod world;
 
 #[cfg(test)]

@@ -6,10 +6,9 @@ use super::options::{events_per_session, Options, Regime, CHANNELS, DEVICE_TYPES
 use super::world::{Ended, Progress, Session, Shop};
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
-use crate::record::Event;
-use crate::rng::Rng;
+use crate::record::{Event, Value};
+use crate::rng::{uuid_into, Rng};
 use crate::scenario::{Config, Scenario};
-use crate::time::IsoFormatter;
 use crate::timeline::Timeline;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -46,8 +45,6 @@ pub struct EcommerceStream {
     before_step: Option<(u32, Progress)>,
     /// `--drain-labels`: no new sessions or events, only the outcomes of open sessions.
     draining: bool,
-    iso_end: IsoFormatter,
-    iso_start: IsoFormatter,
 }
 
 pub fn build(config: &Config) -> Result<Box<dyn Scenario>, String> {
@@ -105,8 +102,6 @@ pub fn build(config: &Config) -> Result<Box<dyn Scenario>, String> {
         pending: None,
         before_step: None,
         draining: false,
-        iso_end: IsoFormatter::new(),
-        iso_start: IsoFormatter::new(),
     };
     stream.next_start = stream.next_arrival();
     Ok(Box::new(stream))
@@ -239,7 +234,7 @@ impl EcommerceStream {
     }
 
     fn emit_main(&mut self, t: f64, index: u32, event: &mut Event) {
-        self.shop.texts.begin(event, 0, t, "");
+        event.begin(0, t, "");
         let session = &mut self.sessions[index as usize];
         if self.outcomes {
             self.before_step = Some((index, session.progress()));
@@ -250,9 +245,8 @@ impl EcommerceStream {
         match self.drift.concept() {
             "base" => event.push("base"),
             concept => {
-                let texts = &mut self.shop.texts;
-                let concept = texts.copy(concept);
-                texts.push(event, concept);
+                let concept = event.text_from(concept);
+                event.push(concept);
             }
         }
         event.push(self.drift.phase as i64);
@@ -263,23 +257,18 @@ impl EcommerceStream {
     }
 
     fn emit_ended(&mut self, e: Ended, event: &mut Event) {
-        let texts = &mut self.shop.texts;
-        texts.begin(event, 1, e.time, "session_ended");
-        let id = texts.uuid(e.id);
+        event.begin(1, e.time, "session_ended");
+        let id = uuid_into(event.text(), e.id);
         event.key.push_str(&id);
         event.label = Some(if e.converted { "1" } else { "0" });
         event.labeled_time = Some(e.started);
-        texts.push(event, id);
-        let customer_id = texts.uuid(e.customer);
-        texts.push(event, customer_id);
-        let mut end = texts.take().into_bytes();
-        self.iso_end.write(e.time, &mut end);
-        texts.push(event, String::from_utf8(end).expect("ASCII"));
+        event.push(id);
+        let customer_id = uuid_into(event.text(), e.customer);
+        event.push(customer_id);
+        event.push(Value::Time(e.time));
         event.push("session_ended");
         event.push(e.reason);
-        let mut start = texts.take().into_bytes();
-        self.iso_start.write(e.started, &mut start);
-        texts.push(event, String::from_utf8(start).expect("ASCII"));
+        event.push(Value::Time(e.started));
         event.push(((e.last_time - e.started) * 1e3).round_ties_even() / 1e3);
         event.push(e.events as i64);
         event.push(e.converted);

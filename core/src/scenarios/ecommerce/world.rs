@@ -3,13 +3,11 @@
 
 use super::calendar::Calendar;
 use super::catalogue::{Catalogue, CATEGORIES, QUERY_MODIFIERS, SHOP};
-use super::customers::{profiles, uuid4_bits, write_uuid, Customer, Population};
+use super::customers::{profiles, Customer, Population};
 use super::funnel::*;
 use super::options::{Regime, CHANNELS, DEVICE_TYPES};
-use super::texts::Texts;
 use crate::record::{Event, Value};
-use crate::rng::{Rng, RngTree, Weighted};
-use crate::time::IsoFormatter;
+use crate::rng::{uuid4_bits, uuid_into, write_uuid, Rng, RngTree, Weighted};
 use std::sync::{Arc, OnceLock};
 
 pub const EVENT_TYPES: [&str; 9] = [
@@ -347,7 +345,6 @@ pub struct Shop {
     pub calendar: Calendar,
     pub population: Population,
     r: Rng,
-    iso: IsoFormatter,
     /// Gaps stay below the session timeout.
     limit: f64,
     numbers: u64,
@@ -358,8 +355,6 @@ pub struct Shop {
     quantity: Weighted,
     ratings: Weighted,
     category_urls: Vec<String>,
-    /// Buffers of the strings of emitted events.
-    pub texts: Texts,
 }
 
 impl Shop {
@@ -369,7 +364,6 @@ impl Shop {
             calendar: Calendar::new(),
             population: Population::new(rng, customers),
             r: rng.stream("sessions"),
-            iso: IsoFormatter::new(),
             limit: timeout * 0.999,
             numbers: 0,
             landing: LANDING.iter().map(|w| Weighted::new(w)).collect(),
@@ -387,7 +381,6 @@ impl Shop {
                 .iter()
                 .map(|c| format!("{SHOP}/{}", c.slug))
                 .collect(),
-            texts: Texts::default(),
         }
     }
 
@@ -463,7 +456,7 @@ impl Shop {
             && outcome != BOUNCED
             && r.random() < o.review_probability;
         self.numbers += 1;
-        let id = uuid4_bits(r);
+        let id = uuid4_bits(r.bits128());
         let referrer = REFERRERS[channel].0[self.referrers[channel].draw(r)];
         let mut plan = std::mem::take(&mut s.plan);
         let mission = match outcome {
@@ -558,7 +551,7 @@ impl Shop {
                         s.focus = p as i32;
                         s.category = self.catalogue.category[p as usize];
                         event_type = "product_view";
-                        let mut text = self.texts.take();
+                        let mut text = event.text();
                         self.catalogue.write_url(p, &mut text);
                         url = Value::Str(text);
                     } else if page == LISTING {
@@ -566,7 +559,7 @@ impl Shop {
                             s.category = g.interest.draw(&mut self.r) as u8;
                         }
                         event_type = "page_view";
-                        url = Value::Str(self.texts.copy(&self.category_urls[s.category as usize]));
+                        url = Value::Str(event.text_from(&self.category_urls[s.category as usize]));
                         category_name = Some(CATEGORIES[s.category as usize].name);
                     } else if page == SEARCH {
                         if self.r.random() >= 0.8 {
@@ -574,14 +567,14 @@ impl Shop {
                         }
                         let hit = self.catalogue.draw(s.category as usize, &mut self.r);
                         let modifier = QUERY_MODIFIERS[self.r.below(QUERY_MODIFIERS.len())];
-                        let mut q = self.texts.copy(self.catalogue.term_of(hit));
+                        let mut q = event.text_from(self.catalogue.term_of(hit));
                         if let Some(m) = modifier {
                             q.push(' ');
                             q.push_str(m);
                         }
                         s.search_hit = hit as i32;
                         event_type = "search";
-                        let mut text = self.texts.copy(SEARCH_URL);
+                        let mut text = event.text_from(SEARCH_URL);
                         text.extend(q.chars().map(|c| if c == ' ' { '+' } else { c }));
                         url = Value::Str(text);
                         query = Some(q);
@@ -609,7 +602,7 @@ impl Shop {
                     price = Some(unit);
                     event_type = "add_to_cart";
                     kind = ADDED;
-                    let mut text = self.texts.take();
+                    let mut text = event.text();
                     self.catalogue.write_url(p, &mut text);
                     url = Value::Str(text);
                 }
@@ -642,7 +635,7 @@ impl Shop {
                     url = Value::Static(CHECKOUT_URL);
                 }
                 PURCHASE => {
-                    s.order_id = Some(uuid4_bits(&mut self.r));
+                    s.order_id = Some(uuid4_bits(self.r.bits128()));
                     s.items = s.cart_items;
                     s.value = s.cart_value;
                     s.hold = self.dwell(CONFIRMATION, g.options.time_on_page_scale);
@@ -663,7 +656,7 @@ impl Shop {
                     rating = Some(5 - self.ratings.draw(&mut self.r) as i64);
                     event_type = "leave_review";
                     kind = REVIEWS;
-                    let mut text = self.texts.take();
+                    let mut text = event.text();
                     self.catalogue.write_url(p, &mut text);
                     text.push_str("/reviews");
                     url = Value::Str(text);
@@ -713,28 +706,25 @@ impl Shop {
         };
         let profile = profiles()[s.device as usize].0;
         event.key.push_str(&s.id_text);
-        let texts = &mut self.texts;
-        let event_id = texts.uuid(uuid4_bits(&mut self.r));
-        texts.push(event, event_id);
-        let customer_id = texts.copy(&s.customer_text);
-        texts.push(event, customer_id);
-        let session_id = texts.copy(&s.id_text);
-        texts.push(event, session_id);
-        let mut time = texts.take().into_bytes();
-        self.iso.write(t, &mut time);
-        texts.push(event, String::from_utf8(time).expect("ASCII"));
+        let event_id = uuid_into(event.text(), uuid4_bits(self.r.bits128()));
+        event.push(event_id);
+        let customer_id = event.text_from(&s.customer_text);
+        event.push(customer_id);
+        let session_id = event.text_from(&s.id_text);
+        event.push(session_id);
+        event.push(Value::Time(t));
         event.push(event_type);
         if product >= 0 {
-            let mut id = texts.take();
+            let mut id = event.text();
             self.catalogue.write_product_id(product as u32, &mut id);
-            texts.push(event, id);
+            event.push(id);
         } else {
             event.push(Value::Null);
         }
         event.push(category_name);
         event.push(price);
         event.push(quantity);
-        texts.push(event, url);
+        event.push(url);
         event.push(if s.events == 1 {
             Some(s.referrer)
         } else {
@@ -746,15 +736,15 @@ impl Shop {
         event.push(s.customer.lat as f64 / 1e3);
         event.push(s.customer.lon as f64 / 1e3);
         event.push(dwell.round_ties_even() as i64);
-        texts.push(event, query);
+        event.push(query);
         event.push(s.events as i64);
         event.push(if s.returning { "returning" } else { "new" });
         event.push(CHANNELS[s.channel as usize]);
         event.push(PAGE_TYPES[kind as usize]);
         event.push(cart_items as i64);
         event.push(cart_value);
-        let order_id = order_id.map(|bits| texts.uuid(bits));
-        texts.push(event, order_id);
+        let order_id = order_id.map(|bits| uuid_into(event.text(), bits));
+        event.push(order_id);
         event.push(rating);
         event.push(s.holiday.map(|h| super::options::HOLIDAYS[h as usize]));
         event.push(OUTCOMES[s.outcome as usize]);

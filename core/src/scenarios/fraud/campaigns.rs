@@ -10,7 +10,7 @@
 use super::options::*;
 use super::world::*;
 use crate::geo::{haversine_km, WORLD_CITIES};
-use crate::rng::{Rng, Weighted};
+use crate::rng::{uuid4_bits, Rng, Weighted};
 use crate::time::{DAY, HOUR};
 use crate::timeline::Timeline;
 use std::collections::HashMap;
@@ -422,7 +422,7 @@ impl Campaigns {
     fn card_testing(&mut self, t: f64, city: usize, regime: &Regime, population: &mut Population) {
         let window = self.r.uniform(BURST_WINDOW.0, BURST_WINDOW.1);
         let merchant = self.shared.merchants.card_testing.draw(&mut self.r);
-        let campaign = uuid_bits(self.r.bits128());
+        let campaign = uuid4_bits(self.r.bits128());
         for card in 0..self.r.randint(BURST_CARDS.0, BURST_CARDS.1) {
             let mut u = t + if card == 0 {
                 0.0
@@ -455,7 +455,7 @@ impl Campaigns {
     fn stolen_card(&mut self, t: f64, city: usize) {
         let times = self.series(t, STOLEN_TRANSACTIONS, STOLEN_GAP, STOLEN_SPAN);
         if *times.last().expect("some") >= self.not_before {
-            let campaign = uuid_bits(self.r.bits128());
+            let campaign = uuid4_bits(self.r.bits128());
             let attack = self.fraudster(STOLEN_CARD, campaign, city, Victim::Unknown);
             let kinds: Vec<_> = times.into_iter().map(|x| (x, Kind::Stolen)).collect();
             self.launch(attack, &kinds);
@@ -466,7 +466,7 @@ impl Campaigns {
         let times = self.series(t, TAKEOVER_TRANSACTIONS, TAKEOVER_GAP, TAKEOVER_SPAN);
         if *times.last().expect("some") >= self.not_before {
             let victim = population.pick_older(city, TAKEOVER_MIN_AGE, t);
-            let campaign = uuid_bits(self.r.bits128());
+            let campaign = uuid4_bits(self.r.bits128());
             let attack = self.fraudster(ACCOUNT_TAKEOVER, campaign, city, Victim::Holder(victim));
             let kinds: Vec<_> = times.into_iter().map(|x| (x, Kind::Takeover)).collect();
             self.launch(attack, &kinds);
@@ -483,7 +483,7 @@ impl Campaigns {
         if *times.last().expect("some") >= self.not_before {
             let opened = t - self.r.random() * NEW_ACCOUNT_OPENED;
             let account = population.synthetic(city, opened);
-            let campaign = uuid_bits(self.r.bits128());
+            let campaign = uuid4_bits(self.r.bits128());
             // Its own device, network and place, from day one.
             let (device, prefix, lat, lon) = (
                 account.devices[0],
@@ -503,7 +503,7 @@ impl Campaigns {
     }
 
     fn compromised_merchant(&mut self, t: f64, population: &mut Population) {
-        let campaign = uuid_bits(self.r.bits128());
+        let campaign = uuid4_bits(self.r.bits128());
         let merchant = self.shared.merchants.breach.draw(&mut self.r);
         let victims = self.r.randint(BREACH_VICTIMS.0, BREACH_VICTIMS.1);
         let until = t + BREACH_CAPTURE;

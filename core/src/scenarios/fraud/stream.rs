@@ -16,7 +16,7 @@ use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::{haversine_km, WORLD_CITIES};
 use crate::record::{Event, Value};
-use crate::rng::{Rng, RngTree, Weighted};
+use crate::rng::{uuid4_bits, uuid_into, Rng, RngTree, Weighted};
 use crate::scenario::{Config, Scenario};
 use crate::time::{DAY, HOUR};
 use crate::timeline::Timeline;
@@ -194,7 +194,7 @@ impl Transactions {
             .transaction(kind, index, regime, &mut self.population);
         *tx = Tx {
             t,
-            id: uuid_bits(self.r.bits128()),
+            id: uuid4_bits(self.r.bits128()),
             user: f.user,
             currency: f.currency,
             created: f.created,
@@ -363,7 +363,7 @@ impl Transactions {
         };
         *tx = Tx {
             t,
-            id: uuid_bits(r.bits128()),
+            id: uuid4_bits(r.bits128()),
             user: holder.id,
             currency: WORLD_CITIES[holder.city as usize].currency,
             created: holder.created,
@@ -555,8 +555,8 @@ impl FraudStream {
     fn emit_transaction(&mut self, event: &mut Event, inline: bool) {
         let tx = &self.tx;
         let shared = &*self.main.shared;
-        let user = uuid_text(tx.user);
         event.begin(0, tx.t, "transaction");
+        let user = uuid_into(event.text(), tx.user);
         event.key.push_str(&user);
         event.phase = self.main.drift.phase;
         let fraud = tx.label;
@@ -565,22 +565,27 @@ impl FraudStream {
         }
         let device = &shared.devices[tx.device as usize];
         let m = &shared.merchants;
-        event.push(uuid_text(tx.id));
+        let id = uuid_into(event.text(), tx.id);
+        event.push(id);
         event.push(user);
         event.push(Value::Time(tx.t));
         event.push(tx.amount);
         event.push(tx.currency);
-        event.push(m.ids[tx.merchant as usize].clone());
+        let merchant = event.text_from(&m.ids[tx.merchant as usize]);
+        event.push(merchant);
         event.push(PRODUCT_CATEGORIES[m.category[tx.merchant as usize] as usize]);
         event.push(TRANSACTION_TYPES[tx.transaction_type as usize]);
         event.push(PAYMENT_METHODS[tx.payment as usize]);
         event.push((tx.lat * 1e6).round() / 1e6);
         event.push((tx.lon * 1e6).round() / 1e6);
         if tx.online {
-            event.push(ip_text(tx.ip_prefix, tx.ip_host));
+            let mut ip = event.text();
+            write_ip(tx.ip_prefix, tx.ip_host, &mut ip);
+            event.push(ip);
             event.push(device.os);
             event.push(device.browser);
-            event.push(device.user_agent.clone());
+            let user_agent = event.text_from(&device.user_agent);
+            event.push(user_agent);
         } else {
             // Card present: a terminal, no client device or address.
             for _ in 0..4 {
@@ -595,7 +600,8 @@ impl FraudStream {
         match tx.fraud {
             Some((typology, campaign)) => {
                 event.push(TYPOLOGIES[typology as usize]);
-                event.push(uuid_text(campaign));
+                let campaign = uuid_into(event.text(), campaign);
+                event.push(campaign);
             }
             None => {
                 event.push(Value::Null);
@@ -605,22 +611,24 @@ impl FraudStream {
         event.push((tx.home_distance_km * 10.0).round() / 10.0);
         event.push(tx.online && tx.new_device);
         let concept = self.main.drift.concept();
-        event.push(if concept == crate::drift::BASE_CONCEPT {
+        let concept = if concept == crate::drift::BASE_CONCEPT {
             Value::Static(crate::drift::BASE_CONCEPT)
         } else {
-            Value::Str(concept.to_string())
-        });
+            Value::Str(event.text_from(concept))
+        };
+        event.push(concept);
         event.push(self.main.drift.phase as i64);
     }
 }
 
 fn emit_label(event: &mut Event, when: f64, p: &Pending, fraud: bool) {
-    let user = uuid_text(p.user);
     event.begin(1, when, "label");
+    let user = uuid_into(event.text(), p.user);
     event.key.push_str(&user);
     event.label = Some(if fraud { "1" } else { "0" });
     event.labeled_time = Some(p.made);
-    event.push(uuid_text(p.transaction));
+    let transaction = uuid_into(event.text(), p.transaction);
+    event.push(transaction);
     event.push(user);
     event.push(Value::Time(p.made));
     event.push(fraud as i64);
@@ -793,7 +801,7 @@ mod tests {
         }
         let retract = retract && e.stream == 0;
         if retract {
-            made.remove(&uuid_text(s.tx.id));
+            made.remove(&crate::rng::uuid_text(s.tx.id));
         }
         assert!(s.pending_labels() > 0);
         assert!(s.drain(retract));

@@ -7,7 +7,7 @@
 
 use crate::catalog::{device, ipv4_prefix, Device};
 use crate::geo::WORLD_CITIES;
-use crate::rng::{Rng, RngTree, Shard, Weighted};
+use crate::rng::{uuid4_bits, Rng, RngTree, Shard, Weighted};
 use crate::time::{LocalTime, HOUR};
 use std::sync::Arc;
 
@@ -704,7 +704,7 @@ impl Population {
 pub fn entity_bits(rng: &mut Rng, shard: Shard, n: u64) -> u128 {
     let tail = mix48(shard.entity_number(n)) as u128;
     let high = rng.bits128() >> 48;
-    uuid_bits((high << 48) | tail)
+    uuid4_bits((high << 48) | tail)
 }
 
 /// A bijection of 48-bit numbers (xor-shifts and odd multipliers, modulo 2^48).
@@ -719,31 +719,9 @@ pub fn mix48(n: u64) -> u64 {
     x
 }
 
-/// Random bits with the version-4 and RFC 4122 variant bits set.
-pub fn uuid_bits(bits: u128) -> u128 {
-    let keep: u128 = !((0xFu128 << 76) | (0x3u128 << 62));
-    let set: u128 = (0x4u128 << 76) | (0x2u128 << 62);
-    (bits & keep) | set
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// The text of a UUID's bits.
-pub fn uuid_text(v: u128) -> String {
-    let mut out = String::with_capacity(36);
-    for i in 0..32 {
-        if i == 8 || i == 12 || i == 16 || i == 20 {
-            out.push('-');
-        }
-        out.push(HEX[((v >> (124 - 4 * i)) & 0xF) as usize] as char);
-    }
-    out
-}
-
-/// "a.b.c.d" of a packed /24 prefix and a host number.
-pub fn ip_text(prefix: u32, host: u32) -> String {
+/// Appends "a.b.c.d" of a packed /24 prefix and a host number.
+pub fn write_ip(prefix: u32, host: u32, out: &mut String) {
     let mut buf = itoa::Buffer::new();
-    let mut out = String::with_capacity(15);
     for (i, octet) in [prefix >> 16 & 0xFF, prefix >> 8 & 0xFF, prefix & 0xFF, host]
         .into_iter()
         .enumerate()
@@ -753,7 +731,6 @@ pub fn ip_text(prefix: u32, host: u32) -> String {
         }
         out.push_str(buf.format(octet));
     }
-    out
 }
 
 /// Tables shared by every shard of a run: merchants, networks and devices.
@@ -936,10 +913,12 @@ mod tests {
 
     #[test]
     fn ids_and_addresses_are_well_formed() {
-        let id = uuid_text(uuid_bits(u128::MAX));
+        let id = crate::rng::uuid_text(uuid4_bits(u128::MAX));
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
-        assert_eq!(ip_text(pack_prefix("81.2.69"), 7), "81.2.69.7");
+        let mut ip = String::new();
+        write_ip(pack_prefix("81.2.69"), 7, &mut ip);
+        assert_eq!(ip, "81.2.69.7");
         let tails: std::collections::HashSet<u64> = (0..100_000).map(mix48).collect();
         assert_eq!(tails.len(), 100_000);
         let odd = (0..10_000).filter(|&n| mix48(2 * n + 1) & 1 == 1).count();
