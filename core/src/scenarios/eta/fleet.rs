@@ -10,7 +10,7 @@ use super::clock::RegionClock;
 use crate::rng::Rng;
 use crate::time::DAY;
 use crate::timeline::Timeline;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 pub const SHIFT_HOURS: (f64, f64) = (5.0, 11.0);
 /// Drivers are back in the pool at the first whole minute after their trip.
@@ -82,7 +82,8 @@ pub struct Fleet {
     rng: Rng,
     drivers: Vec<Routine>,
     idle: Vec<u32>,
-    returning: HashMap<i64, Vec<u32>>,
+    /// Drivers whose trips end in each minute from `tick` on (the front is minute `tick`).
+    returning: VecDeque<Vec<u32>>,
     tick: i64,
     changes: Timeline<Change>,
     offsets: HashMap<i64, f64>,
@@ -124,7 +125,7 @@ impl Fleet {
             rng,
             drivers,
             idle: Vec::new(),
-            returning: HashMap::new(),
+            returning: VecDeque::new(),
             tick: (start / TICK).floor() as i64,
             changes: Timeline::new(),
             offsets: HashMap::new(),
@@ -209,22 +210,26 @@ impl Fleet {
     /// Brings back the drivers whose trips ended and applies shift changes, up to `t`.
     pub fn advance(&mut self, t: f64, clock: &mut RegionClock) {
         let last = (t / TICK).floor() as i64;
-        for tick in self.tick..=last {
-            if let Some(back) = self.returning.remove(&tick) {
-                for d in back {
-                    let d = d as usize;
-                    // Else a queued request keeps them busy longer.
-                    if self.drivers[d].busy && self.drivers[d].free_at <= tick as f64 * TICK {
-                        self.drivers[d].busy = false;
-                        self.busy -= 1;
-                        if self.drivers[d].on_shift {
-                            self.add(d);
-                        }
+        // Minutes past the last bucket have no returns.
+        let minutes = usize::try_from(last + 1 - self.tick).unwrap_or(0);
+        for tick in self.tick..self.tick + minutes.min(self.returning.len()) as i64 {
+            let mut back = self.returning.pop_front().expect("a bucket per minute");
+            for &d in &back {
+                let d = d as usize;
+                // Else a queued request keeps them busy longer.
+                if self.drivers[d].busy && self.drivers[d].free_at <= tick as f64 * TICK {
+                    self.drivers[d].busy = false;
+                    self.busy -= 1;
+                    if self.drivers[d].on_shift {
+                        self.add(d);
                     }
                 }
             }
+            // The emptied bucket (its allocation kept) becomes the minute after the last one.
+            back.clear();
+            self.returning.push_back(back);
         }
-        self.tick = last + 1;
+        self.tick = self.tick.max(last + 1);
         // Shift changes are applied at the first request after each whole minute.
         while self.changes.next_time() <= t {
             let (when, change) = self.changes.pop().expect("not empty");
@@ -287,7 +292,12 @@ impl Fleet {
             self.busy += 1;
         }
         let tick = (free_at / TICK).ceil() as i64;
-        self.returning.entry(tick).or_default().push(d as u32);
+        // Trips end after the request, so never before the minute `advance` is at.
+        let ahead = usize::try_from(tick - self.tick).expect("a trip ends after its request");
+        if ahead >= self.returning.len() {
+            self.returning.resize_with(ahead + 1, Vec::new);
+        }
+        self.returning[ahead].push(d as u32);
     }
 }
 

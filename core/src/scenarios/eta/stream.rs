@@ -13,7 +13,7 @@ use super::world::{
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
-use crate::record::Event;
+use crate::record::{Event, Value};
 use crate::rng::{derive_seed, uuid4, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::{IsoFormatter, WeeklyProfile};
@@ -35,14 +35,67 @@ fn intern(name: &str) -> &'static str {
     leaked
 }
 
-/// `prefix` followed by the decimal digits of `n`.
-fn numbered(prefix: &str, n: u64) -> String {
-    let mut buffer = itoa::Buffer::new();
-    let digits = buffer.format(n);
-    let mut out = String::with_capacity(prefix.len() + digits.len());
+/// Appends `prefix` followed by the decimal digits of `n` to `out`.
+fn write_numbered(out: &mut String, prefix: &str, n: u64) {
     out.push_str(prefix);
-    out.push_str(digits);
-    out
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Most strings an event's row holds (beyond, the previous row's strings are freed).
+const MAX_SPARE_STRINGS: usize = 16;
+/// Room for any text of an event (the longest is a UUID), so a reused string never grows.
+const TEXT_CAPACITY: usize = 36;
+
+/// The strings of the previous event's row, reused for the text of the next one: ids and
+/// timestamps are written into them instead of into a fresh allocation each.
+#[derive(Default)]
+struct SpareStrings {
+    strings: Vec<String>,
+}
+
+impl SpareStrings {
+    /// Takes back the strings of `event`'s row before the row is cleared for a new event.
+    fn reclaim(&mut self, event: &mut Event) {
+        for value in event.row.drain(..) {
+            if let Value::Str(s) = value {
+                if self.strings.len() < MAX_SPARE_STRINGS && s.capacity() >= TEXT_CAPACITY {
+                    self.strings.push(s);
+                }
+            }
+        }
+    }
+
+    /// An empty string with room for any text of an event.
+    fn take(&mut self) -> String {
+        match self.strings.pop() {
+            Some(mut s) => {
+                s.clear();
+                s
+            }
+            None => String::with_capacity(TEXT_CAPACITY),
+        }
+    }
+
+    /// `prefix` followed by the decimal digits of `n`.
+    fn numbered(&mut self, prefix: &str, n: u64) -> String {
+        let mut out = self.take();
+        write_numbered(&mut out, prefix, n);
+        out
+    }
+
+    /// A copy of `text`.
+    fn copy(&mut self, text: &str) -> String {
+        let mut out = self.take();
+        out.push_str(text);
+        out
+    }
+
+    /// The ISO-8601 text of event time `t`.
+    fn time(&mut self, iso: &mut IsoFormatter, t: f64) -> String {
+        let mut bytes = self.take().into_bytes();
+        iso.write(t, &mut bytes);
+        String::from_utf8(bytes).expect("ASCII")
+    }
 }
 
 /// The original's naive estimate (initial_estimated_travel_time_seconds).
@@ -142,6 +195,7 @@ pub struct EtaStream {
     zones: Vec<&'static str>,
     /// The drift concept of the latest request.
     concept: &'static str,
+    spare: SpareStrings,
 }
 
 impl EtaStream {
@@ -211,6 +265,7 @@ impl EtaStream {
             region: intern(&options.region),
             zones: world.city.names.iter().map(|n| intern(n)).collect(),
             concept: intern(drift.concept()),
+            spare: SpareStrings::default(),
             world,
             clock,
             drift,
@@ -224,13 +279,14 @@ impl EtaStream {
     }
 
     fn complete(&mut self, t: f64, c: Completed, event: &mut Event) {
+        self.spare.reclaim(event);
         event.begin(COMPLETED_STREAM, t, "trip_completed");
-        event.key = self.driver_id(c.driver);
+        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + c.driver);
         event.labeled_time = Some(c.requested);
         event.push(c.trip_id);
-        event.push(event.key.clone());
-        event.push(self.completed_iso.format(t));
-        event.push(self.completed_iso.format(c.requested));
+        event.push(self.spare.copy(&event.key));
+        event.push(self.spare.time(&mut self.completed_iso, t));
+        event.push(self.spare.time(&mut self.completed_iso, c.requested));
         event.push(c.actual);
         event.push(c.traffic);
         event.push(c.weather);
@@ -253,10 +309,6 @@ impl EtaStream {
             }
             None => false,
         }
-    }
-
-    fn driver_id(&self, number: u64) -> String {
-        numbered("driver_", FIRST_DRIVER_NUMBER + number)
     }
 
     fn request(&mut self, t: f64, event: &mut Event) {
@@ -349,10 +401,11 @@ impl EtaStream {
         self.drivers.all[d].rating = rating + (stars - rating) * RATING_WEIGHT;
 
         let delayed = self.delayed;
+        self.spare.reclaim(event);
         event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
-        event.key = self.driver_id(number);
+        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + number);
         event.phase = self.drift.phase;
-        let timestamp = self.iso.format(t);
+        let timestamp = self.spare.time(&mut self.iso, t);
         if self.concept != self.drift.concept() {
             self.concept = intern(self.drift.concept());
         }
@@ -381,8 +434,11 @@ impl EtaStream {
             );
         }
         event.push(trip_id);
-        event.push(event.key.clone());
-        event.push(numbered("vehicle_", FIRST_VEHICLE_NUMBER + number));
+        event.push(self.spare.copy(&event.key));
+        event.push(
+            self.spare
+                .numbered("vehicle_", FIRST_VEHICLE_NUMBER + number),
+        );
         event.push(timestamp);
         event.push(o.lat);
         event.push(o.lon);
@@ -402,7 +458,7 @@ impl EtaStream {
         event.push(incident_delay);
         event.push(driver_factor);
         event.push(self.region);
-        event.push(numbered("rider_", rider_number));
+        event.push(self.spare.numbered("rider_", rider_number));
         event.push(self.zones[o.zone as usize]);
         event.push(self.zones[dst.zone as usize]);
         event.push(road_km);
