@@ -342,7 +342,7 @@ impl EtaStream {
         let (o, dst) = city.trip(r, klass, kind, places);
         let (p1, p2) = (o.lat.to_radians(), dst.lat.to_radians());
         let h = ((p2 - p1) / 2.0).sin().powi(2)
-            + p1.cos() * p2.cos() * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
+            + o.cos_lat * dst.cos_lat * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
         let distance_km = round2(2.0 * EARTH_RADIUS_KM * h.sqrt().asin()); // haversine
 
         let (road_km, highway, free_flow) = city.route(distance_km, r);
@@ -416,7 +416,7 @@ impl EtaStream {
             self.pending.schedule(
                 end,
                 Completed {
-                    trip_id: trip_id.clone(),
+                    trip_id: self.spare.copy(&trip_id),
                     driver: number,
                     requested: t,
                     actual,
@@ -433,50 +433,54 @@ impl EtaStream {
                 },
             );
         }
-        event.push(trip_id);
-        event.push(self.spare.copy(&event.key));
-        event.push(
-            self.spare
-                .numbered("vehicle_", FIRST_VEHICLE_NUMBER + number),
-        );
-        event.push(timestamp);
-        event.push(o.lat);
-        event.push(o.lon);
-        event.push(dst.lat);
-        event.push(dst.lon);
-        event.push(distance_km);
-        event.push(self.weather.name());
-        event.push(self.weather.temperature);
-        event.push(day_of_week as i64);
-        event.push(hour_of_day as i64);
-        event.push(shown_rating);
-        event.push(VEHICLE_TYPES[driver.vehicle as usize]);
-        event.push(initial);
-        event.push(actual);
-        event.push(traffic);
-        event.push(weather_factor);
-        event.push(incident_delay);
-        event.push(driver_factor);
-        event.push(self.region);
-        event.push(self.spare.numbered("rider_", rider_number));
-        event.push(self.zones[o.zone as usize]);
-        event.push(self.zones[dst.zone as usize]);
-        event.push(road_km);
-        event.push(if highway < 0.2 {
+        let road_type = if highway < 0.2 {
             "city"
         } else if highway < 0.5 {
             "mixed"
         } else {
             "highway"
-        });
-        event.push(KIND_NAMES[kind as usize]);
-        event.push(self.weather.spell);
-        event.push(incident_id);
-        event.push(free_flow_seconds);
-        event.push(corridor_factor);
-        event.push(delay_cause);
-        event.push(concept);
-        event.push(self.drift.phase as i64);
+        };
+        // The whole row at once: one capacity check instead of one per field.
+        let row: [Value; super::fields::MAIN.len()] = [
+            trip_id.into(),
+            self.spare.copy(&event.key).into(),
+            self.spare
+                .numbered("vehicle_", FIRST_VEHICLE_NUMBER + number)
+                .into(),
+            timestamp.into(),
+            o.lat.into(),
+            o.lon.into(),
+            dst.lat.into(),
+            dst.lon.into(),
+            distance_km.into(),
+            self.weather.name().into(),
+            self.weather.temperature.into(),
+            (day_of_week as i64).into(),
+            (hour_of_day as i64).into(),
+            shown_rating.into(),
+            VEHICLE_TYPES[driver.vehicle as usize].into(),
+            initial.into(),
+            actual.into(),
+            traffic.into(),
+            weather_factor.into(),
+            incident_delay.into(),
+            driver_factor.into(),
+            self.region.into(),
+            self.spare.numbered("rider_", rider_number).into(),
+            self.zones[o.zone as usize].into(),
+            self.zones[dst.zone as usize].into(),
+            road_km.into(),
+            road_type.into(),
+            KIND_NAMES[kind as usize].into(),
+            self.weather.spell.into(),
+            incident_id.into(),
+            free_flow_seconds.into(),
+            corridor_factor.into(),
+            delay_cause.into(),
+            concept.into(),
+            (self.drift.phase as i64).into(),
+        ];
+        event.row.extend(row);
     }
 }
 
