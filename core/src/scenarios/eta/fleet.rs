@@ -9,7 +9,6 @@ use super::city::Table;
 use super::clock::RegionClock;
 use crate::rng::Rng;
 use crate::time::DAY;
-use crate::timeline::Timeline;
 use std::collections::{HashMap, VecDeque};
 
 pub const SHIFT_HOURS: (f64, f64) = (5.0, 11.0);
@@ -62,6 +61,74 @@ enum Change {
     Start(u32),
 }
 
+/// Shift changes by the minute they fall in, popped in time order (ties in scheduling order):
+/// a due change is found among its minute's few, not by sifting through a heap holding one
+/// change per driver (a cache miss a level).
+struct ShiftChanges {
+    /// Minute of `minutes[0]` (it may also hold changes scheduled in earlier minutes).
+    first: i64,
+    /// (time, scheduling order, change) of each minute from `first` on.
+    minutes: VecDeque<Vec<(f64, u64, Change)>>,
+    scheduled: u64,
+    len: usize,
+}
+
+impl ShiftChanges {
+    /// Changes from event time `start` on.
+    fn new(start: f64) -> ShiftChanges {
+        ShiftChanges {
+            first: (start / TICK).floor() as i64,
+            minutes: VecDeque::new(),
+            scheduled: 0,
+            len: 0,
+        }
+    }
+
+    fn schedule(&mut self, t: f64, change: Change) {
+        let minute = (t / TICK).floor() as i64;
+        // A change earlier than the first minute still comes out first from that bucket.
+        let ahead = usize::try_from(minute - self.first).unwrap_or(0);
+        if ahead >= self.minutes.len() {
+            self.minutes.resize_with(ahead + 1, Vec::new);
+        }
+        self.scheduled += 1;
+        self.minutes[ahead].push((t, self.scheduled, change));
+        self.len += 1;
+    }
+
+    /// The earliest change if it is due at `t`.
+    fn pop_due(&mut self, t: f64) -> Option<(f64, Change)> {
+        if self.len == 0 {
+            return None;
+        }
+        // Past minutes are empty: their buckets, kept with their room, become later minutes.
+        while self.minutes[0].is_empty() {
+            let empty = self.minutes.pop_front().expect("not empty");
+            self.minutes.push_back(empty);
+            self.first += 1;
+        }
+        let bucket = &mut self.minutes[0];
+        let mut earliest = 0;
+        for (i, entry) in bucket.iter().enumerate().skip(1) {
+            let best = &bucket[earliest];
+            if entry
+                .0
+                .total_cmp(&best.0)
+                .then(entry.1.cmp(&best.1))
+                .is_lt()
+            {
+                earliest = i;
+            }
+        }
+        if bucket[earliest].0 > t {
+            return None;
+        }
+        let (when, _, change) = bucket.swap_remove(earliest);
+        self.len -= 1;
+        Some((when, change))
+    }
+}
+
 /// One driver's routine and state (compact: a few words per driver).
 #[derive(Clone)]
 pub struct Routine {
@@ -85,7 +152,7 @@ pub struct Fleet {
     /// Drivers whose trips end in each minute from `tick` on (the front is minute `tick`).
     returning: VecDeque<Vec<u32>>,
     tick: i64,
-    changes: Timeline<Change>,
+    changes: ShiftChanges,
     offsets: HashMap<i64, f64>,
     pub next_change: f64,
     pub on_shift: usize,
@@ -127,7 +194,7 @@ impl Fleet {
             idle: Vec::new(),
             returning: VecDeque::new(),
             tick: (start / TICK).floor() as i64,
-            changes: Timeline::new(),
+            changes: ShiftChanges::new(start),
             offsets: HashMap::new(),
             next_change: 0.0,
             on_shift: 0,
@@ -231,8 +298,7 @@ impl Fleet {
         }
         self.tick = self.tick.max(last + 1);
         // Shift changes are applied at the first request after each whole minute.
-        while self.changes.next_time() <= t {
-            let (when, change) = self.changes.pop().expect("not empty");
+        while let Some((when, change)) = self.changes.pop_due(t) {
             match change {
                 Change::Start(d) => {
                     let d = d as usize;
