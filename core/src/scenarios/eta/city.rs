@@ -130,7 +130,10 @@ impl Table {
 }
 
 /// A trip end: latitude, longitude and the index of its hotspot.
+///
+/// Aligned to its size, so an address never straddles two cache lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(align(32))]
 pub struct Place {
     pub lat: f64,
     pub lon: f64,

@@ -129,8 +129,10 @@ impl ShiftChanges {
     }
 }
 
-/// One driver's routine and state (compact: a few words per driver).
+/// One driver's routine and state (compact: a few words per driver, aligned to their size so
+/// that a routine never straddles two cache lines).
 #[derive(Clone)]
+#[repr(align(32))]
 pub struct Routine {
     /// Shift start, minutes after local midnight: weekdays, weekends.
     start_minute: [u16; 2],
