@@ -169,6 +169,61 @@ struct Completed {
     phase: u32,
 }
 
+/// Trips under way (delayed labels) in the order they end: the timeline sifts slot numbers
+/// while the outcomes, large, stay in their slots.
+#[derive(Default)]
+struct Pending {
+    ends: Timeline<u32>,
+    outcomes: Vec<Option<Completed>>,
+    free: Vec<u32>,
+    /// Slot of the latest trip scheduled.
+    latest: u32,
+}
+
+impl Pending {
+    fn schedule(&mut self, end: f64, completed: Completed) {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.outcomes[slot as usize] = Some(completed);
+                slot
+            }
+            None => {
+                self.outcomes.push(Some(completed));
+                (self.outcomes.len() - 1) as u32
+            }
+        };
+        self.latest = slot;
+        self.ends.schedule(end, slot);
+    }
+
+    fn next_time(&self) -> f64 {
+        self.ends.next_time()
+    }
+
+    fn pop(&mut self) -> Option<(f64, Completed)> {
+        let (end, slot) = self.ends.pop()?;
+        self.free.push(slot);
+        let completed = self.outcomes[slot as usize]
+            .take()
+            .expect("a scheduled trip");
+        Some((end, completed))
+    }
+
+    /// Takes back the latest trip scheduled unless it has ended already.
+    fn cancel_latest(&mut self) {
+        let before = self.ends.len();
+        self.ends.cancel_latest();
+        if self.ends.len() < before {
+            self.outcomes[self.latest as usize] = None;
+            self.free.push(self.latest);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
 pub struct EtaStream {
     world: Arc<World>,
     clock: RegionClock,
@@ -186,7 +241,7 @@ pub struct EtaStream {
     iso: IsoFormatter,
     completed_iso: IsoFormatter,
     delayed: bool,
-    pending: Timeline<Completed>,
+    pending: Pending,
     /// `--drain-labels`: no more requests, only the completions of trips already requested.
     draining: bool,
     upcoming: Option<f64>,
@@ -258,7 +313,7 @@ impl EtaStream {
             iso: IsoFormatter::new(),
             completed_iso: IsoFormatter::new(),
             delayed: options.delayed(),
-            pending: Timeline::new(),
+            pending: Pending::default(),
             draining: false,
             upcoming: None,
             requests: 0,
