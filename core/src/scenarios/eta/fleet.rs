@@ -108,18 +108,11 @@ impl ShiftChanges {
             self.first += 1;
         }
         let bucket = &mut self.minutes[0];
-        let mut earliest = 0;
-        for (i, entry) in bucket.iter().enumerate().skip(1) {
-            let best = &bucket[earliest];
-            if entry
-                .0
-                .total_cmp(&best.0)
-                .then(entry.1.cmp(&best.1))
-                .is_lt()
-            {
-                earliest = i;
-            }
-        }
+        let (earliest, _) = bucket
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .expect("not empty");
         if bucket[earliest].0 > t {
             return None;
         }
