@@ -130,11 +130,27 @@ impl Table {
 }
 
 /// A trip end: latitude, longitude and the index of its hotspot.
+///
+/// Aligned to its size, so an address never straddles two cache lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(align(32))]
 pub struct Place {
     pub lat: f64,
     pub lon: f64,
+    /// Cosine of the latitude, for great-circle distances (computed once per address).
+    pub cos_lat: f64,
     pub zone: u16,
+}
+
+impl Place {
+    pub fn new(lat: f64, lon: f64, zone: u16) -> Place {
+        Place {
+            lat,
+            lon,
+            cos_lat: lat.to_radians().cos(),
+            zone,
+        }
+    }
 }
 
 /// Squared distance from point P to segment AB.
@@ -248,11 +264,11 @@ impl City {
                     .map(|_| {
                         let lat = rng.gauss(s.lat, rlat).clamp(b.lat_min, b.lat_max);
                         let lon = rng.gauss(s.lon, rlon).clamp(b.lon_min, b.lon_max);
-                        Place {
-                            lat: (lat * 1e6).round() / 1e6,
-                            lon: (lon * 1e6).round() / 1e6,
-                            zone: zone as u16,
-                        }
+                        Place::new(
+                            (lat * 1e6).round() / 1e6,
+                            (lon * 1e6).round() / 1e6,
+                            zone as u16,
+                        )
                     })
                     .collect()
             })
@@ -330,8 +346,20 @@ impl City {
     /// Distance between two places, km (flat-frame approximation).
     #[inline]
     pub fn km(&self, a: &Place, b: &Place) -> f64 {
+        self.km2(a, b).sqrt()
+    }
+
+    #[inline]
+    fn km2(&self, a: &Place, b: &Place) -> f64 {
         let (y, x) = ((a.lat - b.lat) * self.ky, (a.lon - b.lon) * self.kx);
-        (x * x + y * y).sqrt()
+        x * x + y * y
+    }
+
+    /// `km(a, b) >= MIN_TRIP_KM` without the square root: the same answer, since the square
+    /// root is correctly rounded and MIN_TRIP_KM's square is exact.
+    #[inline]
+    fn far_enough(&self, a: &Place, b: &Place) -> bool {
+        self.km2(a, b) >= MIN_TRIP_KM * MIN_TRIP_KM
     }
 
     /// One of the addresses around hotspot `zone`: pick-ups and drop-offs happen at the same
@@ -358,7 +386,7 @@ impl City {
     fn near_place(&self, zone: usize, rng: &mut Rng, other: &Place) -> Place {
         let mut found = self.place(zone, rng);
         for _ in 0..TRIES {
-            if self.km(&found, other) >= MIN_TRIP_KM {
+            if self.far_enough(&found, other) {
                 break;
             }
             found = self.place(zone, rng);
@@ -431,7 +459,7 @@ impl City {
         for step in 0..TRIES {
             // The first address far enough from home.
             work = book[(slot + step) % ADDRESSES_PER_HOTSPOT];
-            if self.km(&home, &work) >= MIN_TRIP_KM {
+            if self.far_enough(&home, &work) {
                 break;
             }
         }

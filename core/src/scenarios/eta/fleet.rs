@@ -9,8 +9,7 @@ use super::city::Table;
 use super::clock::RegionClock;
 use crate::rng::Rng;
 use crate::time::DAY;
-use crate::timeline::Timeline;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 pub const SHIFT_HOURS: (f64, f64) = (5.0, 11.0);
 /// Drivers are back in the pool at the first whole minute after their trip.
@@ -62,8 +61,71 @@ enum Change {
     Start(u32),
 }
 
-/// One driver's routine and state (compact: a few words per driver).
+/// Shift changes by the minute they fall in, popped in time order (ties in scheduling order):
+/// a due change is found among its minute's few, not by sifting through a heap holding one
+/// change per driver (a cache miss a level).
+struct ShiftChanges {
+    /// Minute of `minutes[0]` (it may also hold changes scheduled in earlier minutes).
+    first: i64,
+    /// (time, scheduling order, change) of each minute from `first` on.
+    minutes: VecDeque<Vec<(f64, u64, Change)>>,
+    scheduled: u64,
+    len: usize,
+}
+
+impl ShiftChanges {
+    /// Changes from event time `start` on.
+    fn new(start: f64) -> ShiftChanges {
+        ShiftChanges {
+            first: (start / TICK).floor() as i64,
+            minutes: VecDeque::new(),
+            scheduled: 0,
+            len: 0,
+        }
+    }
+
+    fn schedule(&mut self, t: f64, change: Change) {
+        let minute = (t / TICK).floor() as i64;
+        // A change earlier than the first minute still comes out first from that bucket.
+        let ahead = usize::try_from(minute - self.first).unwrap_or(0);
+        if ahead >= self.minutes.len() {
+            self.minutes.resize_with(ahead + 1, Vec::new);
+        }
+        self.scheduled += 1;
+        self.minutes[ahead].push((t, self.scheduled, change));
+        self.len += 1;
+    }
+
+    /// The earliest change if it is due at `t`.
+    fn pop_due(&mut self, t: f64) -> Option<(f64, Change)> {
+        if self.len == 0 {
+            return None;
+        }
+        // Past minutes are empty: their buckets, kept with their room, become later minutes.
+        while self.minutes[0].is_empty() {
+            let empty = self.minutes.pop_front().expect("not empty");
+            self.minutes.push_back(empty);
+            self.first += 1;
+        }
+        let bucket = &mut self.minutes[0];
+        let (earliest, _) = bucket
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .expect("not empty");
+        if bucket[earliest].0 > t {
+            return None;
+        }
+        let (when, _, change) = bucket.swap_remove(earliest);
+        self.len -= 1;
+        Some((when, change))
+    }
+}
+
+/// One driver's routine and state (compact: a few words per driver, aligned to their size so
+/// that a routine never straddles two cache lines).
 #[derive(Clone)]
+#[repr(align(32))]
 pub struct Routine {
     /// Shift start, minutes after local midnight: weekdays, weekends.
     start_minute: [u16; 2],
@@ -82,9 +144,10 @@ pub struct Fleet {
     rng: Rng,
     drivers: Vec<Routine>,
     idle: Vec<u32>,
-    returning: HashMap<i64, Vec<u32>>,
+    /// Drivers whose trips end in each minute from `tick` on (the front is minute `tick`).
+    returning: VecDeque<Vec<u32>>,
     tick: i64,
-    changes: Timeline<Change>,
+    changes: ShiftChanges,
     offsets: HashMap<i64, f64>,
     pub next_change: f64,
     pub on_shift: usize,
@@ -124,9 +187,9 @@ impl Fleet {
             rng,
             drivers,
             idle: Vec::new(),
-            returning: HashMap::new(),
+            returning: VecDeque::new(),
             tick: (start / TICK).floor() as i64,
-            changes: Timeline::new(),
+            changes: ShiftChanges::new(start),
             offsets: HashMap::new(),
             next_change: 0.0,
             on_shift: 0,
@@ -209,25 +272,28 @@ impl Fleet {
     /// Brings back the drivers whose trips ended and applies shift changes, up to `t`.
     pub fn advance(&mut self, t: f64, clock: &mut RegionClock) {
         let last = (t / TICK).floor() as i64;
-        for tick in self.tick..=last {
-            if let Some(back) = self.returning.remove(&tick) {
-                for d in back {
-                    let d = d as usize;
-                    // Else a queued request keeps them busy longer.
-                    if self.drivers[d].busy && self.drivers[d].free_at <= tick as f64 * TICK {
-                        self.drivers[d].busy = false;
-                        self.busy -= 1;
-                        if self.drivers[d].on_shift {
-                            self.add(d);
-                        }
+        // Minutes past the last bucket have no returns.
+        let minutes = usize::try_from(last + 1 - self.tick).unwrap_or(0);
+        for tick in self.tick..self.tick + minutes.min(self.returning.len()) as i64 {
+            let mut back = self.returning.pop_front().expect("a bucket per minute");
+            for &d in &back {
+                let d = d as usize;
+                // Else a queued request keeps them busy longer.
+                if self.drivers[d].busy && self.drivers[d].free_at <= tick as f64 * TICK {
+                    self.drivers[d].busy = false;
+                    self.busy -= 1;
+                    if self.drivers[d].on_shift {
+                        self.add(d);
                     }
                 }
             }
+            // The emptied bucket (its allocation kept) becomes the minute after the last one.
+            back.clear();
+            self.returning.push_back(back);
         }
-        self.tick = last + 1;
+        self.tick = self.tick.max(last + 1);
         // Shift changes are applied at the first request after each whole minute.
-        while self.changes.next_time() <= t {
-            let (when, change) = self.changes.pop().expect("not empty");
+        while let Some((when, change)) = self.changes.pop_due(t) {
             match change {
                 Change::Start(d) => {
                     let d = d as usize;
@@ -287,7 +353,12 @@ impl Fleet {
             self.busy += 1;
         }
         let tick = (free_at / TICK).ceil() as i64;
-        self.returning.entry(tick).or_default().push(d as u32);
+        // Trips end after the request, so never before the minute `advance` is at.
+        let ahead = usize::try_from(tick - self.tick).expect("a trip ends after its request");
+        if ahead >= self.returning.len() {
+            self.returning.resize_with(ahead + 1, Vec::new);
+        }
+        self.returning[ahead].push(d as u32);
     }
 }
 

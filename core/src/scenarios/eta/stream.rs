@@ -13,7 +13,7 @@ use super::world::{
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
-use crate::record::Event;
+use crate::record::{Event, Value};
 use crate::rng::{derive_seed, uuid4, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::{IsoFormatter, WeeklyProfile};
@@ -35,14 +35,67 @@ fn intern(name: &str) -> &'static str {
     leaked
 }
 
-/// `prefix` followed by the decimal digits of `n`.
-fn numbered(prefix: &str, n: u64) -> String {
-    let mut buffer = itoa::Buffer::new();
-    let digits = buffer.format(n);
-    let mut out = String::with_capacity(prefix.len() + digits.len());
+/// Appends `prefix` followed by the decimal digits of `n` to `out`.
+fn write_numbered(out: &mut String, prefix: &str, n: u64) {
     out.push_str(prefix);
-    out.push_str(digits);
-    out
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Most strings an event's row holds (beyond, the previous row's strings are freed).
+const MAX_SPARE_STRINGS: usize = 16;
+/// Room for any text of an event (the longest is a UUID), so a reused string never grows.
+const TEXT_CAPACITY: usize = 36;
+
+/// The strings of the previous event's row, reused for the text of the next one: ids and
+/// timestamps are written into them instead of into a fresh allocation each.
+#[derive(Default)]
+struct SpareStrings {
+    strings: Vec<String>,
+}
+
+impl SpareStrings {
+    /// Takes back the strings of `event`'s row before the row is cleared for a new event.
+    fn reclaim(&mut self, event: &mut Event) {
+        for value in event.row.drain(..) {
+            if let Value::Str(s) = value {
+                if self.strings.len() < MAX_SPARE_STRINGS && s.capacity() >= TEXT_CAPACITY {
+                    self.strings.push(s);
+                }
+            }
+        }
+    }
+
+    /// An empty string with room for any text of an event.
+    fn take(&mut self) -> String {
+        match self.strings.pop() {
+            Some(mut s) => {
+                s.clear();
+                s
+            }
+            None => String::with_capacity(TEXT_CAPACITY),
+        }
+    }
+
+    /// `prefix` followed by the decimal digits of `n`.
+    fn numbered(&mut self, prefix: &str, n: u64) -> String {
+        let mut out = self.take();
+        write_numbered(&mut out, prefix, n);
+        out
+    }
+
+    /// A copy of `text`.
+    fn copy(&mut self, text: &str) -> String {
+        let mut out = self.take();
+        out.push_str(text);
+        out
+    }
+
+    /// The ISO-8601 text of event time `t`.
+    fn time(&mut self, iso: &mut IsoFormatter, t: f64) -> String {
+        let mut bytes = self.take().into_bytes();
+        iso.write(t, &mut bytes);
+        String::from_utf8(bytes).expect("ASCII")
+    }
 }
 
 /// The original's naive estimate (initial_estimated_travel_time_seconds).
@@ -116,6 +169,61 @@ struct Completed {
     phase: u32,
 }
 
+/// Trips under way (delayed labels) in the order they end: the timeline sifts slot numbers
+/// while the outcomes, large, stay in their slots.
+#[derive(Default)]
+struct Pending {
+    ends: Timeline<u32>,
+    outcomes: Vec<Option<Completed>>,
+    free: Vec<u32>,
+    /// Slot of the latest trip scheduled.
+    latest: u32,
+}
+
+impl Pending {
+    fn schedule(&mut self, end: f64, completed: Completed) {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.outcomes[slot as usize] = Some(completed);
+                slot
+            }
+            None => {
+                self.outcomes.push(Some(completed));
+                (self.outcomes.len() - 1) as u32
+            }
+        };
+        self.latest = slot;
+        self.ends.schedule(end, slot);
+    }
+
+    fn next_time(&self) -> f64 {
+        self.ends.next_time()
+    }
+
+    fn pop(&mut self) -> Option<(f64, Completed)> {
+        let (end, slot) = self.ends.pop()?;
+        self.free.push(slot);
+        let completed = self.outcomes[slot as usize]
+            .take()
+            .expect("a scheduled trip");
+        Some((end, completed))
+    }
+
+    /// Takes back the latest trip scheduled unless it has ended already.
+    fn cancel_latest(&mut self) {
+        let before = self.ends.len();
+        self.ends.cancel_latest();
+        if self.ends.len() < before {
+            self.outcomes[self.latest as usize] = None;
+            self.free.push(self.latest);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
 pub struct EtaStream {
     world: Arc<World>,
     clock: RegionClock,
@@ -133,7 +241,7 @@ pub struct EtaStream {
     iso: IsoFormatter,
     completed_iso: IsoFormatter,
     delayed: bool,
-    pending: Timeline<Completed>,
+    pending: Pending,
     /// `--drain-labels`: no more requests, only the completions of trips already requested.
     draining: bool,
     upcoming: Option<f64>,
@@ -142,6 +250,7 @@ pub struct EtaStream {
     zones: Vec<&'static str>,
     /// The drift concept of the latest request.
     concept: &'static str,
+    spare: SpareStrings,
 }
 
 impl EtaStream {
@@ -204,13 +313,14 @@ impl EtaStream {
             iso: IsoFormatter::new(),
             completed_iso: IsoFormatter::new(),
             delayed: options.delayed(),
-            pending: Timeline::new(),
+            pending: Pending::default(),
             draining: false,
             upcoming: None,
             requests: 0,
             region: intern(&options.region),
             zones: world.city.names.iter().map(|n| intern(n)).collect(),
             concept: intern(drift.concept()),
+            spare: SpareStrings::default(),
             world,
             clock,
             drift,
@@ -224,13 +334,14 @@ impl EtaStream {
     }
 
     fn complete(&mut self, t: f64, c: Completed, event: &mut Event) {
+        self.spare.reclaim(event);
         event.begin(COMPLETED_STREAM, t, "trip_completed");
-        event.key = self.driver_id(c.driver);
+        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + c.driver);
         event.labeled_time = Some(c.requested);
         event.push(c.trip_id);
-        event.push(event.key.clone());
-        event.push(self.completed_iso.format(t));
-        event.push(self.completed_iso.format(c.requested));
+        event.push(self.spare.copy(&event.key));
+        event.push(self.spare.time(&mut self.completed_iso, t));
+        event.push(self.spare.time(&mut self.completed_iso, c.requested));
         event.push(c.actual);
         event.push(c.traffic);
         event.push(c.weather);
@@ -253,10 +364,6 @@ impl EtaStream {
             }
             None => false,
         }
-    }
-
-    fn driver_id(&self, number: u64) -> String {
-        numbered("driver_", FIRST_DRIVER_NUMBER + number)
     }
 
     fn request(&mut self, t: f64, event: &mut Event) {
@@ -290,7 +397,7 @@ impl EtaStream {
         let (o, dst) = city.trip(r, klass, kind, places);
         let (p1, p2) = (o.lat.to_radians(), dst.lat.to_radians());
         let h = ((p2 - p1) / 2.0).sin().powi(2)
-            + p1.cos() * p2.cos() * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
+            + o.cos_lat * dst.cos_lat * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
         let distance_km = round2(2.0 * EARTH_RADIUS_KM * h.sqrt().asin()); // haversine
 
         let (road_km, highway, free_flow) = city.route(distance_km, r);
@@ -349,10 +456,11 @@ impl EtaStream {
         self.drivers.all[d].rating = rating + (stars - rating) * RATING_WEIGHT;
 
         let delayed = self.delayed;
+        self.spare.reclaim(event);
         event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
-        event.key = self.driver_id(number);
+        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + number);
         event.phase = self.drift.phase;
-        let timestamp = self.iso.format(t);
+        let timestamp = self.spare.time(&mut self.iso, t);
         if self.concept != self.drift.concept() {
             self.concept = intern(self.drift.concept());
         }
@@ -363,7 +471,7 @@ impl EtaStream {
             self.pending.schedule(
                 end,
                 Completed {
-                    trip_id: trip_id.clone(),
+                    trip_id: self.spare.copy(&trip_id),
                     driver: number,
                     requested: t,
                     actual,
@@ -380,47 +488,54 @@ impl EtaStream {
                 },
             );
         }
-        event.push(trip_id);
-        event.push(event.key.clone());
-        event.push(numbered("vehicle_", FIRST_VEHICLE_NUMBER + number));
-        event.push(timestamp);
-        event.push(o.lat);
-        event.push(o.lon);
-        event.push(dst.lat);
-        event.push(dst.lon);
-        event.push(distance_km);
-        event.push(self.weather.name());
-        event.push(self.weather.temperature);
-        event.push(day_of_week as i64);
-        event.push(hour_of_day as i64);
-        event.push(shown_rating);
-        event.push(VEHICLE_TYPES[driver.vehicle as usize]);
-        event.push(initial);
-        event.push(actual);
-        event.push(traffic);
-        event.push(weather_factor);
-        event.push(incident_delay);
-        event.push(driver_factor);
-        event.push(self.region);
-        event.push(numbered("rider_", rider_number));
-        event.push(self.zones[o.zone as usize]);
-        event.push(self.zones[dst.zone as usize]);
-        event.push(road_km);
-        event.push(if highway < 0.2 {
+        let road_type = if highway < 0.2 {
             "city"
         } else if highway < 0.5 {
             "mixed"
         } else {
             "highway"
-        });
-        event.push(KIND_NAMES[kind as usize]);
-        event.push(self.weather.spell);
-        event.push(incident_id);
-        event.push(free_flow_seconds);
-        event.push(corridor_factor);
-        event.push(delay_cause);
-        event.push(concept);
-        event.push(self.drift.phase as i64);
+        };
+        // The whole row at once: one capacity check instead of one per field.
+        let row: [Value; super::fields::MAIN.len()] = [
+            trip_id.into(),
+            self.spare.copy(&event.key).into(),
+            self.spare
+                .numbered("vehicle_", FIRST_VEHICLE_NUMBER + number)
+                .into(),
+            timestamp.into(),
+            o.lat.into(),
+            o.lon.into(),
+            dst.lat.into(),
+            dst.lon.into(),
+            distance_km.into(),
+            self.weather.name().into(),
+            self.weather.temperature.into(),
+            (day_of_week as i64).into(),
+            (hour_of_day as i64).into(),
+            shown_rating.into(),
+            VEHICLE_TYPES[driver.vehicle as usize].into(),
+            initial.into(),
+            actual.into(),
+            traffic.into(),
+            weather_factor.into(),
+            incident_delay.into(),
+            driver_factor.into(),
+            self.region.into(),
+            self.spare.numbered("rider_", rider_number).into(),
+            self.zones[o.zone as usize].into(),
+            self.zones[dst.zone as usize].into(),
+            road_km.into(),
+            road_type.into(),
+            KIND_NAMES[kind as usize].into(),
+            self.weather.spell.into(),
+            incident_id.into(),
+            free_flow_seconds.into(),
+            corridor_factor.into(),
+            delay_cause.into(),
+            concept.into(),
+            (self.drift.phase as i64).into(),
+        ];
+        event.row.extend(row);
     }
 }
 

@@ -72,7 +72,10 @@ impl World {
 }
 
 /// A driver: one vehicle, a personal speed, a quality of service and a moving rating.
+///
+/// Aligned to its size, so a driver never straddles two cache lines.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(align(32))]
 pub struct Driver {
     pub known: bool,
     pub vehicle: u8,
