@@ -14,9 +14,9 @@ use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
 use crate::record::{Event, Value};
-use crate::rng::{derive_seed, uuid4, Rng, Shard};
+use crate::rng::{derive_seed, uuid4_bits, uuid_into, Rng, Shard};
 use crate::scenario::{Config, Scenario};
-use crate::time::{IsoFormatter, WeeklyProfile};
+use crate::time::WeeklyProfile;
 use crate::timeline::Timeline;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -41,61 +41,18 @@ fn write_numbered(out: &mut String, prefix: &str, n: u64) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
-/// Most strings an event's row holds (beyond, the previous row's strings are freed).
-const MAX_SPARE_STRINGS: usize = 16;
-/// Room for any text of an event (the longest is a UUID), so a reused string never grows.
-const TEXT_CAPACITY: usize = 36;
-
-/// The strings of the previous event's row, reused for the text of the next one: ids and
-/// timestamps are written into them instead of into a fresh allocation each.
-#[derive(Default)]
-struct SpareStrings {
-    strings: Vec<String>,
+/// `prefix` followed by the decimal digits of `n`, on one of the event's string buffers.
+fn numbered(event: &mut Event, prefix: &str, n: u64) -> String {
+    let mut out = event.text();
+    write_numbered(&mut out, prefix, n);
+    out
 }
 
-impl SpareStrings {
-    /// Takes back the strings of `event`'s row before the row is cleared for a new event.
-    fn reclaim(&mut self, event: &mut Event) {
-        for value in event.row.drain(..) {
-            if let Value::Str(s) = value {
-                if self.strings.len() < MAX_SPARE_STRINGS && s.capacity() >= TEXT_CAPACITY {
-                    self.strings.push(s);
-                }
-            }
-        }
-    }
-
-    /// An empty string with room for any text of an event.
-    fn take(&mut self) -> String {
-        match self.strings.pop() {
-            Some(mut s) => {
-                s.clear();
-                s
-            }
-            None => String::with_capacity(TEXT_CAPACITY),
-        }
-    }
-
-    /// `prefix` followed by the decimal digits of `n`.
-    fn numbered(&mut self, prefix: &str, n: u64) -> String {
-        let mut out = self.take();
-        write_numbered(&mut out, prefix, n);
-        out
-    }
-
-    /// A copy of `text`.
-    fn copy(&mut self, text: &str) -> String {
-        let mut out = self.take();
-        out.push_str(text);
-        out
-    }
-
-    /// The ISO-8601 text of event time `t`.
-    fn time(&mut self, iso: &mut IsoFormatter, t: f64) -> String {
-        let mut bytes = self.take().into_bytes();
-        iso.write(t, &mut bytes);
-        String::from_utf8(bytes).expect("ASCII")
-    }
+/// A copy of the event's key, on one of its string buffers.
+fn key_copy(event: &mut Event) -> String {
+    let mut out = event.text();
+    out.push_str(&event.key);
+    out
 }
 
 /// The original's naive estimate (initial_estimated_travel_time_seconds).
@@ -238,8 +195,6 @@ pub struct EtaStream {
     rider_salt: u64,
     shard: Shard,
     rng: Rng,
-    iso: IsoFormatter,
-    completed_iso: IsoFormatter,
     delayed: bool,
     pending: Pending,
     /// `--drain-labels`: no more requests, only the completions of trips already requested.
@@ -250,7 +205,6 @@ pub struct EtaStream {
     zones: Vec<&'static str>,
     /// The drift concept of the latest request.
     concept: &'static str,
-    spare: SpareStrings,
 }
 
 impl EtaStream {
@@ -310,8 +264,6 @@ impl EtaStream {
             rider_salt: derive_seed(config.seed, &["eta-riders"]),
             shard: config.shard(),
             rng: tree.stream("trips"),
-            iso: IsoFormatter::new(),
-            completed_iso: IsoFormatter::new(),
             delayed: options.delayed(),
             pending: Pending::default(),
             draining: false,
@@ -320,7 +272,6 @@ impl EtaStream {
             region: intern(&options.region),
             zones: world.city.names.iter().map(|n| intern(n)).collect(),
             concept: intern(drift.concept()),
-            spare: SpareStrings::default(),
             world,
             clock,
             drift,
@@ -334,14 +285,14 @@ impl EtaStream {
     }
 
     fn complete(&mut self, t: f64, c: Completed, event: &mut Event) {
-        self.spare.reclaim(event);
         event.begin(COMPLETED_STREAM, t, "trip_completed");
         write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + c.driver);
         event.labeled_time = Some(c.requested);
         event.push(c.trip_id);
-        event.push(self.spare.copy(&event.key));
-        event.push(self.spare.time(&mut self.completed_iso, t));
-        event.push(self.spare.time(&mut self.completed_iso, c.requested));
+        let driver_id = key_copy(event);
+        event.push(driver_id);
+        event.push(Value::Time(t));
+        event.push(Value::Time(c.requested));
         event.push(c.actual);
         event.push(c.traffic);
         event.push(c.weather);
@@ -451,16 +402,15 @@ impl EtaStream {
             stars += 1.0;
         }
         let initial = ((distance_km / AVG_SPEED_KMH * 3600.0 * r.uniform(0.9, 1.1)) as i64).max(60);
-        let trip_id = uuid4(r);
+        let trip_bits = uuid4_bits(r.bits128());
         self.fleet.release(d, t, pickup + actual as f64);
         self.drivers.all[d].rating = rating + (stars - rating) * RATING_WEIGHT;
 
         let delayed = self.delayed;
-        self.spare.reclaim(event);
         event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
         write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + number);
         event.phase = self.drift.phase;
-        let timestamp = self.spare.time(&mut self.iso, t);
+        let trip_id = uuid_into(event.text(), trip_bits);
         if self.concept != self.drift.concept() {
             self.concept = intern(self.drift.concept());
         }
@@ -471,7 +421,11 @@ impl EtaStream {
             self.pending.schedule(
                 end,
                 Completed {
-                    trip_id: self.spare.copy(&trip_id),
+                    trip_id: {
+                        let mut copy = event.text();
+                        copy.push_str(&trip_id);
+                        copy
+                    },
                     driver: number,
                     requested: t,
                     actual,
@@ -495,14 +449,15 @@ impl EtaStream {
         } else {
             "highway"
         };
+        let driver_id = key_copy(event);
+        let vehicle_id = numbered(event, "vehicle_", FIRST_VEHICLE_NUMBER + number);
+        let rider_id = numbered(event, "rider_", rider_number);
         // The whole row at once: one capacity check instead of one per field.
         let row: [Value; super::fields::MAIN.len()] = [
             trip_id.into(),
-            self.spare.copy(&event.key).into(),
-            self.spare
-                .numbered("vehicle_", FIRST_VEHICLE_NUMBER + number)
-                .into(),
-            timestamp.into(),
+            driver_id.into(),
+            vehicle_id.into(),
+            Value::Time(t),
             o.lat.into(),
             o.lon.into(),
             dst.lat.into(),
@@ -521,7 +476,7 @@ impl EtaStream {
             incident_delay.into(),
             driver_factor.into(),
             self.region.into(),
-            self.spare.numbered("rider_", rider_number).into(),
+            rider_id.into(),
             self.zones[o.zone as usize].into(),
             self.zones[dst.zone as usize].into(),
             road_km.into(),
