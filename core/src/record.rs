@@ -45,6 +45,9 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// Most string buffers an event keeps for its next rows (more than any row holds).
+const MAX_SPARE_TEXTS: usize = 64;
+
 /// One simulated event, reused from event to event to avoid allocations.
 ///
 /// `row` holds the values of every field of the event's stream, in the order of that
@@ -81,8 +84,12 @@ impl Event {
         self.labeled_time = None;
         self.phase = 0;
         for value in self.row.drain(..) {
+            // Strings made elsewhere come back too: past the cap they are freed, so the pool
+            // stays as small as a row's strings.
             if let Value::Str(text) = value {
-                self.spare.push(text);
+                if self.spare.len() < MAX_SPARE_TEXTS {
+                    self.spare.push(text);
+                }
             }
         }
     }
@@ -109,5 +116,27 @@ impl Event {
     #[inline]
     pub fn push(&mut self, v: impl Into<Value>) {
         self.row.push(v.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows holding strings made elsewhere do not grow the pool past its cap; its own
+    /// buffers come back.
+    #[test]
+    fn the_string_pool_is_bounded() {
+        let mut event = Event::default();
+        for i in 0..1000 {
+            event.begin(0, i as f64, "x");
+            let reused = event.text_from("id");
+            event.push(reused);
+            event.push(format!("made elsewhere {i}"));
+            event.push(Value::Str(String::from("and another")));
+        }
+        event.begin(0, 1000.0, "x");
+        assert!(event.spare.len() <= MAX_SPARE_TEXTS);
+        assert!(event.text().capacity() > 0);
     }
 }

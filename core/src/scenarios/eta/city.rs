@@ -346,20 +346,8 @@ impl City {
     /// Distance between two places, km (flat-frame approximation).
     #[inline]
     pub fn km(&self, a: &Place, b: &Place) -> f64 {
-        self.km2(a, b).sqrt()
-    }
-
-    #[inline]
-    fn km2(&self, a: &Place, b: &Place) -> f64 {
         let (y, x) = ((a.lat - b.lat) * self.ky, (a.lon - b.lon) * self.kx);
-        x * x + y * y
-    }
-
-    /// `km(a, b) >= MIN_TRIP_KM` without the square root: the same answer, since the square
-    /// root is correctly rounded and MIN_TRIP_KM's square is exact.
-    #[inline]
-    fn far_enough(&self, a: &Place, b: &Place) -> bool {
-        self.km2(a, b) >= MIN_TRIP_KM * MIN_TRIP_KM
+        (x * x + y * y).sqrt()
     }
 
     /// One of the addresses around hotspot `zone`: pick-ups and drop-offs happen at the same
@@ -386,7 +374,7 @@ impl City {
     fn near_place(&self, zone: usize, rng: &mut Rng, other: &Place) -> Place {
         let mut found = self.place(zone, rng);
         for _ in 0..TRIES {
-            if self.far_enough(&found, other) {
+            if self.km(&found, other) >= MIN_TRIP_KM {
                 break;
             }
             found = self.place(zone, rng);
@@ -459,7 +447,7 @@ impl City {
         for step in 0..TRIES {
             // The first address far enough from home.
             work = book[(slot + step) % ADDRESSES_PER_HOTSPOT];
-            if self.far_enough(&home, &work) {
+            if self.km(&home, &work) >= MIN_TRIP_KM {
                 break;
             }
         }
