@@ -178,3 +178,24 @@ def test_a_soak_refresh_replaces_only_the_soak_section_and_its_target(
     assert "- **Rate**: kept.\n- **Flat RSS at full speed** (growth" in text
     assert "**not met**. fraud into kafka --exactly-once +30.0 MB over the last 300 s" in text
     assert text.endswith("- **First**: kept.\n")
+
+
+def test_a_memory_refresh_replaces_only_the_memory_table_and_its_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import __main__ as report
+    from bench import memory
+
+    rows = [memory.Row("import", 0, 30.0, 0), memory.Row("fraud", 1_000_000, 200.0, 1_000_000, 120.0, 0, 0.0)]
+    monkeypatch.setattr(memory, "run", lambda events: rows)
+    path = tmp_path / "BENCHMARKS.md"
+    before = "## Memory\n\nhow it is measured\n\n| run | events | old |\n|---|\n| old row |\n\n"
+    targets = "## Against the targets\n\n- **1,000,000 persistent entities**: old.\n- **Flat**: kept.\n"
+    path.write_text(before + "## Soak: kept\n\n" + targets)
+    report.record_memory(path, 1_000_000)
+    text = path.read_text()
+    assert text.startswith("## Memory\n\nhow it is measured\n\n| run | events | options |")
+    assert "old row" not in text and ": old." not in text
+    assert "| fraud | 1,000,000 |" in text and "\n\n## Soak: kept\n\n" in text
+    assert "- **1,000,000 persistent entities in at most 300 MB RSS**: **met**. fraud 1,000,000" in text
+    assert text.endswith("- **Flat**: kept.\n")
