@@ -61,6 +61,11 @@ enum Change {
     Start(u32),
 }
 
+/// Room an emptied minute bucket keeps when it is reused for a later minute: a bucket passes
+/// through every minute of the day in turn, so keeping the room of the busiest (a shift start)
+/// would leave every bucket that large.
+const KEPT_BUCKET_ROOM: usize = 16;
+
 /// Shift changes by the minute they fall in, popped in time order (ties in scheduling order):
 /// a due change is found among its minute's few, not by sifting through a heap holding one
 /// change per driver (a cache miss a level).
@@ -103,7 +108,8 @@ impl ShiftChanges {
         }
         // Past minutes are empty: their buckets, kept with their room, become later minutes.
         while self.minutes[0].is_empty() {
-            let empty = self.minutes.pop_front().expect("not empty");
+            let mut empty = self.minutes.pop_front().expect("not empty");
+            empty.shrink_to(KEPT_BUCKET_ROOM);
             self.minutes.push_back(empty);
             self.first += 1;
         }
@@ -289,6 +295,7 @@ impl Fleet {
             }
             // The emptied bucket (its allocation kept) becomes the minute after the last one.
             back.clear();
+            back.shrink_to(KEPT_BUCKET_ROOM);
             self.returning.push_back(back);
         }
         self.tick = self.tick.max(last + 1);
