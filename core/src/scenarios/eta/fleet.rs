@@ -61,11 +61,6 @@ enum Change {
     Start(u32),
 }
 
-/// Room an emptied minute bucket keeps when it is reused for a later minute: a bucket passes
-/// through every minute of the day in turn, so keeping the room of the busiest (a shift start)
-/// would leave every bucket that large.
-const KEPT_BUCKET_ROOM: usize = 16;
-
 /// Shift changes by the minute they fall in, popped in time order (ties in scheduling order):
 /// a due change is found among its minute's few, not by sifting through a heap holding one
 /// change per driver (a cache miss a level).
@@ -106,11 +101,12 @@ impl ShiftChanges {
         if self.len == 0 {
             return None;
         }
-        // Past minutes are empty: their buckets, kept with their room, become later minutes.
+        // Past minutes are empty: they go, and a later minute comes at the back. Their room is
+        // not kept: a bucket reused minute after minute would keep the room of the busiest one
+        // (a shift start), every bucket that large in the end.
         while self.minutes[0].is_empty() {
-            let mut empty = self.minutes.pop_front().expect("not empty");
-            empty.shrink_to(KEPT_BUCKET_ROOM);
-            self.minutes.push_back(empty);
+            self.minutes.pop_front();
+            self.minutes.push_back(Vec::new());
             self.first += 1;
         }
         let bucket = &mut self.minutes[0];
@@ -281,7 +277,7 @@ impl Fleet {
         // Minutes past the last bucket have no returns.
         let minutes = usize::try_from(last + 1 - self.tick).unwrap_or(0);
         for tick in self.tick..self.tick + minutes.min(self.returning.len()) as i64 {
-            let mut back = self.returning.pop_front().expect("a bucket per minute");
+            let back = self.returning.pop_front().expect("a bucket per minute");
             for &d in &back {
                 let d = d as usize;
                 // Else a queued request keeps them busy longer.
@@ -293,10 +289,9 @@ impl Fleet {
                     }
                 }
             }
-            // The emptied bucket (its allocation kept) becomes the minute after the last one.
-            back.clear();
-            back.shrink_to(KEPT_BUCKET_ROOM);
-            self.returning.push_back(back);
+            // A new bucket for the minute after the last one (not the emptied one: see
+            // `ShiftChanges::pop_due`).
+            self.returning.push_back(Vec::new());
         }
         self.tick = self.tick.max(last + 1);
         // Shift changes are applied at the first request after each whole minute.
