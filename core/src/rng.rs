@@ -344,11 +344,6 @@ fn hex_digits(x: u32) -> [u8; 8] {
     (n + 0x3030_3030_3030_3030 + letters * (b'a' - b'0' - 10) as u64).to_be_bytes()
 }
 
-/// A version-4 UUID string drawn from `rng`.
-pub fn uuid4(rng: &mut Rng) -> String {
-    uuid_text(uuid4_bits(rng.bits128()))
-}
-
 /// The bits of a UUID-shaped id for this shard's `n`-th entity, disjoint across shards by
 /// construction.
 ///
@@ -414,7 +409,7 @@ mod tests {
     #[test]
     fn uuids_are_version_4_and_entity_ids_disjoint() {
         let mut r = Rng::new(5);
-        let u = uuid4(&mut r);
+        let u = uuid_text(uuid4_bits(r.bits128()));
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         let a = uuid_text(entity_bits(

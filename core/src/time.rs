@@ -64,19 +64,9 @@ pub fn iso_time(t: f64) -> [u8; ISO_LEN] {
     text
 }
 
-/// Formats event times as [`iso_time`] text.
-#[derive(Debug, Default)]
-pub struct IsoFormatter;
-
-impl IsoFormatter {
-    pub fn new() -> IsoFormatter {
-        IsoFormatter
-    }
-
-    /// The formatted time as a String.
-    pub fn format(&mut self, t: f64) -> String {
-        String::from_utf8(iso_time(t).to_vec()).expect("ASCII")
-    }
+/// [`iso_time`]'s text as a String.
+pub fn iso_string(t: f64) -> String {
+    String::from_utf8(iso_time(t).to_vec()).expect("ASCII")
 }
 
 /// Weekday (Monday = 0), hour of day and UTC offset in a time zone, cached per UTC hour.
@@ -196,22 +186,24 @@ mod tests {
 
     #[test]
     fn formats_like_python_isoformat() {
-        let mut f = IsoFormatter::new();
-        assert_eq!(f.format(0.25), "1970-01-01T00:00:00.250000+00:00");
+        assert_eq!(iso_string(0.25), "1970-01-01T00:00:00.250000+00:00");
         assert_eq!(
-            f.format(1_735_689_600.5),
+            iso_string(1_735_689_600.5),
             "2025-01-01T00:00:00.500000+00:00"
         );
-        assert_eq!(f.format(951_782_400.0), "2000-02-29T00:00:00.000000+00:00");
+        assert_eq!(
+            iso_string(951_782_400.0),
+            "2000-02-29T00:00:00.000000+00:00"
+        );
         // Rounds to the microsecond, carrying into the second.
-        assert_eq!(f.format(1.999_999_9), "1970-01-01T00:00:02.000000+00:00");
+        assert_eq!(iso_string(1.999_999_9), "1970-01-01T00:00:02.000000+00:00");
         // Every day and hour over two centuries, against chrono's calendar.
         for second in (0..4_102_444_800_i64).step_by(86_400 + 3_601) {
             let expected = chrono::DateTime::from_timestamp(second, 0)
                 .unwrap()
                 .format("%Y-%m-%dT%H:%M:%S.000000+00:00")
                 .to_string();
-            assert_eq!(f.format(second as f64), expected);
+            assert_eq!(iso_string(second as f64), expected);
         }
     }
 

@@ -11,7 +11,7 @@ pub mod avro;
 pub mod protobuf;
 
 use crate::record::Value;
-use crate::time::iso_time;
+use crate::time::iso_string;
 use std::borrow::Cow;
 
 /// One stream's encoder, not yet bound to a row layout.
@@ -201,9 +201,7 @@ fn as_str(value: &Value) -> Result<Cow<'_, str>, String> {
     match value {
         Value::Static(s) => Ok(Cow::Borrowed(s)),
         Value::Str(s) => Ok(Cow::Borrowed(s)),
-        Value::Time(t) => Ok(Cow::Owned(
-            String::from_utf8(iso_time(*t).to_vec()).expect("ASCII"),
-        )),
+        Value::Time(t) => Ok(Cow::Owned(iso_string(*t))),
         other => Err(format!("expected a string, got {other:?}")),
     }
 }

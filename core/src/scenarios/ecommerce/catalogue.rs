@@ -357,14 +357,15 @@ impl Catalogue {
         out.push_str(number.format(FIRST_PRODUCT + product as u64));
     }
 
-    /// Appends `https://example.com/<category slug>/prod_1234`.
-    pub fn write_url(&self, product: u32, out: &mut String) {
+    /// `text` (a buffer to reuse) with `https://example.com/<category slug>/prod_1234` appended.
+    pub fn url_into(&self, product: u32, mut text: String) -> String {
         let c = &CATEGORIES[self.category[product as usize] as usize];
-        out.push_str(SHOP);
-        out.push('/');
-        out.push_str(c.slug);
-        out.push('/');
-        self.write_product_id(product, out);
+        text.push_str(SHOP);
+        text.push('/');
+        text.push_str(c.slug);
+        text.push('/');
+        self.write_product_id(product, &mut text);
+        text
     }
 
     /// Current prices: each base price times its category's multiplier, as a shelf price.

@@ -551,9 +551,7 @@ impl Shop {
                         s.focus = p as i32;
                         s.category = self.catalogue.category[p as usize];
                         event_type = "product_view";
-                        let mut text = event.text();
-                        self.catalogue.write_url(p, &mut text);
-                        url = Value::Str(text);
+                        url = Value::Str(self.catalogue.url_into(p, event.text()));
                     } else if page == LISTING {
                         if self.r.random() >= 0.6 {
                             s.category = g.interest.draw(&mut self.r) as u8;
@@ -602,9 +600,7 @@ impl Shop {
                     price = Some(unit);
                     event_type = "add_to_cart";
                     kind = ADDED;
-                    let mut text = event.text();
-                    self.catalogue.write_url(p, &mut text);
-                    url = Value::Str(text);
+                    url = Value::Str(self.catalogue.url_into(p, event.text()));
                 }
                 REMOVE if s.cart.len() > 1 || s.cart_items > 1 => {
                     // A whole line goes; a single line (two views of one product merged) loses a unit.
@@ -656,8 +652,7 @@ impl Shop {
                     rating = Some(5 - self.ratings.draw(&mut self.r) as i64);
                     event_type = "leave_review";
                     kind = REVIEWS;
-                    let mut text = event.text();
-                    self.catalogue.write_url(p, &mut text);
+                    let mut text = self.catalogue.url_into(p, event.text());
                     text.push_str("/reviews");
                     url = Value::Str(text);
                 }

@@ -421,11 +421,7 @@ impl EtaStream {
             self.pending.schedule(
                 end,
                 Completed {
-                    trip_id: {
-                        let mut copy = event.text();
-                        copy.push_str(&trip_id);
-                        copy
-                    },
+                    trip_id: event.text_from(&trip_id),
                     driver: number,
                     requested: t,
                     actual,
