@@ -6,7 +6,7 @@
 //! pass over its row with one copy of constant text per value.
 
 use crate::record::Value;
-use crate::time::iso_time;
+use crate::time::write_iso_time;
 
 /// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
 /// a few vector moves, where a copy of any length is a call to `memcpy`.
@@ -145,7 +145,7 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
         Value::Time(t) => {
             // ISO-8601 text needs no escape.
             out.push(b'"');
-            out.extend_from_slice(&iso_time(*t));
+            write_iso_time(*t, out);
             out.push(b'"');
         }
     }
@@ -202,9 +202,10 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
             }
         }
     }
-    // Sign, whole part, point and fraction (with the zeros that lead it: 0.05 -> "05") go
-    // into one fixed-size buffer, appended whole and then cut to length.
-    let mut text = [b'0'; 32];
+    // Sign, whole part, point and fraction (with the zeros that lead it: 0.05 -> "05") are
+    // written over zeros appended to `out`, then cut to length.
+    let start = out.len();
+    let text = placeholder::<32>(b'0', out);
     let sign = usize::from(f < 0.0);
     if sign == 1 {
         text[0] = b'-';
@@ -214,7 +215,7 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     text[point] = b'.';
     let end = point + 1 + places;
     fill_digits(fraction, &mut text[point + 1..end]);
-    append_prefix(&text, end, out);
+    out.truncate(start + end);
     true
 }
 
@@ -232,10 +233,10 @@ const DIGIT_PAIRS: [u8; 200] = {
 
 /// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
 fn write_digits(n: u64, width: usize, out: &mut Vec<u8>) {
-    let mut text = [b'0'; 20];
+    let start = out.len();
     let count = digit_count(n).max(width);
-    fill_digits(n, &mut text[..count]);
-    append_prefix(&text, count, out);
+    fill_digits(n, &mut placeholder::<20>(b'0', out)[..count]);
+    out.truncate(start + count);
 }
 
 /// How many decimal digits `n` has (1 for 0).
@@ -264,12 +265,16 @@ fn fill_digits(mut n: u64, slot: &mut [u8]) {
     }
 }
 
-/// Appends the first `len` bytes of `text`: the whole array (a copy of known size, no call to
-/// `memcpy`), then cut back.
-fn append_prefix<const N: usize>(text: &[u8; N], len: usize, out: &mut Vec<u8>) {
-    let end = out.len() + len;
-    out.extend_from_slice(text);
-    out.truncate(end);
+/// Appends `N` bytes of `fill` (a store of known size, no call to `memset`) and returns them
+/// to be written over in place. Digits are formatted straight into the output because text
+/// built byte by byte in a stack buffer and then copied out stalls the CPU: a wide load of
+/// bytes just stored one by one waits until every store has landed.
+pub fn placeholder<const N: usize>(fill: u8, out: &mut Vec<u8>) -> &mut [u8; N] {
+    let start = out.len();
+    out.extend_from_slice(&[fill; N]);
+    (&mut out[start..])
+        .try_into()
+        .expect("exactly N bytes were appended")
 }
 
 /// Bytes that need an escape in a JSON string: control characters, `"` and `\\`.

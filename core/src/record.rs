@@ -10,7 +10,7 @@ pub enum Value {
     Static(&'static str),
     Str(String),
     /// An event time (seconds since the epoch, UTC), a string of ISO-8601 text in the output
-    /// (`time::iso_time`): formatted as it is written, with no String in between.
+    /// (`time::write_iso_time`): formatted as it is written, with no String in between.
     Time(f64),
 }
 
