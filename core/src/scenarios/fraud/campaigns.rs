@@ -129,7 +129,7 @@ struct Breach {
 }
 
 /// On the timeline: a fraudulent transaction, a breach's end, or a stolen card's first use.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Item {
     Transaction(Kind, u32),
     BreachEnd {

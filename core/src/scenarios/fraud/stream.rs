@@ -405,6 +405,7 @@ impl Transactions {
 }
 
 /// A label waiting in the heap: a confirmation, or a late dispute.
+#[derive(Clone, Copy)]
 struct Pending {
     transaction: u128,
     user: u128,
