@@ -5,7 +5,8 @@
 //! value (`,"location":{"lat":`) and that value's row index, so serializing an event is one
 //! pass over its row with one copy of constant text per value.
 
-use crate::record::Value;
+use crate::record::{uuid_bits, Value};
+use crate::rng::{fill_uuid, UUID_LEN};
 use crate::time::write_iso_time;
 
 /// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
@@ -147,6 +148,12 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
             out.push(b'"');
             write_iso_time(*t, out);
             out.push(b'"');
+        }
+        Value::Uuid(halves) => {
+            let text = placeholder::<{ UUID_LEN + 2 }>(b'"', out);
+            let digits: &mut [u8; UUID_LEN] =
+                (&mut text[1..=UUID_LEN]).try_into().expect("UUID_LEN");
+            fill_uuid(uuid_bits(*halves), digits);
         }
     }
 }
@@ -386,6 +393,28 @@ mod tests {
         assert_eq!(
             out,
             br#"{"a_field_name_longer_than_one_chunk_of_constant_text":{"x":7}}"#
+        );
+    }
+
+    /// Times and UUIDs, formatted in place, are the strings of their text.
+    #[test]
+    fn writes_times_and_uuids_as_strings() {
+        let bits = 0x0123_4567_89ab_4def_8123_4567_89ab_cdef_u128;
+        for (value, text) in [
+            (Value::uuid(bits), crate::rng::uuid_text(bits)),
+            (Value::uuid(u128::MAX), crate::rng::uuid_text(u128::MAX)),
+            (
+                Value::Time(1.7e9 + 0.25),
+                crate::time::iso_string(1.7e9 + 0.25),
+            ),
+        ] {
+            let mut out = b"[".to_vec();
+            write_value(&value, &mut out);
+            assert_eq!(out, format!("[\"{text}\"").into_bytes());
+        }
+        assert_eq!(
+            crate::rng::uuid_text(bits),
+            "01234567-89ab-4def-8123-456789abcdef"
         );
     }
 

@@ -307,19 +307,24 @@ pub fn uuid4_bits(bits: u128) -> u128 {
 
 /// The UUID text of `bits` (`8-4-4-4-12` lowercase hex digits).
 pub fn uuid_text(bits: u128) -> String {
-    uuid_into(String::with_capacity(36), bits)
-}
-
-/// `text` (empty, a buffer to reuse) holding the UUID text of `bits`.
-pub fn uuid_into(mut text: String, bits: u128) -> String {
+    let mut text = String::with_capacity(UUID_LEN);
     write_uuid(bits, &mut text);
     text
 }
 
-/// Appends the UUID text of `bits`, 32 bits of hex digits at a time (a UUID is formatted for
-/// nearly every event).
+/// Appends the UUID text of `bits`.
 pub fn write_uuid(bits: u128, out: &mut String) {
-    let mut text = [b'-'; 36];
+    let mut text = [0; UUID_LEN];
+    fill_uuid(bits, &mut text);
+    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
+}
+
+/// Length of a UUID's text.
+pub const UUID_LEN: usize = 36;
+
+/// Writes the UUID text of `bits` over `text`, 32 bits of hex digits at a time (a UUID is
+/// formatted for nearly every event).
+pub fn fill_uuid(bits: u128, text: &mut [u8; UUID_LEN]) {
     let digits = |at: u32| hex_digits((bits >> (96 - at)) as u32);
     text[..8].copy_from_slice(&digits(0));
     let second = digits(32);
@@ -329,7 +334,9 @@ pub fn write_uuid(bits: u128, out: &mut String) {
     text[19..23].copy_from_slice(&third[..4]);
     text[24..28].copy_from_slice(&third[4..]);
     text[28..].copy_from_slice(&digits(96));
-    out.push_str(std::str::from_utf8(&text).expect("ASCII"));
+    for dash in [8, 13, 18, 23] {
+        text[dash] = b'-';
+    }
 }
 
 /// The 8 lowercase hex digits of `x`, most significant first, all at once.

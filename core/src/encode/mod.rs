@@ -11,7 +11,6 @@ pub mod avro;
 pub mod protobuf;
 
 use crate::record::Value;
-use crate::time::iso_string;
 use std::borrow::Cow;
 
 /// One stream's encoder, not yet bound to a row layout.
@@ -198,12 +197,9 @@ fn is_null(value: &Value) -> bool {
 }
 
 fn as_str(value: &Value) -> Result<Cow<'_, str>, String> {
-    match value {
-        Value::Static(s) => Ok(Cow::Borrowed(s)),
-        Value::Str(s) => Ok(Cow::Borrowed(s)),
-        Value::Time(t) => Ok(Cow::Owned(iso_string(*t))),
-        other => Err(format!("expected a string, got {other:?}")),
-    }
+    value
+        .text()
+        .ok_or_else(|| format!("expected a string, got {value:?}"))
 }
 
 fn as_i64(value: &Value) -> Result<i64, String> {

@@ -7,7 +7,7 @@ use super::world::{Ended, Progress, Session, Shop};
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::record::{Event, Value};
-use crate::rng::{uuid_into, Rng};
+use crate::rng::{write_uuid, Rng};
 use crate::scenario::{Config, Scenario};
 use crate::timeline::Timeline;
 use std::collections::VecDeque;
@@ -258,13 +258,11 @@ impl EcommerceStream {
 
     fn emit_ended(&mut self, e: Ended, event: &mut Event) {
         event.begin(1, e.time, "session_ended");
-        let id = uuid_into(event.text(), e.id);
-        event.key.push_str(&id);
+        write_uuid(e.id, &mut event.key);
         event.label = Some(if e.converted { "1" } else { "0" });
         event.labeled_time = Some(e.started);
-        event.push(id);
-        let customer_id = uuid_into(event.text(), e.customer);
-        event.push(customer_id);
+        event.push(Value::uuid(e.id));
+        event.push(Value::uuid(e.customer));
         event.push(Value::Time(e.time));
         event.push("session_ended");
         event.push(e.reason);

@@ -7,7 +7,7 @@ use super::customers::{profiles, Customer, Population};
 use super::funnel::*;
 use super::options::{Regime, CHANNELS, DEVICE_TYPES};
 use crate::record::{Event, Value};
-use crate::rng::{uuid4_bits, uuid_into, write_uuid, Rng, RngTree, Weighted};
+use crate::rng::{uuid4_bits, write_uuid, Rng, RngTree, Weighted};
 use std::sync::{Arc, OnceLock};
 
 pub const EVENT_TYPES: [&str; 9] = [
@@ -177,9 +177,8 @@ pub struct Session {
     /// Number of the session in the run (from 1; 0 marks a free slot).
     pub key: u64,
     pub id: u128,
-    /// The session's and the customer's ids as text (formatted once per session).
+    /// The session id as text, the key of its events (formatted once per session).
     pub id_text: String,
-    pub customer_text: String,
     pub customer: Customer,
     /// The customer's slot in the population (None for a visitor who did not sign up).
     pub slot: Option<u32>,
@@ -230,7 +229,6 @@ impl Default for Session {
             key: 0,
             id: 0,
             id_text: String::new(),
-            customer_text: String::new(),
             customer: Population::blank(),
             slot: None,
             returning: false,
@@ -478,14 +476,10 @@ impl Shop {
         let mut id_text = std::mem::take(&mut s.id_text);
         id_text.clear();
         write_uuid(id, &mut id_text);
-        let mut customer_text = std::mem::take(&mut s.customer_text);
-        customer_text.clear();
-        write_uuid(customer.id, &mut customer_text);
         *s = Session {
             key: self.numbers,
             id,
             id_text,
-            customer_text,
             customer,
             slot: drawn.slot,
             returning,
@@ -701,12 +695,9 @@ impl Shop {
         };
         let profile = profiles()[s.device as usize].0;
         event.key.push_str(&s.id_text);
-        let event_id = uuid_into(event.text(), uuid4_bits(self.r.bits128()));
-        event.push(event_id);
-        let customer_id = event.text_from(&s.customer_text);
-        event.push(customer_id);
-        let session_id = event.text_from(&s.id_text);
-        event.push(session_id);
+        event.push(Value::uuid(uuid4_bits(self.r.bits128())));
+        event.push(Value::uuid(s.customer.id));
+        event.push(Value::uuid(s.id));
         event.push(Value::Time(t));
         event.push(event_type);
         if product >= 0 {
@@ -738,8 +729,7 @@ impl Shop {
         event.push(PAGE_TYPES[kind as usize]);
         event.push(cart_items as i64);
         event.push(cart_value);
-        let order_id = order_id.map(|bits| uuid_into(event.text(), bits));
-        event.push(order_id);
+        event.push(order_id.map_or(Value::Null, Value::uuid));
         event.push(rating);
         event.push(s.holiday.map(|h| super::options::HOLIDAYS[h as usize]));
         event.push(OUTCOMES[s.outcome as usize]);

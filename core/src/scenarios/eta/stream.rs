@@ -14,7 +14,7 @@ use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
 use crate::record::{Event, Value};
-use crate::rng::{derive_seed, uuid4_bits, uuid_into, Rng, Shard};
+use crate::rng::{derive_seed, uuid4_bits, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::WeeklyProfile;
 use crate::timeline::Timeline;
@@ -110,7 +110,7 @@ pub fn fleet_size(options: &Options, rate: f64, world: &World) -> usize {
 
 /// The outcome of a trip, emitted when it ends (delayed labels).
 struct Completed {
-    trip_id: String,
+    trip_id: u128,
     driver: u64,
     requested: f64,
     actual: i64,
@@ -288,7 +288,7 @@ impl EtaStream {
         event.begin(COMPLETED_STREAM, t, "trip_completed");
         write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + c.driver);
         event.labeled_time = Some(c.requested);
-        event.push(c.trip_id);
+        event.push(Value::uuid(c.trip_id));
         let driver_id = key_copy(event);
         event.push(driver_id);
         event.push(Value::Time(t));
@@ -410,7 +410,6 @@ impl EtaStream {
         event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
         write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + number);
         event.phase = self.drift.phase;
-        let trip_id = uuid_into(event.text(), trip_bits);
         if self.concept != self.drift.concept() {
             self.concept = intern(self.drift.concept());
         }
@@ -421,7 +420,7 @@ impl EtaStream {
             self.pending.schedule(
                 end,
                 Completed {
-                    trip_id: event.text_from(&trip_id),
+                    trip_id: trip_bits,
                     driver: number,
                     requested: t,
                     actual,
@@ -450,7 +449,7 @@ impl EtaStream {
         let rider_id = numbered(event, "rider_", rider_number);
         // The whole row at once: one capacity check instead of one per field.
         let row: [Value; super::fields::MAIN.len()] = [
-            trip_id.into(),
+            Value::uuid(trip_bits),
             driver_id.into(),
             vehicle_id.into(),
             Value::Time(t),

@@ -16,7 +16,7 @@ use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::{haversine_km, WORLD_CITIES};
 use crate::record::{Event, Value};
-use crate::rng::{uuid4_bits, uuid_into, Rng, RngTree, Weighted};
+use crate::rng::{uuid4_bits, write_uuid, Rng, RngTree, Weighted};
 use crate::scenario::{Config, Scenario};
 use crate::time::{DAY, HOUR};
 use crate::timeline::Timeline;
@@ -557,8 +557,7 @@ impl FraudStream {
         let tx = &self.tx;
         let shared = &*self.main.shared;
         event.begin(0, tx.t, "transaction");
-        let user = uuid_into(event.text(), tx.user);
-        event.key.push_str(&user);
+        write_uuid(tx.user, &mut event.key);
         event.phase = self.main.drift.phase;
         let fraud = tx.label;
         if inline {
@@ -566,9 +565,8 @@ impl FraudStream {
         }
         let device = &shared.devices[tx.device as usize];
         let m = &shared.merchants;
-        let id = uuid_into(event.text(), tx.id);
-        event.push(id);
-        event.push(user);
+        event.push(Value::uuid(tx.id));
+        event.push(Value::uuid(tx.user));
         event.push(Value::Time(tx.t));
         event.push(tx.amount);
         event.push(tx.currency);
@@ -601,8 +599,7 @@ impl FraudStream {
         match tx.fraud {
             Some((typology, campaign)) => {
                 event.push(TYPOLOGIES[typology as usize]);
-                let campaign = uuid_into(event.text(), campaign);
-                event.push(campaign);
+                event.push(Value::uuid(campaign));
             }
             None => {
                 event.push(Value::Null);
@@ -624,13 +621,11 @@ impl FraudStream {
 
 fn emit_label(event: &mut Event, when: f64, p: &Pending, fraud: bool) {
     event.begin(1, when, "label");
-    let user = uuid_into(event.text(), p.user);
-    event.key.push_str(&user);
+    write_uuid(p.user, &mut event.key);
     event.label = Some(if fraud { "1" } else { "0" });
     event.labeled_time = Some(p.made);
-    let transaction = uuid_into(event.text(), p.transaction);
-    event.push(transaction);
-    event.push(user);
+    event.push(Value::uuid(p.transaction));
+    event.push(Value::uuid(p.user));
     event.push(Value::Time(p.made));
     event.push(fraud as i64);
     event.push(p.typology.filter(|_| fraud).map(|k| TYPOLOGIES[k as usize]));
@@ -735,10 +730,7 @@ mod tests {
         let users = |shard| -> std::collections::HashSet<String> {
             run(&config(3, json!({}), shard), 2000)
                 .into_iter()
-                .map(|(_, row)| match &row[1] {
-                    crate::record::Value::Str(s) => s.clone(),
-                    _ => unreachable!(),
-                })
+                .map(|(_, row)| row[1].text().expect("a user id").into_owned())
                 .collect()
         };
         assert!(users((0, 2)).is_disjoint(&users((1, 2))));
@@ -785,10 +777,7 @@ mod tests {
         let mut record = |e: &Event, made: &mut HashMap<String, f64>| {
             assert!(e.time >= last);
             last = e.time;
-            let id = match &e.row[0] {
-                crate::record::Value::Str(s) => s.clone(),
-                _ => unreachable!(),
-            };
+            let id = e.row[0].text().expect("a transaction id").into_owned();
             if e.stream == 0 {
                 made.insert(id, e.time);
             } else {
