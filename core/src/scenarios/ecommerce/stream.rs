@@ -194,9 +194,9 @@ impl EcommerceStream {
         self.main_events += 1;
         if self.drifting {
             let current = self.drift.at(t, self.main_events);
-            if !Arc::ptr_eq(&current, &self.regime) {
+            if !Arc::ptr_eq(current, &self.regime) {
                 // memoryless: restarting the arrival process here is exact
-                self.regime = current;
+                self.regime = current.clone();
                 let seed = self.arrivals_rng.next_u64();
                 self.arrivals =
                     PoissonArrivals::new(self.regime.sessions_per_second, Rng::new(seed), t);

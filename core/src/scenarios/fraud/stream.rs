@@ -119,7 +119,7 @@ impl Transactions {
         let hour = (start / HOUR).floor() as i64;
         rhythm.at(hour, &population.activity, &population.owls);
         let regime = drift.at(start, 0);
-        campaigns.warm_up(start, rate, &regime, &rhythm.cities, &mut population);
+        campaigns.warm_up(start, rate, regime, &rhythm.cities, &mut population);
         let mut me = Transactions {
             shared,
             population,
@@ -164,7 +164,7 @@ impl Transactions {
                     } => self.campaigns.activate(campaign, city, victim, t),
                     Item::Transaction(kind, index) => {
                         self.n += 1;
-                        let regime = self.drift.at(t, self.n);
+                        let regime = self.drift.at(t, self.n).clone();
                         self.fraud(tx, kind, index, t, &regime);
                         return;
                     }
@@ -173,7 +173,7 @@ impl Transactions {
             }
             let t = self.arrival;
             self.arrival = self.next_arrival();
-            let regime = self.drift.at(t, self.n + 1);
+            let regime = self.drift.at(t, self.n + 1).clone();
             if self.legitimate(tx, t, &regime) {
                 self.n += 1;
                 return;
