@@ -189,11 +189,13 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
         return false;
     }
     // Truncating `+ 0.5` rounds without a call to libm's `round`; a candidate off by one
-    // fails the check below like any other value.
-    let m = (a * FEW_DECIMALS_SCALE + 0.5) as u64;
+    // fails the check below like any other value. Converted through i64 (m < 2^53), which is
+    // one instruction each way where u64 takes a branchy sequence.
+    let m = (a * FEW_DECIMALS_SCALE + 0.5) as i64;
     if m as f64 / FEW_DECIMALS_SCALE != a {
         return false;
     }
+    let m = m as u64;
     let scale = FEW_DECIMALS_SCALE as u64;
     let (whole, mut fraction) = (m / scale, m % scale);
     // Drop the fraction's trailing zeros (at most 8): by 10^4, 10^2, 10^2 and 10 while they
@@ -301,23 +303,86 @@ const NEEDS_ESCAPE: [bool; 256] = {
 /// `"` or `\` sets the high bit of its lane (the classic "has zero byte" test on `w ^ c`,
 /// and `w - 0x20` for the control characters).
 fn needs_escape(bytes: &[u8]) -> bool {
+    let (words, rest) = bytes.as_chunks::<8>();
+    let found = words
+        .iter()
+        .fold(0, |found, word| found | escapes(u64::from_le_bytes(*word)));
+    found != 0 || rest.iter().any(|&b| NEEDS_ESCAPE[b as usize])
+}
+
+/// Nonzero when a byte of `w` needs an escape (see [`needs_escape`]).
+fn escapes(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
-    let (words, rest) = bytes.as_chunks::<8>();
-    let mut found = 0u64;
-    for word in words {
-        let w = u64::from_le_bytes(*word);
-        found |= (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
-            | has_zero(w ^ (ONES * u64::from(b'"')))
-            | has_zero(w ^ (ONES * u64::from(b'\\')));
+    (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+        | has_zero(w ^ (ONES * u64::from(b'"')))
+        | has_zero(w ^ (ONES * u64::from(b'\\')))
+}
+
+/// The longest string [`write_short_str`] takes.
+const SHORT: usize = 32;
+
+/// Writes a string of 4 to [`SHORT`] bytes that needs no escape, quoted, and returns true;
+/// returns false, writing nothing, for any other string. The string is read as overlapping
+/// words (8-byte words at 0, 8, 16 and its last 8 bytes, each offset capped so the word stays
+/// inside it; below 8 bytes, 4-byte words at 0 and its last 4), checked for escapes word by
+/// word, and the words are stored into the output at the same offsets: a few register
+/// moves, where a copy of any length is a call to `memcpy` and a byte loop for its tail.
+/// Most strings of an event (ids, names, zones, categories) are this short.
+fn write_short_str(bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    let len = bytes.len();
+    if (4..8).contains(&len) {
+        let last = len - 4;
+        let words = [0, last].map(|at| {
+            let word: [u8; 4] = bytes[at..at + 4].try_into().expect("4 bytes");
+            word
+        });
+        // Spaces in the upper half: they need no escape.
+        let padded = |word: [u8; 4]| u64::from(u32::from_le_bytes(word)) | 0x2020_2020 << 32;
+        if escapes(padded(words[0])) | escapes(padded(words[1])) != 0 {
+            return false;
+        }
+        let start = out.len();
+        let text = placeholder::<10>(b'"', out);
+        text[1..5].copy_from_slice(&words[0]);
+        text[1 + last..5 + last].copy_from_slice(&words[1]);
+        // The closing quote is the placeholder's own, just past the words.
+        out.truncate(start + len + 2);
+        return true;
     }
-    found != 0 || rest.iter().any(|&b| NEEDS_ESCAPE[b as usize])
+    if !(8..=SHORT).contains(&len) {
+        return false;
+    }
+    let last = len - 8;
+    let offsets = [0, last.min(8), last.min(16), last];
+    let words = offsets.map(|at| {
+        let word: [u8; 8] = bytes[at..at + 8].try_into().expect("8 bytes");
+        word
+    });
+    if words
+        .iter()
+        .fold(0, |found, word| found | escapes(u64::from_le_bytes(*word)))
+        != 0
+    {
+        return false;
+    }
+    let start = out.len();
+    let text = placeholder::<{ SHORT + 2 }>(b'"', out);
+    for (at, word) in offsets.into_iter().zip(words) {
+        text[1 + at..9 + at].copy_from_slice(&word);
+    }
+    // The closing quote is the placeholder's own, just past the words.
+    out.truncate(start + len + 2);
+    true
 }
 
 /// A JSON string with the escapes JSON requires.
 pub fn write_str(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
+    if write_short_str(bytes, out) {
+        return;
+    }
     // Most strings need no escape: one branch-free pass, then a single copy.
     if !needs_escape(bytes) {
         out.reserve(bytes.len() + 2);
@@ -496,6 +561,35 @@ mod tests {
                     .collect();
                 let expected = bytes.iter().any(|&b| NEEDS_ESCAPE[b as usize]);
                 assert_eq!(needs_escape(&bytes), expected, "{bytes:?}");
+            }
+        }
+    }
+
+    /// Strings of every length up to twice the short path's, with and without escapes,
+    /// read back as the same string.
+    #[test]
+    fn strings_of_every_length_round_trip() {
+        let mut state = 11u64;
+        for len in 0..=2 * SHORT {
+            for _ in 0..500 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1);
+                        let c = (state >> 33) as u8;
+                        if state >> 61 == 0 {
+                            char::from(c % 0x80) // sometimes a control character or quote
+                        } else {
+                            char::from(b' ' + c % 95)
+                        }
+                    })
+                    .collect();
+                let mut out = b"x".to_vec();
+                write_str(&text, &mut out);
+                let back: String = serde_json::from_slice(&out[1..]).unwrap();
+                assert_eq!(back, text);
+                assert_eq!(out.len() == len + 3, !needs_escape(text.as_bytes()));
             }
         }
     }
