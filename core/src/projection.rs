@@ -169,12 +169,11 @@ pub fn write_float(f: f64, out: &mut Vec<u8>) {
     }
 }
 
-/// Decimal places of the fast path: simulated values are rounded to at most this many.
-const FEW_DECIMALS: usize = 9;
+/// The fast path's scale: simulated values are rounded to at most nine decimal places.
 const FEW_DECIMALS_SCALE: f64 = 1e9;
 
 /// Writes `f` when it is exactly the double nearest some decimal with at most
-/// [`FEW_DECIMALS`] places (prices, coordinates, rounded measures), in the same text as ryu:
+/// nine places (prices, coordinates, rounded measures), in the same text as ryu:
 /// integer arithmetic instead of ryu's general search. Returns false, writing nothing, for any
 /// other value.
 ///
@@ -195,37 +194,63 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     if m as f64 / FEW_DECIMALS_SCALE != a {
         return false;
     }
+    // 4.5e15 < 10^16: the whole part has at most 7 digits, the fraction exactly 9.
     let m = m as u64;
     let scale = FEW_DECIMALS_SCALE as u64;
-    let (whole, mut fraction) = (m / scale, m % scale);
-    // Drop the fraction's trailing zeros (at most 8): by 10^4, 10^2, 10^2 and 10 while they
-    // divide; a whole number keeps one ("3.0").
-    let mut places = FEW_DECIMALS;
-    if fraction == 0 {
-        places = 1;
+    let (whole, fraction) = ((m / scale) as u32, m % scale);
+    let (first, rest) = ((fraction / 100_000_000) as u8, rest_of(fraction));
+    // The fraction's last significant digit ends the text; a whole number keeps one zero
+    // ("3.0"). The digits after the first are bytes of `rest`, in text order from its low end.
+    let places = if rest == 0 {
+        1
     } else {
-        for (power, zeros) in [(10_000, 4), (100, 2), (100, 2), (10, 1)] {
-            if fraction.is_multiple_of(power) {
-                fraction /= power;
-                places -= zeros;
-            }
-        }
-    }
-    // Sign, whole part, point and fraction (with the zeros that lead it: 0.05 -> "05") are
-    // written over zeros appended to `out`, then cut to length.
+        2 + 7 - rest.leading_zeros() as usize / 8
+    };
+    // The whole part's digits without their leading zeros (one "0" for zero).
+    let whole_digits = digits8(whole);
+    let skipped = (whole_digits.trailing_zeros() as usize / 8).min(7);
+    let count = 8 - skipped;
+    // Written over room appended to `out`, then cut to length.
     let start = out.len();
     let text = placeholder::<32>(b'0', out);
     let sign = usize::from(f < 0.0);
-    if sign == 1 {
-        text[0] = b'-';
-    }
-    let point = sign + digit_count(whole);
-    fill_digits(whole, &mut text[sign..point]);
+    text[0] = b'-'; // overwritten by the digits when there is no sign
+    let point = sign + count;
+    text[sign..sign + 8].copy_from_slice(&ascii(whole_digits >> (8 * skipped)).to_le_bytes());
     text[point] = b'.';
-    let end = point + 1 + places;
-    fill_digits(fraction, &mut text[point + 1..end]);
-    out.truncate(start + end);
+    text[point + 1] = b'0' + first;
+    text[point + 2..point + 10].copy_from_slice(&ascii(rest).to_le_bytes());
+    out.truncate(start + point + 1 + places);
     true
+}
+
+/// The last 8 of a fraction's 9 digits, as [`digits8`] lays them out.
+fn rest_of(fraction: u64) -> u64 {
+    digits8((fraction % 100_000_000) as u32)
+}
+
+/// The 8 decimal digits of `n` (below 10^8, zero-padded) as byte values 0-9 of a u64, the
+/// most significant in the lowest byte, so that the little-endian bytes are in text order:
+/// two divisions by constants split the number into halves, then quarters, then digits,
+/// every lane at once (SWAR). Leading zero digits are the low zero bytes, trailing ones the
+/// high zero bytes.
+fn digits8(n: u32) -> u64 {
+    // [n / 10^4, n % 10^4] in 32-bit lanes.
+    let (high, low) = (n / 10_000, n % 10_000);
+    let halves = u64::from(high) | u64::from(low) << 32;
+    // Each lane (below 10^4) as [lane / 100, lane % 100] in 16-bit lanes: x * 10486 >> 20 is
+    // x / 100 for every x below 43,699, and no lane's product reaches the next lane.
+    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let quarters = hundreds | (halves - hundreds * 100) << 16;
+    // Each 16-bit lane (below 100) as [lane / 10, lane % 10] in bytes: x * 103 >> 10 is
+    // x / 10 below 179.
+    let tens = ((quarters * 103) >> 10) & 0x000F_000F_000F_000F;
+    tens | (quarters - tens * 10) << 8
+}
+
+/// Digit values 0-9 in each byte as their ASCII text.
+fn ascii(digits: u64) -> u64 {
+    digits | 0x3030_3030_3030_3030
 }
 
 /// "00" to "99", to write two digits per division.
@@ -461,6 +486,29 @@ mod tests {
         );
     }
 
+    /// The eight digits of every number below 10^8 that matters (edges, each digit position,
+    /// a sample of the rest) are its zero-padded text.
+    #[test]
+    fn digits8_matches_format() {
+        let mut n = 0u32;
+        let mut values: Vec<u32> = (0..100).chain(99_999_900..100_000_000).collect();
+        for power in 0..8 {
+            let p = 10u32.pow(power);
+            values.extend([p - 1, p, p + 1, 9 * p, 5 * p]);
+        }
+        while n < 100_000_000 {
+            values.push(n);
+            n += 7_919;
+        }
+        for v in values {
+            assert_eq!(
+                ascii(digits8(v)).to_le_bytes(),
+                format!("{v:08}").as_bytes(),
+                "{v}"
+            );
+        }
+    }
+
     /// Times and UUIDs, formatted in place, are the strings of their text.
     #[test]
     fn writes_times_and_uuids_as_strings() {
@@ -616,7 +664,14 @@ mod tests {
         let mut out = Vec::new();
         write_digits(5, 3, &mut out);
         write_digits(u64::MAX, 1, &mut out);
-        assert_eq!(out, format!("005{}", u64::MAX).as_bytes());
+        write_digits(0, 1, &mut out);
+        write_digits(42, 8, &mut out);
+        write_digits(99_999_999, 2, &mut out);
+        write_digits(100_000_000, 1, &mut out);
+        assert_eq!(
+            out,
+            format!("005{}00000004299999999100000000", u64::MAX).as_bytes()
+        );
     }
 
     #[test]
