@@ -359,19 +359,16 @@ fn write_short_str(bytes: &[u8], out: &mut Vec<u8>) -> bool {
     let len = bytes.len();
     if (4..8).contains(&len) {
         let last = len - 4;
-        let words = [0, last].map(|at| {
-            let word: [u8; 4] = bytes[at..at + 4].try_into().expect("4 bytes");
-            word
-        });
+        let (first, end) = (word4(bytes, 0), word4(bytes, last));
         // Spaces in the upper half: they need no escape.
-        let padded = |word: [u8; 4]| u64::from(u32::from_le_bytes(word)) | 0x2020_2020 << 32;
-        if escapes(padded(words[0])) | escapes(padded(words[1])) != 0 {
+        let padded = |word: u32| u64::from(word) | 0x2020_2020 << 32;
+        if escapes(padded(first)) | escapes(padded(end)) != 0 {
             return false;
         }
         let start = out.len();
         let text = placeholder::<10>(b'"', out);
-        text[1..5].copy_from_slice(&words[0]);
-        text[1 + last..5 + last].copy_from_slice(&words[1]);
+        text[1..5].copy_from_slice(&first.to_le_bytes());
+        text[1 + last..5 + last].copy_from_slice(&end.to_le_bytes());
         // The closing quote is the placeholder's own, just past the words.
         out.truncate(start + len + 2);
         return true;
@@ -380,26 +377,40 @@ fn write_short_str(bytes: &[u8], out: &mut Vec<u8>) -> bool {
         return false;
     }
     let last = len - 8;
-    let offsets = [0, last.min(8), last.min(16), last];
-    let words = offsets.map(|at| {
-        let word: [u8; 8] = bytes[at..at + 8].try_into().expect("8 bytes");
-        word
-    });
-    if words
-        .iter()
-        .fold(0, |found, word| found | escapes(u64::from_le_bytes(*word)))
-        != 0
-    {
+    let (second, third) = (last.min(8), last.min(16));
+    let words = [
+        word8(bytes, 0),
+        word8(bytes, second),
+        word8(bytes, third),
+        word8(bytes, last),
+    ];
+    if escapes(words[0]) | escapes(words[1]) | escapes(words[2]) | escapes(words[3]) != 0 {
         return false;
     }
     let start = out.len();
     let text = placeholder::<{ SHORT + 2 }>(b'"', out);
-    for (at, word) in offsets.into_iter().zip(words) {
-        text[1 + at..9 + at].copy_from_slice(&word);
+    for (at, word) in [0, second, third, last].into_iter().zip(words) {
+        text[1 + at..9 + at].copy_from_slice(&word.to_le_bytes());
     }
     // The closing quote is the placeholder's own, just past the words.
     out.truncate(start + len + 2);
     true
+}
+
+/// The 4 bytes of `bytes` from `at`, as a little-endian word.
+#[inline]
+fn word4(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0; 4];
+    word.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(word)
+}
+
+/// The 8 bytes of `bytes` from `at`, as a little-endian word.
+#[inline]
+fn word8(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
 }
 
 /// A JSON string with the escapes JSON requires.
