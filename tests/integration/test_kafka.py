@@ -210,8 +210,9 @@ def test_broker_stopped_and_restarted_mid_run_loses_and_duplicates_nothing(
         before = message_count(bootstrap, topic)
         wait_until(lambda: message_count(bootstrap, topic) > before + 2000, "the run to resume")
     finally:
+        # Reaped on every path: a run left behind by a failure would outlive this test.
         process.send_signal(signal.SIGTERM)
-    code, _, err = _finish(process)
+        code, _, err = _finish(process)
     assert code == 0, err
     _assert_contiguous(read_topic(bootstrap, topic), events_in_summary(err))
     # One warning when the outage starts and one when it ends, not a line per librdkafka error.

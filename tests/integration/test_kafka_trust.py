@@ -182,8 +182,9 @@ def test_exactly_once_across_a_broker_sigkill_and_restart(bootstrap: str, restar
         before = message_count(bootstrap, topic)
         wait_until(lambda: message_count(bootstrap, topic) > before + 5000, "the run to go on")
     finally:
+        # Reaped on every path: a run left behind by a failure would outlive this test.
         process.send_signal(signal.SIGTERM)
-    code, _, err = _finish(process)
+        code, _, err = _finish(process)
     assert code == 0, err
     _assert_exactly_once(_committed_run(bootstrap, "ecommerce", topic), events_in_summary(err))
     # The outage is logged once, and its end once: not a line per librdkafka error.
@@ -208,8 +209,9 @@ def test_exactly_once_across_a_broker_frozen_for_30_seconds(
         before = message_count(bootstrap, topic)
         wait_until(lambda: message_count(bootstrap, topic) > before + 5000, "the run to go on")
     finally:
+        # Reaped on every path: a run left behind by a failure would outlive this test.
         process.send_signal(signal.SIGTERM)
-    code, _, err = _finish(process)
+        code, _, err = _finish(process)
     assert code == 0, err
     _assert_exactly_once(_committed_run(bootstrap, "ecommerce", topic), events_in_summary(err))
 
