@@ -6,8 +6,8 @@
 //! pass over its row with one copy of constant text per value.
 
 use crate::record::{uuid_bits, Value};
-use crate::rng::{fill_uuid, UUID_LEN};
-use crate::time::write_iso_time;
+use crate::rng::fill_uuid;
+use crate::time::fill_iso_time;
 
 /// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
 /// a few vector moves, where a copy of any length is a call to `memcpy`.
@@ -143,18 +143,9 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
         Value::Float(f) => write_float(*f, out),
         Value::Static(s) => write_str(s, out),
         Value::Str(s) => write_str(s, out),
-        Value::Time(t) => {
-            // ISO-8601 text needs no escape.
-            out.push(b'"');
-            write_iso_time(*t, out);
-            out.push(b'"');
-        }
-        Value::Uuid(halves) => {
-            let text = placeholder::<{ UUID_LEN + 2 }>(b'"', out);
-            let digits: &mut [u8; UUID_LEN] =
-                (&mut text[1..=UUID_LEN]).try_into().expect("UUID_LEN");
-            fill_uuid(uuid_bits(*halves), digits);
-        }
+        // ISO-8601 and UUID text need no escape.
+        Value::Time(t) => write_quoted(out, |text| fill_iso_time(*t, text)),
+        Value::Uuid(halves) => write_quoted(out, |text| fill_uuid(uuid_bits(*halves), text)),
     }
 }
 
@@ -198,7 +189,8 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     let m = m as u64;
     let scale = FEW_DECIMALS_SCALE as u64;
     let (whole, fraction) = ((m / scale) as u32, m % scale);
-    let (first, rest) = ((fraction / 100_000_000) as u8, rest_of(fraction));
+    let first = (fraction / 100_000_000) as u8;
+    let rest = digits8((fraction % 100_000_000) as u32);
     // The fraction's last significant digit ends the text; a whole number keeps one zero
     // ("3.0"). The digits after the first are bytes of `rest`, in text order from its low end.
     let places = if rest == 0 {
@@ -222,11 +214,6 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     text[point + 2..point + 10].copy_from_slice(&ascii(rest).to_le_bytes());
     out.truncate(start + point + 1 + places);
     true
-}
-
-/// The last 8 of a fraction's 9 digits, as [`digits8`] lays them out.
-fn rest_of(fraction: u64) -> u64 {
-    digits8((fraction % 100_000_000) as u32)
 }
 
 /// The 8 decimal digits of `n` (below 10^8, zero-padded) as byte values 0-9 of a u64, the
@@ -303,12 +290,19 @@ fn fill_digits(mut n: u64, slot: &mut [u8]) {
 /// to be written over in place. Digits are formatted straight into the output because text
 /// built byte by byte in a stack buffer and then copied out stalls the CPU: a wide load of
 /// bytes just stored one by one waits until every store has landed.
-pub fn placeholder<const N: usize>(fill: u8, out: &mut Vec<u8>) -> &mut [u8; N] {
+fn placeholder<const N: usize>(fill: u8, out: &mut Vec<u8>) -> &mut [u8; N] {
     let start = out.len();
     out.extend_from_slice(&[fill; N]);
     (&mut out[start..])
         .try_into()
         .expect("exactly N bytes were appended")
+}
+
+/// A string of `N` bytes that need no escape, quoted: `fill` writes them in place.
+fn write_quoted<const N: usize>(out: &mut Vec<u8>, fill: impl FnOnce(&mut [u8; N])) {
+    out.push(b'"');
+    fill(placeholder::<N>(b'"', out));
+    out.push(b'"');
 }
 
 /// Bytes that need an escape in a JSON string: control characters, `"` and `\\`.

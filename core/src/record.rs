@@ -15,7 +15,7 @@ pub enum Value {
     Static(&'static str),
     Str(String),
     /// An event time (seconds since the epoch, UTC), a string of ISO-8601 text in the output
-    /// (`time::write_iso_time`): formatted as it is written, with no String in between.
+    /// (`time::fill_iso_time`): formatted as it is written, with no String in between.
     Time(f64),
     /// A UUID, a string of its text in the output, formatted as it is written. Kept as two
     /// halves: a `u128` would align the whole enum, and every row, to 16 bytes.

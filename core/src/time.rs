@@ -31,23 +31,19 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Length of [`write_iso_time`]'s text.
+/// Length of [`fill_iso_time`]'s text.
 pub const ISO_LEN: usize = 32;
 
-/// Appends an event time as `2025-01-01T00:00:00.250000+00:00` (the original producers'
-/// `datetime.isoformat()`), rounded to the microsecond; years outside 0-9999 are clamped to them,
-/// as Python's datetime has no others.
-pub fn write_iso_time(t: f64, out: &mut Vec<u8>) {
-    // Written in place over a template appended to `out`, for the reason given at
-    // `projection::placeholder`.
-    let start = out.len();
-    out.extend_from_slice(b"0000-00-00T00:00:00.000000+00:00");
+/// Writes an event time as `2025-01-01T00:00:00.250000+00:00` (the original producers'
+/// `datetime.isoformat()`) over `text`, rounded to the microsecond; years outside 0-9999 are
+/// clamped to them, as Python's datetime has no others.
+pub fn fill_iso_time(t: f64, text: &mut [u8; ISO_LEN]) {
+    *text = *b"0000-00-00T00:00:00.000000+00:00";
     let us = micros(t);
     let second = us.div_euclid(1_000_000);
     let micro = us.rem_euclid(1_000_000) as u32;
     let rest = second.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(second.div_euclid(86_400));
-    let text: &mut [u8; ISO_LEN] = (&mut out[start..]).try_into().expect("ISO_LEN bytes");
     let year = y.clamp(0, 9999) as u32;
     let fields = [
         (0, year / 100),
@@ -67,11 +63,11 @@ pub fn write_iso_time(t: f64, out: &mut Vec<u8>) {
     }
 }
 
-/// [`write_iso_time`]'s text as a String.
+/// [`fill_iso_time`]'s text as a String.
 pub fn iso_string(t: f64) -> String {
-    let mut text = Vec::with_capacity(ISO_LEN);
-    write_iso_time(t, &mut text);
-    String::from_utf8(text).expect("ASCII")
+    let mut text = [0; ISO_LEN];
+    fill_iso_time(t, &mut text);
+    String::from_utf8(text.to_vec()).expect("ASCII")
 }
 
 /// Weekday (Monday = 0), hour of day and UTC offset in a time zone, cached per UTC hour.

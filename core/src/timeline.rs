@@ -48,11 +48,14 @@ impl<T: Copy> Timeline<T> {
 
     pub fn schedule(&mut self, t: f64, item: T) {
         self.counter += 1;
-        let entry = Entry {
+        self.push(Entry {
             t,
             n: self.counter,
             item,
-        };
+        });
+    }
+
+    fn push(&mut self, entry: Entry<T>) {
         self.heap.push(entry);
         self.sift_up(self.heap.len() - 1, entry);
     }
@@ -108,8 +111,7 @@ impl<T: Copy> Timeline<T> {
             let mut rest = std::mem::take(&mut self.heap);
             rest.swap_remove(at);
             for entry in rest {
-                self.heap.push(entry);
-                self.sift_up(self.heap.len() - 1, entry);
+                self.push(entry);
             }
         }
     }
