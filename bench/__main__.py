@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import formats, generation, memory, soak, startup
+from bench.runs import replace_section
 from streamsim.runner import BATCH_RECORDS
 
 if TYPE_CHECKING:
@@ -96,14 +97,11 @@ def memory_verdict_line(memory_rows: list[memory.Row]) -> str:
 def record_memory(path: Path, events: int) -> None:
     """Measure memory again and replace the memory table and its target line in ``path``."""
     rows = memory.run(events)
-    text = path.read_text()
-    head, rest = text.split("\n| run | events |", 1)
-    tail = rest[rest.index("\n\n") :]
-    tail = "\n".join(
-        memory_verdict_line(rows) if line.startswith(f"- **{ENTITIES_TARGET:,} persistent") else line
-        for line in tail.split("\n")
+    target = (f"- **{ENTITIES_TARGET:,} persistent", memory_verdict_line(rows))
+    text = replace_section(
+        path.read_text(), "\n| run | events |", "\n\n", "\n" + memory.markdown(rows), target
     )
-    path.write_text(head + "\n" + memory.markdown(rows) + tail)
+    path.write_text(text)
 
 
 def verdict(

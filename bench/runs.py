@@ -1,4 +1,5 @@
-"""What the benchmarks share: a scenario's source, built as `streamsim run` builds it."""
+"""What the benchmarks share: a scenario's source, built as `streamsim run` builds it, and the
+rewriting of one section of BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -26,3 +27,12 @@ def open_source(scenario: str, **options: Any) -> Source:
 def entities(source: Source) -> float:
     """The source's ``entities`` gauge (0 when it has none)."""
     return dict(source.gauges()).get("entities", 0.0)
+
+
+def replace_section(text: str, start: str, end: str, section: str, target: tuple[str, str]) -> str:
+    """``text`` with what runs from ``start`` up to ``end`` replaced by ``section``, and the line
+    after it that begins with ``target[0]`` (its target line) replaced by ``target[1]``."""
+    head, rest = text.split(start, 1)
+    prefix, line = target
+    tail = rest[rest.index(end) :].split("\n")
+    return head + section + "\n".join(line if old.startswith(prefix) else old for old in tail)

@@ -229,13 +229,12 @@ def verdict_line(rows: list[Row], full_seconds: float) -> str:
 
 def record(path: Path, seconds: float, interval: float, full_seconds: float, parallel: int = 2) -> None:
     """Soak again (into Kafka too) and replace the soak section and its target line in ``path``."""
+    from bench.runs import replace_section  # not at the top: the soak's child imports this module
+
     rows = run(seconds, interval, kafka=True, parallel=parallel)
-    text = path.read_text()
-    head, rest = text.split("## Soak:", 1)
-    tail = rest[rest.index("## Against the targets") :]
-    target = verdict_line(rows, full_seconds)
-    lines = [target if line.startswith("- **Flat RSS") else line for line in tail.split("\n")]
-    path.write_text(head + section(rows, seconds, interval, parallel) + "\n" + "\n".join(lines))
+    target = ("- **Flat RSS", verdict_line(rows, full_seconds))
+    new = section(rows, seconds, interval, parallel) + "\n"
+    path.write_text(replace_section(path.read_text(), "## Soak:", "## Against the targets", new, target))
 
 
 if __name__ == "__main__":
