@@ -9,6 +9,7 @@
 
 pub mod arrivals;
 pub mod catalog;
+pub mod digits;
 pub mod drift;
 pub mod encode;
 pub mod geo;

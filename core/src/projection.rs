@@ -5,9 +5,10 @@
 //! value (`,"location":{"lat":`) and that value's row index, so serializing an event is one
 //! pass over its row with one copy of constant text per value.
 
-use crate::record::{uuid_bits, Value};
+use crate::digits::{ascii, digit_count, digits8, fill_digits};
+use crate::record::{uuid_bits, Short, Value, SHORT_LEN};
 use crate::rng::fill_uuid;
-use crate::time::fill_iso_time;
+use crate::time::TimeText;
 
 /// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
 /// a few vector moves, where a copy of any length is a call to `memcpy`.
@@ -54,6 +55,8 @@ struct Segment {
 #[derive(Debug, Clone)]
 pub struct Projection {
     segments: Vec<Segment>,
+    /// The text of the latest time written.
+    times: TimeText,
 }
 
 impl Projection {
@@ -98,7 +101,10 @@ impl Projection {
             text: Text::new(&text),
             value: None,
         });
-        Ok(Projection { segments })
+        Ok(Projection {
+            segments,
+            times: TimeText::default(),
+        })
     }
 
     /// Every field of the stream.
@@ -108,11 +114,11 @@ impl Projection {
     }
 
     /// Appends the JSON object of `row` to `out`.
-    pub fn write(&self, row: &[Value], out: &mut Vec<u8>) {
+    pub fn write(&mut self, row: &[Value], out: &mut Vec<u8>) {
         for segment in &self.segments {
             segment.text.write(out);
             if let Some(index) = segment.value {
-                write_value(&row[index], out);
+                write_value(&row[index], &mut self.times, out);
             }
         }
     }
@@ -129,7 +135,7 @@ fn member_key(name: &str, first: &mut bool, out: &mut Vec<u8>) {
 }
 
 /// JSON text of one value (non-finite numbers become null, as JSON has no NaN).
-pub fn write_value(v: &Value, out: &mut Vec<u8>) {
+pub fn write_value(v: &Value, times: &mut TimeText, out: &mut Vec<u8>) {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -144,9 +150,20 @@ pub fn write_value(v: &Value, out: &mut Vec<u8>) {
         Value::Static(s) => write_str(s, out),
         Value::Str(s) => write_str(s, out),
         // ISO-8601 and UUID text need no escape.
-        Value::Time(t) => write_quoted(out, |text| fill_iso_time(*t, text)),
+        Value::Time(t) => write_quoted(out, |text| times.fill(*t, text)),
         Value::Uuid(halves) => write_quoted(out, |text| fill_uuid(uuid_bits(*halves), text)),
+        Value::Short(s) => write_short(s, out),
     }
+}
+
+/// A [`Short`], quoted: its 16 bytes are copied whole, then the closing quote is written
+/// over the first byte past the text and the rest cut.
+fn write_short(s: &Short, out: &mut Vec<u8>) {
+    let start = out.len();
+    let text = placeholder::<{ SHORT_LEN + 2 }>(b'"', out);
+    text[1..].copy_from_slice(s.padded());
+    text[1 + s.len()] = b'"';
+    out.truncate(start + s.len() + 2);
 }
 
 /// Shortest round-trip text of a float, always with a decimal point or exponent (`3.0`).
@@ -216,74 +233,12 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     true
 }
 
-/// The 8 decimal digits of `n` (below 10^8, zero-padded) as byte values 0-9 of a u64, the
-/// most significant in the lowest byte, so that the little-endian bytes are in text order:
-/// two divisions by constants split the number into halves, then quarters, then digits,
-/// every lane at once (SWAR). Leading zero digits are the low zero bytes, trailing ones the
-/// high zero bytes.
-fn digits8(n: u32) -> u64 {
-    // [n / 10^4, n % 10^4] in 32-bit lanes.
-    let (high, low) = (n / 10_000, n % 10_000);
-    let halves = u64::from(high) | u64::from(low) << 32;
-    // Each lane (below 10^4) as [lane / 100, lane % 100] in 16-bit lanes: x * 10486 >> 20 is
-    // x / 100 for every x below 43,699, and no lane's product reaches the next lane.
-    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007F_0000_007F;
-    let quarters = hundreds | (halves - hundreds * 100) << 16;
-    // Each 16-bit lane (below 100) as [lane / 10, lane % 10] in bytes: x * 103 >> 10 is
-    // x / 10 below 179.
-    let tens = ((quarters * 103) >> 10) & 0x000F_000F_000F_000F;
-    tens | (quarters - tens * 10) << 8
-}
-
-/// Digit values 0-9 in each byte as their ASCII text.
-fn ascii(digits: u64) -> u64 {
-    digits | 0x3030_3030_3030_3030
-}
-
-/// "00" to "99", to write two digits per division.
-const DIGIT_PAIRS: [u8; 200] = {
-    let mut table = [0u8; 200];
-    let mut i = 0;
-    while i < 100 {
-        table[2 * i] = b'0' + (i / 10) as u8;
-        table[2 * i + 1] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    table
-};
-
 /// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
 fn write_digits(n: u64, width: usize, out: &mut Vec<u8>) {
     let start = out.len();
     let count = digit_count(n).max(width);
     fill_digits(n, &mut placeholder::<20>(b'0', out)[..count]);
     out.truncate(start + count);
-}
-
-/// How many decimal digits `n` has (1 for 0).
-fn digit_count(n: u64) -> usize {
-    let mut count = 1;
-    let mut bound = 10u64;
-    while count < 20 && n >= bound {
-        count += 1;
-        bound = bound.saturating_mul(10);
-    }
-    count
-}
-
-/// Writes `n` right-aligned into `slot`, two digits per division, over the zeros it holds;
-/// `slot` has room for every digit.
-fn fill_digits(mut n: u64, slot: &mut [u8]) {
-    let mut at = slot.len();
-    while n >= 10 {
-        let pair = (n % 100) as usize * 2;
-        slot[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-        n /= 100;
-        at -= 2;
-    }
-    if n > 0 {
-        slot[at - 1] = b'0' + n as u8;
-    }
 }
 
 /// Appends `N` bytes of `fill` (a store of known size, no call to `memset`) and returns them
@@ -465,7 +420,7 @@ mod tests {
         ]
     }
 
-    fn json(p: &Projection) -> String {
+    fn json(mut p: Projection) -> String {
         let mut out = Vec::new();
         p.write(&row(), &mut out);
         String::from_utf8(out).unwrap()
@@ -474,15 +429,15 @@ mod tests {
     #[test]
     fn writes_nested_objects_in_order() {
         assert_eq!(
-            json(&Projection::all(PATHS)),
+            json(Projection::all(PATHS)),
             r#"{"id":"a\"b","loc":{"lat":1.5,"lon":2.0},"dev":{"os":null},"secret":1}"#
         );
         let some = Projection::new(PATHS, &["secret".into(), "loc.lon".into()]).unwrap();
-        assert_eq!(json(&some), r#"{"loc":{"lon":2.0},"secret":1}"#);
+        assert_eq!(json(some), r#"{"loc":{"lon":2.0},"secret":1}"#);
         assert!(Projection::new(PATHS, &["nope".into()]).is_err());
-        assert_eq!(json(&Projection::new(PATHS, &[]).unwrap()), "{}");
+        assert_eq!(json(Projection::new(PATHS, &[]).unwrap()), "{}");
         let long = ["a_field_name_longer_than_one_chunk_of_constant_text.x"];
-        let nested = Projection::all(&long);
+        let mut nested = Projection::all(&long);
         let mut out = Vec::new();
         nested.write(&[Value::Int(7)], &mut out);
         assert_eq!(
@@ -493,27 +448,6 @@ mod tests {
 
     /// The eight digits of every number below 10^8 that matters (edges, each digit position,
     /// a sample of the rest) are its zero-padded text.
-    #[test]
-    fn digits8_matches_format() {
-        let mut n = 0u32;
-        let mut values: Vec<u32> = (0..100).chain(99_999_900..100_000_000).collect();
-        for power in 0..8 {
-            let p = 10u32.pow(power);
-            values.extend([p - 1, p, p + 1, 9 * p, 5 * p]);
-        }
-        while n < 100_000_000 {
-            values.push(n);
-            n += 7_919;
-        }
-        for v in values {
-            assert_eq!(
-                ascii(digits8(v)).to_le_bytes(),
-                format!("{v:08}").as_bytes(),
-                "{v}"
-            );
-        }
-    }
-
     /// Times and UUIDs, formatted in place, are the strings of their text.
     #[test]
     fn writes_times_and_uuids_as_strings() {
@@ -527,7 +461,7 @@ mod tests {
             ),
         ] {
             let mut out = b"[".to_vec();
-            write_value(&value, &mut out);
+            write_value(&value, &mut TimeText::default(), &mut out);
             assert_eq!(out, format!("[\"{text}\"").into_bytes());
         }
         assert_eq!(
@@ -663,7 +597,7 @@ mod tests {
             -1_000_000_007,
         ] {
             let mut out = Vec::new();
-            write_value(&Value::Int(i), &mut out);
+            write_value(&Value::Int(i), &mut TimeText::default(), &mut out);
             assert_eq!(out, i.to_string().as_bytes());
         }
         let mut out = Vec::new();
@@ -681,7 +615,7 @@ mod tests {
 
     #[test]
     fn output_is_valid_json() {
-        let text = json(&Projection::all(PATHS));
+        let text = json(Projection::all(PATHS));
         let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed["loc"]["lon"], 2.0);
         let mut out = Vec::new();

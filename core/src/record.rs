@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::digits::{digit_count, fill_digits, text8};
 use crate::rng::uuid_text;
 use crate::time::iso_string;
 
@@ -20,11 +21,27 @@ pub enum Value {
     /// A UUID, a string of its text in the output, formatted as it is written. Kept as two
     /// halves: a `u128` would align the whole enum, and every row, to 16 bytes.
     Uuid([u64; 2]),
+    /// A short string that needs no escape, held inline (ids and names).
+    Short(Short),
 }
 
 impl Value {
     pub fn uuid(bits: u128) -> Value {
         Value::Uuid([(bits >> 64) as u64, bits as u64])
+    }
+
+    /// A name known when the scenario starts (a place, a drift concept): inline when it is
+    /// short and needs no escape, so each event copies it and writes it without a check.
+    pub fn name(text: &'static str) -> Value {
+        Short::new(text).map_or(Value::Static(text), Value::Short)
+    }
+
+    /// `prefix` followed by the decimal digits of `n`: inline when it fits.
+    pub fn numbered(prefix: Short, n: u64) -> Value {
+        match Short::numbered(prefix, n) {
+            Some(short) => Value::Short(short),
+            None => Value::Str(format!("{}{n}", prefix.as_str())),
+        }
     }
 
     /// The text of a value that is a string in the output (None for the others).
@@ -34,6 +51,7 @@ impl Value {
             Value::Str(s) => Some(Cow::Borrowed(s)),
             Value::Time(t) => Some(Cow::Owned(iso_string(*t))),
             Value::Uuid(halves) => Some(Cow::Owned(uuid_text(uuid_bits(*halves)))),
+            Value::Short(s) => Some(Cow::Borrowed(s.as_str())),
             _ => None,
         }
     }
@@ -69,9 +87,115 @@ impl From<String> for Value {
         Value::Str(v)
     }
 }
+impl From<Short> for Value {
+    fn from(v: Short) -> Self {
+        Value::Short(v)
+    }
+}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Longest text a [`Short`] holds: its 16 bytes end with the length, so `Value` stays 24.
+pub const SHORT_LEN: usize = 15;
+
+/// A string of at most [`SHORT_LEN`] bytes that needs no escape in JSON, held inline. Most
+/// strings of an event are ids and names this short (`driver_3168`, `Sedan`): inline they
+/// need no allocation or string pool, and the JSON writer copies them with no check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Short {
+    /// The text, zeros, and in the last byte the text's length: one 16-byte word to make
+    /// and to copy.
+    bytes: [u8; SHORT_LEN + 1],
+}
+
+impl Short {
+    /// `text` when it fits and no byte of it needs an escape (a control character, `"`, `\`).
+    pub const fn new(text: &str) -> Option<Short> {
+        let text = text.as_bytes();
+        if text.len() > SHORT_LEN {
+            return None;
+        }
+        let mut bytes = [0; SHORT_LEN + 1];
+        let mut i = 0;
+        while i < text.len() {
+            let b = text[i];
+            if b < 0x20 || b == b'"' || b == b'\\' {
+                return None;
+            }
+            bytes[i] = b;
+            i += 1;
+        }
+        bytes[SHORT_LEN] = text.len() as u8;
+        Some(Short { bytes })
+    }
+
+    /// A constant name, checked when the program is compiled (in a `const`).
+    pub const fn of(text: &str) -> Short {
+        match Short::new(text) {
+            Some(short) => short,
+            None => panic!("a name that is too long or needs an escape"),
+        }
+    }
+
+    /// Shorts of a table of constant names, as [`Short::of`].
+    pub const fn table<const N: usize>(names: [&str; N]) -> [Short; N] {
+        let mut out = [Short::of(""); N];
+        let mut i = 0;
+        while i < N {
+            out[i] = Short::of(names[i]);
+            i += 1;
+        }
+        out
+    }
+
+    /// `prefix` followed by the decimal digits of `n` (None when they do not fit).
+    pub fn numbered(prefix: Short, n: u64) -> Option<Short> {
+        let at = prefix.len();
+        let len = at + digit_count(n);
+        if len > SHORT_LEN {
+            return None;
+        }
+        let mut bytes = prefix.bytes;
+        if n < 100_000_000 {
+            // The prefix, the digits and the length joined as one 128-bit word, in registers.
+            let digits = u128::from(text8(n as u32, len - at)) << (8 * at);
+            let text = u128::from_le_bytes(bytes) & (u128::MAX >> 8) | digits;
+            bytes = (text | (len as u128) << (8 * SHORT_LEN)).to_le_bytes();
+        } else {
+            fill_digits(n, &mut bytes[at..len]);
+            bytes[SHORT_LEN] = len as u8;
+        }
+        Some(Short { bytes })
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.bytes[SHORT_LEN])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text's bytes, zeros, then its length: to be copied whole and cut.
+    pub fn padded(&self) -> &[u8; SHORT_LEN + 1] {
+        &self.bytes
+    }
+
+    pub fn as_str(&self) -> &str {
+        let text = &self.bytes[..self.len()];
+        // SAFETY: `bytes` is private and only `new` and `numbered` make it. `new` copies the
+        // whole of a `&str` and records its length; `numbered` appends ASCII digits to such a
+        // text. So `bytes[..len]` is always valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(text) }
+    }
+}
+
+impl std::fmt::Debug for Short {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Short({:?})", self.as_str())
     }
 }
 
@@ -101,6 +225,8 @@ pub struct Event {
     /// String buffers of earlier rows, handed out again by [`Event::text`]: a steady stream
     /// allocates no strings.
     spare: Vec<String>,
+    /// Buffers handed out since the row was last cleared.
+    lent: usize,
 }
 
 impl Event {
@@ -113,6 +239,12 @@ impl Event {
         self.label = None;
         self.labeled_time = None;
         self.phase = 0;
+        if self.lent == 0 {
+            // No buffer of the pool is in the row: dropping it is all there is to do.
+            self.row.clear();
+            return;
+        }
+        self.lent = 0;
         for value in self.row.drain(..) {
             // Strings made elsewhere come back too: past the cap they are freed, so the pool
             // stays as small as a row's strings.
@@ -126,6 +258,7 @@ impl Event {
 
     /// An empty string for a value of this event, on a buffer of an earlier one if there is.
     pub fn text(&mut self) -> String {
+        self.lent += 1;
         match self.spare.pop() {
             Some(mut text) => {
                 text.clear();

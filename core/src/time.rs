@@ -2,6 +2,7 @@
 //!
 //! Event times are `f64` seconds since the Unix epoch, UTC. Nothing here reads the wall clock.
 
+use crate::digits::{ascii, digits8};
 use chrono::{Datelike, Offset, TimeZone, Timelike};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -31,42 +32,97 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Length of [`fill_iso_time`]'s text.
+/// Length of an event time's ISO-8601 text ([`TimeText`]).
 pub const ISO_LEN: usize = 32;
 
-/// Writes an event time as `2025-01-01T00:00:00.250000+00:00` (the original producers'
-/// `datetime.isoformat()`) over `text`, rounded to the microsecond; years outside 0-9999 are
-/// clamped to them, as Python's datetime has no others.
-pub fn fill_iso_time(t: f64, text: &mut [u8; ISO_LEN]) {
-    *text = *b"0000-00-00T00:00:00.000000+00:00";
-    let us = micros(t);
-    let second = us.div_euclid(1_000_000);
-    let micro = us.rem_euclid(1_000_000) as u32;
-    let rest = second.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(second.div_euclid(86_400));
-    let year = y.clamp(0, 9999) as u32;
-    let fields = [
-        (0, year / 100),
-        (2, year % 100),
-        (5, m),
-        (8, d),
-        (11, (rest / 3600) as u32),
-        (14, (rest % 3600 / 60) as u32),
-        (17, (rest % 60) as u32),
-        (20, micro / 10_000),
-        (22, micro / 100 % 100),
-        (24, micro % 100),
-    ];
-    for (at, value) in fields {
-        text[at] = b'0' + (value / 10) as u8;
-        text[at + 1] = b'0' + (value % 10) as u8;
+/// Two digits of `digits` (bytes `from` and `from + 1`) moved to bytes `to` and `to + 1`.
+fn pair(digits: u64, from: u32, to: u32) -> u64 {
+    (digits >> (8 * from) & 0xFFFF) << (8 * to)
+}
+
+/// Eight bytes of text as a little-endian word.
+const fn word(bytes: &[u8; 8]) -> u64 {
+    u64::from_le_bytes(*bytes)
+}
+
+/// Writes event times as `2025-01-01T00:00:00.250000+00:00` (the original producers'
+/// `datetime.isoformat()`), rounded to the microsecond; years outside 0-9999 are clamped to
+/// them, as Python's datetime has no others.
+///
+/// The text is four 8-byte words. It keeps the first three of the latest second written:
+/// a stream's events come in time order, most in the same second or day as the one before,
+/// and then only the microseconds (or the clock) are new.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeText {
+    second: i64,
+    day: i64,
+    /// "YYYY-MM-" and the "DD" that starts the second word.
+    date: [u64; 2],
+    /// The second's first three words, with zeros where the microseconds go.
+    head: [u64; 3],
+}
+
+impl Default for TimeText {
+    fn default() -> Self {
+        TimeText {
+            second: i64::MIN,
+            day: i64::MIN,
+            date: [0; 2],
+            head: [0; 3],
+        }
     }
 }
 
-/// [`fill_iso_time`]'s text as a String.
+impl TimeText {
+    pub fn fill(&mut self, t: f64, text: &mut [u8; ISO_LEN]) {
+        let us = micros(t);
+        let second = us.div_euclid(1_000_000);
+        if second != self.second {
+            self.start_second(second);
+        }
+        // Each part's digits eight at a time ("00uuuuuu" here), then moved, two digits at a
+        // time, into the text's words around its punctuation.
+        let micro = ascii(digits8(us.rem_euclid(1_000_000) as u32));
+        let words = [
+            self.head[0],
+            self.head[1],
+            self.head[2] | pair(micro, 2, 4) | pair(micro, 4, 6),
+            word(b"\0\0+00:00") | pair(micro, 6, 0),
+        ];
+        for (chunk, word) in text.chunks_exact_mut(8).zip(words) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+    }
+
+    fn start_second(&mut self, second: i64) {
+        self.second = second;
+        let day = second.div_euclid(86_400);
+        if day != self.day {
+            self.day = day;
+            let (y, m, d) = civil_from_days(day);
+            let year = y.clamp(0, 9999) as u32;
+            let date = ascii(digits8(year * 10_000 + m * 100 + d)); // "YYYYMMDD"
+            self.date = [
+                word(b"\0\0\0\0-\0\0-") | date & 0xFFFF_FFFF | pair(date, 4, 5),
+                pair(date, 6, 0),
+            ];
+        }
+        let rest = second.rem_euclid(86_400) as u32;
+        let clock = ascii(digits8(
+            rest / 3600 * 10_000 + rest % 3600 / 60 * 100 + rest % 60,
+        ));
+        self.head = [
+            self.date[0],
+            word(b"\0\0T\0\0:\0\0") | self.date[1] | pair(clock, 2, 3) | pair(clock, 4, 6),
+            word(b":\0\0.\0\0\0\0") | pair(clock, 6, 1),
+        ];
+    }
+}
+
+/// The ISO-8601 text of one event time, as a String.
 pub fn iso_string(t: f64) -> String {
     let mut text = [0; ISO_LEN];
-    fill_iso_time(t, &mut text);
+    TimeText::default().fill(t, &mut text);
     String::from_utf8(text.to_vec()).expect("ASCII")
 }
 
@@ -205,6 +261,26 @@ mod tests {
                 .format("%Y-%m-%dT%H:%M:%S.000000+00:00")
                 .to_string();
             assert_eq!(iso_string(second as f64), expected);
+        }
+    }
+
+    /// One `TimeText` over times in order and out of it (same second, next second, next day,
+    /// back in time, before 1970) writes what a fresh one writes.
+    #[test]
+    fn kept_text_matches_fresh_text() {
+        let mut times = TimeText::default();
+        let mut t = -86_400.0 * 3.0 - 0.75;
+        let mut r = crate::rng::Rng::new(9);
+        for _ in 0..20_000 {
+            t += match r.below(4) {
+                0 => r.random() * 0.3,
+                1 => r.random() * 90.0,
+                2 => r.random() * 200_000.0,
+                _ => -r.random() * 100_000.0,
+            };
+            let mut text = [0; ISO_LEN];
+            times.fill(t, &mut text);
+            assert_eq!(std::str::from_utf8(&text).unwrap(), iso_string(t), "{t}");
         }
     }
 

@@ -13,7 +13,7 @@ use super::world::{
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
-use crate::record::{Event, Value};
+use crate::record::{Event, Short, Value};
 use crate::rng::{derive_seed, uuid4_bits, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::WeeklyProfile;
@@ -35,24 +35,23 @@ fn intern(name: &str) -> &'static str {
     leaked
 }
 
-/// Appends `prefix` followed by the decimal digits of `n` to `out`.
-fn write_numbered(out: &mut String, prefix: &str, n: u64) {
-    out.push_str(prefix);
-    out.push_str(itoa::Buffer::new().format(n));
-}
+/// Prefixes of the numbered ids.
+const DRIVER: Short = Short::of("driver_");
+const VEHICLE: Short = Short::of("vehicle_");
+const RIDER: Short = Short::of("rider_");
+const VEHICLE_TYPE_NAMES: [Short; VEHICLE_TYPES.len()] = Short::table(VEHICLE_TYPES);
+const KIND_TEXT: [Short; KIND_NAMES.len()] = Short::table(KIND_NAMES);
+/// `route_type`: city, mixed or highway by the highway share of the route.
+const ROUTE_TYPES: [Short; 3] = Short::table(["city", "mixed", "highway"]);
 
-/// `prefix` followed by the decimal digits of `n`, on one of the event's string buffers.
-fn numbered(event: &mut Event, prefix: &str, n: u64) -> String {
-    let mut out = event.text();
-    write_numbered(&mut out, prefix, n);
-    out
-}
-
-/// A copy of the event's key, on one of its string buffers.
-fn key_copy(event: &mut Event) -> String {
-    let mut out = event.text();
-    out.push_str(&event.key);
-    out
+/// The id of the event's driver, which is also its key.
+fn driver_id(event: &mut Event, number: u64) -> Value {
+    let id = Value::numbered(DRIVER, FIRST_DRIVER_NUMBER + number);
+    match &id {
+        Value::Short(short) => event.key.push_str(short.as_str()),
+        _ => event.key.push_str(&id.text().expect("an id is text")),
+    }
+    id
 }
 
 /// The original's naive estimate (initial_estimated_travel_time_seconds).
@@ -201,8 +200,8 @@ pub struct EtaStream {
     draining: bool,
     upcoming: Option<f64>,
     requests: u64,
-    region: &'static str,
-    zones: Vec<&'static str>,
+    region: Value,
+    zones: Vec<Value>,
     /// The drift concept of the latest request.
     concept: &'static str,
 }
@@ -269,8 +268,13 @@ impl EtaStream {
             draining: false,
             upcoming: None,
             requests: 0,
-            region: intern(&options.region),
-            zones: world.city.names.iter().map(|n| intern(n)).collect(),
+            region: Value::name(intern(&options.region)),
+            zones: world
+                .city
+                .names
+                .iter()
+                .map(|n| Value::name(intern(n)))
+                .collect(),
             concept: intern(drift.concept()),
             world,
             clock,
@@ -286,11 +290,10 @@ impl EtaStream {
 
     fn complete(&mut self, t: f64, c: Completed, event: &mut Event) {
         event.begin(COMPLETED_STREAM, t, "trip_completed");
-        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + c.driver);
         event.labeled_time = Some(c.requested);
         event.push(Value::uuid(c.trip_id));
-        let driver_id = key_copy(event);
-        event.push(driver_id);
+        let driver = driver_id(event, c.driver);
+        event.push(driver);
         event.push(Value::Time(t));
         event.push(Value::Time(c.requested));
         event.push(c.actual);
@@ -408,7 +411,7 @@ impl EtaStream {
 
         let delayed = self.delayed;
         event.begin(0, t, if delayed { "trip_requested" } else { "trip" });
-        write_numbered(&mut event.key, "driver_", FIRST_DRIVER_NUMBER + number);
+        let driver_id = driver_id(event, number);
         event.phase = self.drift.phase;
         if self.concept != self.drift.concept() {
             self.concept = intern(self.drift.concept());
@@ -437,21 +440,12 @@ impl EtaStream {
                 },
             );
         }
-        let road_type = if highway < 0.2 {
-            "city"
-        } else if highway < 0.5 {
-            "mixed"
-        } else {
-            "highway"
-        };
-        let driver_id = key_copy(event);
-        let vehicle_id = numbered(event, "vehicle_", FIRST_VEHICLE_NUMBER + number);
-        let rider_id = numbered(event, "rider_", rider_number);
+        let route_type = ROUTE_TYPES[usize::from(highway >= 0.2) + usize::from(highway >= 0.5)];
         // The whole row at once: one capacity check instead of one per field.
         let row: [Value; super::fields::MAIN.len()] = [
             Value::uuid(trip_bits),
-            driver_id.into(),
-            vehicle_id.into(),
+            driver_id,
+            Value::numbered(VEHICLE, FIRST_VEHICLE_NUMBER + number),
             Value::Time(t),
             o.lat.into(),
             o.lon.into(),
@@ -463,20 +457,20 @@ impl EtaStream {
             (day_of_week as i64).into(),
             (hour_of_day as i64).into(),
             shown_rating.into(),
-            VEHICLE_TYPES[driver.vehicle as usize].into(),
+            VEHICLE_TYPE_NAMES[driver.vehicle as usize].into(),
             initial.into(),
             actual.into(),
             traffic.into(),
             weather_factor.into(),
             incident_delay.into(),
             driver_factor.into(),
-            self.region.into(),
-            rider_id.into(),
-            self.zones[o.zone as usize].into(),
-            self.zones[dst.zone as usize].into(),
+            self.region.clone(),
+            Value::numbered(RIDER, rider_number),
+            self.zones[o.zone as usize].clone(),
+            self.zones[dst.zone as usize].clone(),
             road_km.into(),
-            road_type.into(),
-            KIND_NAMES[kind as usize].into(),
+            route_type.into(),
+            KIND_TEXT[kind as usize].into(),
             self.weather.spell.into(),
             incident_id.into(),
             free_flow_seconds.into(),

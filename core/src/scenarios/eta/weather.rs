@@ -14,6 +14,7 @@
 
 use super::clock::{weekday_hour, RegionClock};
 use super::regions::Climate;
+use crate::record::Short;
 use crate::rng::Rng;
 use std::f64::consts::PI;
 
@@ -25,6 +26,7 @@ pub const CONDITIONS: [&str; 6] = [
     "Fog",
     "Thunderstorm",
 ];
+const CONDITION_NAMES: [Short; CONDITIONS.len()] = Short::table(CONDITIONS);
 const CLEAR: usize = 0;
 const RAIN: usize = 2;
 const HEAVY_RAIN: usize = 3;
@@ -384,8 +386,8 @@ impl Weather {
         self.temperature = (value * 10.0).round() / 10.0;
     }
 
-    pub fn name(&self) -> &'static str {
-        CONDITIONS[self.condition]
+    pub fn name(&self) -> Short {
+        CONDITION_NAMES[self.condition]
     }
 
     /// Rain, heavy rain, fog or thunderstorm.

@@ -849,7 +849,7 @@ mod tests {
         let c = config(1, json!({}), (0, 1));
         let mut s = FraudStream::new(&c).unwrap();
         let mut e = Event::default();
-        let projection = crate::projection::Projection::all(super::super::fields::TRANSACTION);
+        let mut projection = crate::projection::Projection::all(super::super::fields::TRANSACTION);
         let mut out = Vec::new();
         let started = std::time::Instant::now();
         let n = 1_000_000;
