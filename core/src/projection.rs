@@ -554,6 +554,25 @@ mod tests {
 
     /// Strings of every length up to twice the short path's, with and without escapes,
     /// read back as the same string.
+    /// A Short is written as the same string through the general path.
+    #[test]
+    fn shorts_write_as_strings() {
+        for text in [
+            "",
+            "a",
+            "SUV",
+            "Sedan",
+            "São Paulo",
+            "driver_3168",
+            "fifteen_bytes__",
+        ] {
+            let (mut short, mut general) = (Vec::new(), Vec::new());
+            write_value(&Value::name(text), &mut TimeText::default(), &mut short);
+            write_str(text, &mut general);
+            assert_eq!(short, general, "{text}");
+        }
+    }
+
     #[test]
     fn strings_of_every_length_round_trip() {
         let mut state = 11u64;

@@ -286,6 +286,41 @@ impl Event {
 mod tests {
     use super::*;
 
+    /// Numbered ids read as `format!` writes them, inline when they fit.
+    #[test]
+    fn numbered_ids_are_prefix_and_digits() {
+        let mut numbers = vec![0, 9, 10, 99_999_999, 100_000_000, u64::MAX];
+        let mut n = 1u64;
+        while let Some(next) = n.checked_mul(7) {
+            numbers.extend([n - 1, n]);
+            n = next;
+        }
+        for prefix in ["", "a", "driver_", "vehicle_", "fourteen_bytes"] {
+            for &n in &numbers {
+                let expected = format!("{prefix}{n}");
+                let value = Value::numbered(Short::of(prefix), n);
+                assert_eq!(value.text().unwrap(), expected);
+                assert_eq!(
+                    matches!(value, Value::Short(_)),
+                    expected.len() <= SHORT_LEN
+                );
+            }
+        }
+    }
+
+    /// A Short holds any text of up to 15 bytes that needs no escape, and nothing else.
+    #[test]
+    fn shorts_hold_short_plain_text() {
+        for text in ["", "Sedan", "São Paulo", "fifteen_bytes__"] {
+            assert_eq!(Short::new(text).unwrap().as_str(), text);
+            assert_eq!(Value::name(text), Value::Short(Short::of(text)));
+        }
+        for text in ["sixteen_bytes___", "a\"b", "back\\slash", "tab\t"] {
+            assert_eq!(Short::new(text), None);
+            assert_eq!(Value::name(text), Value::Static(text));
+        }
+    }
+
     /// Rows holding strings made elsewhere do not grow the pool past its cap; its own
     /// buffers come back.
     #[test]
