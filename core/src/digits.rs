@@ -82,6 +82,7 @@ pub fn fill_digits(mut n: u64, slot: &mut [u8]) {
 mod tests {
     use super::*;
 
+    /// Around every power of ten and of two, the count is the length of the number's text.
     #[test]
     fn digit_count_matches_format() {
         let mut values = vec![0, u64::MAX];
@@ -96,6 +97,8 @@ mod tests {
         }
     }
 
+    /// The eight digits of every number below 10^8 that matters (edges, each digit position,
+    /// a sample of the rest) are its zero-padded text.
     #[test]
     fn digits8_matches_format() {
         let mut n = 0u32;

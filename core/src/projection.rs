@@ -446,8 +446,6 @@ mod tests {
         );
     }
 
-    /// The eight digits of every number below 10^8 that matters (edges, each digit position,
-    /// a sample of the rest) are its zero-padded text.
     /// Times and UUIDs, formatted in place, are the strings of their text.
     #[test]
     fn writes_times_and_uuids_as_strings() {
@@ -552,8 +550,6 @@ mod tests {
         }
     }
 
-    /// Strings of every length up to twice the short path's, with and without escapes,
-    /// read back as the same string.
     /// A Short is written as the same string through the general path.
     #[test]
     fn shorts_write_as_strings() {
@@ -573,6 +569,8 @@ mod tests {
         }
     }
 
+    /// Strings of every length up to twice the short path's, with and without escapes,
+    /// read back as the same string.
     #[test]
     fn strings_of_every_length_round_trip() {
         let mut state = 11u64;
