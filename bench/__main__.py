@@ -1,6 +1,6 @@
 """Run the benchmarks and rewrite BENCHMARKS.md: `python -m bench [--quick] [--soak] [--skip-kafka]`
 (or only its soak section: `python -m bench --soak-only`; only its memory table:
-`python -m bench --memory-only`)."""
+`python -m bench --memory-only`; only its generation tables: `python -m bench --generation-only`)."""
 
 from __future__ import annotations
 
@@ -97,11 +97,80 @@ def memory_verdict_line(memory_rows: list[memory.Row]) -> str:
 def record_memory(path: Path, events: int) -> None:
     """Measure memory again and replace the memory table and its target line in ``path``."""
     rows = memory.run(events)
-    target = (f"- **{ENTITIES_TARGET:,} persistent", memory_verdict_line(rows))
+    target = {f"- **{ENTITIES_TARGET:,} persistent": memory_verdict_line(rows)}
     text = replace_section(
         path.read_text(), "\n| run | events |", "\n\n", "\n" + memory.markdown(rows), target
     )
     path.write_text(text)
+
+
+def generation_verdict_lines(rows: list[generation.Row]) -> list[str]:
+    """The target lines of the generation runs: rate, and ratios to the two baselines."""
+    each = "; ".join(
+        f"{r.scenario} {r.pipeline.rate:,.0f}/s ({r.pipeline.cpu_rate:,.0f} per CPU second)" for r in rows
+    )
+    ok = all(r.pipeline.rate >= RATE_TARGET for r in rows)
+    lines = [
+        f"- **At least {RATE_TARGET:,} events/s on one core** (full pipeline, JSON into the null sink, "
+        f"wall clock): {_status(ok)}. {each}."
+    ]
+    each = "; ".join(f"{r.scenario} {r.vs_naive:.1f}x (CPU time {r.cpu_vs_naive:.1f}x)" for r in rows)
+    ok = all(r.vs_naive >= NAIVE_TARGET for r in rows)
+    lines.append(f"- **At least {NAIVE_TARGET:.0f}x the naive Faker producer**: {_status(ok)}. {each}.")
+    each = "; ".join(f"{r.scenario} {r.vs_anchor:.1f}x (CPU time {r.cpu_vs_anchor:.1f}x)" for r in rows)
+    ok = all(r.vs_anchor >= ANCHOR_TARGET for r in rows)
+    lines.append(f"- **At least {ANCHOR_TARGET:.0f}x the tuned pure-Python anchor**: {_status(ok)}. {each}.")
+    return lines
+
+
+def generation_section(settings: Settings, rows: list[generation.Row], refreshed: bool = False) -> str:
+    """The generation section's text from its first paragraph on (what a refresh replaces)."""
+    naive_events = max(settings.baseline_events // 10, 1000)
+    refresh = (
+        f" Refreshed on {datetime.now(UTC):%Y-%m-%d} by `python -m bench --generation-only` (best of "
+        f"{settings.repeats}); the other sections are from the run above."
+        if refreshed
+        else ""
+    )
+    return f"""Per scenario, in one process: {settings.events:,} main-stream events per streamsim measurement,
+{settings.baseline_events:,} per anchor measurement and {naive_events:,} per naive one,
+each after a warm-up.{refresh}
+
+- *core only*: the scenario's source (the native core's stream, or `PythonSource` for a scenario
+  written in Python, see *engine*) pulled in batches of {BATCH_RECORDS} records: simulation,
+  field projection and JSON bytes, no run loop or sink.
+- *full pipeline*: `simulate(..., sink=NullSink())` at `--speed max`, the run loop of
+  `streamsim run` (limits, tallies, progress) into a sink that discards; the next column runs
+  it with the metrics server on (`--metrics-port`; its start and stop included).
+- *tuned pure-Python anchor* (`bench/anchor.py`): the originals' field sets and logic written
+  for speed in pure Python: precomputed pools, `random.random()` choices, the ISO timestamp's
+  date and time formatted once per second, one dict per event, `orjson.dumps`.
+- *naive Faker producer* (`bench/naive.py`): each event the way the original scripts made it:
+  Faker calls, `uuid4`, one dict, `json.dumps`.
+
+Events per second (wall clock):
+
+{generation.markdown(rows)}
+
+CPU microseconds per event (this process, all threads; ratios of CPU time per event):
+
+{generation.cpu_markdown(rows)}
+
+Bytes per event (streamsim's events carry more fields than the originals'):
+
+{generation.sizes_markdown(rows)}
+"""
+
+
+def record_generation(path: Path, settings: Settings) -> None:
+    """Measure generation again and replace its section and its three target lines in ``path``."""
+    rows = generation.run(settings.events, settings.baseline_events, settings.repeats)
+    lines = generation_verdict_lines(rows)
+    targets = {line[: line.index("**", 4) + 2]: line for line in lines}  # keyed by their titles
+    new = generation_section(settings, rows, refreshed=True)
+    path.write_text(
+        replace_section(path.read_text(), "Per scenario, in one process:", "\n## Value formats", new, targets)
+    )
 
 
 def verdict(
@@ -112,22 +181,7 @@ def verdict(
     startup_rows: list[startup.Row],
 ) -> str:
     """Where the figures of this run stand against the targets, computed from them."""
-    lines = ["## Against the targets", ""]
-
-    each = "; ".join(
-        f"{r.scenario} {r.pipeline.rate:,.0f}/s ({r.pipeline.cpu_rate:,.0f} per CPU second)" for r in rows
-    )
-    ok = all(r.pipeline.rate >= RATE_TARGET for r in rows)
-    lines.append(
-        f"- **At least {RATE_TARGET:,} events/s on one core** (full pipeline, JSON into the null sink, "
-        f"wall clock): {_status(ok)}. {each}."
-    )
-    each = "; ".join(f"{r.scenario} {r.vs_naive:.1f}x (CPU time {r.cpu_vs_naive:.1f}x)" for r in rows)
-    ok = all(r.vs_naive >= NAIVE_TARGET for r in rows)
-    lines.append(f"- **At least {NAIVE_TARGET:.0f}x the naive Faker producer**: {_status(ok)}. {each}.")
-    each = "; ".join(f"{r.scenario} {r.vs_anchor:.1f}x (CPU time {r.cpu_vs_anchor:.1f}x)" for r in rows)
-    ok = all(r.vs_anchor >= ANCHOR_TARGET for r in rows)
-    lines.append(f"- **At least {ANCHOR_TARGET:.0f}x the tuned pure-Python anchor**: {_status(ok)}. {each}.")
+    lines = ["## Against the targets", "", *generation_verdict_lines(rows)]
 
     if kafka_rows is None:
         lines.append(
@@ -206,6 +260,12 @@ def main() -> None:
         action="store_true",
         help="only the memory runs: replaces the memory table and its target line of the output",
     )
+    parser.add_argument(
+        "--generation-only",
+        action="store_true",
+        help="only the generation runs (streamsim and both baselines): replaces the generation "
+        "tables and their target lines of the output",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     settings = Settings.choose(args.quick, args.soak)
@@ -214,6 +274,9 @@ def main() -> None:
         return
     if args.memory_only:
         record_memory(args.output, settings.memory_events)
+        return
+    if args.generation_only:
+        record_generation(args.output, settings)
         return
 
     print("generation ...", file=sys.stderr)
@@ -241,7 +304,6 @@ def main() -> None:
         if args.quick
         else ""
     )
-    naive_events = max(settings.baseline_events // 10, 1000)
     text = f"""# Benchmarks
 
 Measured by `python -m bench{" --quick" if args.quick else ""}{" --soak" if args.soak else ""}` on \
@@ -253,33 +315,7 @@ them (the best of the same repetitions), as it is the steadier figure when the m
 ## Generation (targets: {RATE_TARGET:,} events/s on one core, {NAIVE_TARGET:.0f}x the naive producer, \
 {ANCHOR_TARGET:.0f}x the tuned anchor)
 
-Per scenario, in one process: {settings.events:,} main-stream events per streamsim measurement,
-{settings.baseline_events:,} per anchor measurement and {naive_events:,} per naive one, each after a warm-up.
-
-- *core only*: the scenario's source (the native core's stream, or `PythonSource` for a scenario
-  written in Python, see *engine*) pulled in batches of {BATCH_RECORDS} records: simulation,
-  field projection and JSON bytes, no run loop or sink.
-- *full pipeline*: `simulate(..., sink=NullSink())` at `--speed max`, the run loop of
-  `streamsim run` (limits, tallies, progress) into a sink that discards; the next column runs
-  it with the metrics server on (`--metrics-port`; its start and stop included).
-- *tuned pure-Python anchor* (`bench/anchor.py`): the originals' field sets and logic written
-  for speed in pure Python: precomputed pools, `random.random()` choices, the ISO timestamp's
-  date and time formatted once per second, one dict per event, `orjson.dumps`.
-- *naive Faker producer* (`bench/naive.py`): each event the way the original scripts made it:
-  Faker calls, `uuid4`, one dict, `json.dumps`.
-
-Events per second (wall clock):
-
-{generation.markdown(rows)}
-
-CPU microseconds per event (this process, all threads; ratios of CPU time per event):
-
-{generation.cpu_markdown(rows)}
-
-Bytes per event (streamsim's events carry more fields than the originals'):
-
-{generation.sizes_markdown(rows)}
-
+{generation_section(settings, rows)}
 ## Value formats
 
 The full pipeline into the null sink with each `--format`, {settings.format_events:,} events per

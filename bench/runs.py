@@ -29,10 +29,15 @@ def entities(source: Source) -> float:
     return dict(source.gauges()).get("entities", 0.0)
 
 
-def replace_section(text: str, start: str, end: str, section: str, target: tuple[str, str]) -> str:
-    """``text`` with what runs from ``start`` up to ``end`` replaced by ``section``, and the line
-    after it that begins with ``target[0]`` (its target line) replaced by ``target[1]``."""
+def replace_section(text: str, start: str, end: str, section: str, targets: dict[str, str]) -> str:
+    """``text`` with what runs from ``start`` up to ``end`` replaced by ``section``, and each line
+    after it that begins with a key of ``targets`` (its target lines) replaced by that key's value."""
     head, rest = text.split(start, 1)
-    prefix, line = target
     tail = rest[rest.index(end) :].split("\n")
-    return head + section + "\n".join(line if old.startswith(prefix) else old for old in tail)
+    return (
+        head
+        + section
+        + "\n".join(
+            next((new for prefix, new in targets.items() if old.startswith(prefix)), old) for old in tail
+        )
+    )

@@ -243,7 +243,7 @@ def record(path: Path, seconds: float, interval: float, full_seconds: float, par
     from bench.runs import replace_section  # not at the top: the soak's child imports this module
 
     rows = run(seconds, interval, kafka=True, parallel=parallel)
-    target = ("- **Flat RSS", verdict_line(rows, full_seconds))
+    target = {"- **Flat RSS": verdict_line(rows, full_seconds)}
     new = section(rows, seconds, interval, parallel) + "\n"
     path.write_text(replace_section(path.read_text(), "## Soak:", "## Against the targets", new, target))
 

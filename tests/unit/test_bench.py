@@ -199,3 +199,49 @@ def test_a_memory_refresh_replaces_only_the_memory_table_and_its_target(
     assert "| fraud | 1,000,000 |" in text and "\n\n## Soak: kept\n\n" in text
     assert "- **1,000,000 persistent entities in at most 300 MB RSS**: **met**. fraud 1,000,000" in text
     assert text.endswith("- **Flat**: kept.\n")
+
+
+def test_a_generation_refresh_replaces_only_the_generation_tables_and_their_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import __main__ as report
+    from bench import generation
+
+    slow = generation.Measure(200_000.0, 5.0)
+    row = generation.Row(
+        "eta",
+        core=slow,
+        pipeline=slow,
+        metrics=slow,
+        anchor=generation.Measure(100_000.0, 10.0),
+        naive=generation.Measure(10_000.0, 100.0),
+        bytes_per_event=700,
+        anchor_bytes=600,
+        naive_bytes=650,
+        engine="native",
+    )
+    monkeypatch.setattr(generation, "run", lambda events, baseline_events, repeats: [row])
+    path = tmp_path / "BENCHMARKS.md"
+    before = (
+        "# Benchmarks\n\n## Generation (targets)\n\nPer scenario, in one process: old.\n\n| old table |\n\n"
+    )
+    targets = (
+        "## Against the targets\n\n- **At least 300,000 events/s on one core** (full): old.\n"
+        "- **At least 30x the naive Faker producer**: old.\n"
+        "- **At least 2x the tuned pure-Python anchor**: old.\n- **Flat**: kept.\n"
+    )
+    path.write_text(before + "## Value formats\n\nkept\n\n" + targets)
+    report.record_generation(path, report.Settings.choose(quick=False, long_soak=False))
+    text = path.read_text()
+    assert text.startswith("# Benchmarks\n\n## Generation (targets)\n\nPer scenario, in one process: 300,000")
+    assert (
+        "old table" not in text and ": old." not in text and "by `python -m bench --generation-only`" in text
+    )
+    assert "| eta | native | 200,000 |" in text and "\n\n## Value formats\n\nkept\n\n" in text
+    assert (
+        "- **At least 300,000 events/s on one core** (full pipeline, JSON into the null sink, wall clock): "
+        "**not met**. eta 200,000/s" in text
+    )
+    assert "- **At least 30x the naive Faker producer**: **not met**. eta 20.0x" in text
+    assert "- **At least 2x the tuned pure-Python anchor**: **met**. eta 2.0x" in text
+    assert text.endswith("- **Flat**: kept.\n")
