@@ -40,6 +40,7 @@ class Settings:
     events: int  # streamsim events per generation measurement
     baseline_events: int  # anchor events per measurement (the naive producer makes a tenth)
     repeats: int
+    generation_repeats: int  # generation runs are short: more of them make their best steadier
     memory_events: int
     soak_seconds: float
     soak_interval: float
@@ -51,8 +52,10 @@ class Settings:
     def choose(cls, quick: bool, long_soak: bool) -> Settings:
         soak_seconds = SOAK_TARGET if long_soak else (20.0 if quick else 60.0)
         if quick:
-            return cls(20_000, 20_000, 1, 100_000, soak_seconds, 10.0 if long_soak else 2.0, 3, 20_000, 5_000)
-        return cls(300_000, 200_000, 3, 1_000_000, soak_seconds, 10.0, 7, 200_000, 20_000)
+            return cls(
+                20_000, 20_000, 1, 1, 100_000, soak_seconds, 10.0 if long_soak else 2.0, 3, 20_000, 5_000
+            )
+        return cls(300_000, 200_000, 3, 7, 1_000_000, soak_seconds, 10.0, 7, 200_000, 20_000)
 
 
 def machine() -> str:
@@ -127,14 +130,14 @@ def generation_section(settings: Settings, rows: list[generation.Row], refreshed
     """The generation section's text from its first paragraph on (what a refresh replaces)."""
     naive_events = max(settings.baseline_events // 10, 1000)
     refresh = (
-        f" Refreshed on {datetime.now(UTC):%Y-%m-%d} by `python -m bench --generation-only` (best of "
-        f"{settings.repeats}); the other sections are from the run above."
+        f" Refreshed on {datetime.now(UTC):%Y-%m-%d} by `python -m bench --generation-only`; the other "
+        "sections are from the run above."
         if refreshed
         else ""
     )
     return f"""Per scenario, in one process: {settings.events:,} main-stream events per streamsim measurement,
 {settings.baseline_events:,} per anchor measurement and {naive_events:,} per naive one,
-each after a warm-up.{refresh}
+each after a warm-up; the best of {settings.generation_repeats} rounds, each running every one once.{refresh}
 
 - *core only*: the scenario's source (the native core's stream, or `PythonSource` for a scenario
   written in Python, see *engine*) pulled in batches of {BATCH_RECORDS} records: simulation,
@@ -164,7 +167,7 @@ Bytes per event (streamsim's events carry more fields than the originals'):
 
 def record_generation(path: Path, settings: Settings) -> None:
     """Measure generation again and replace its section and its three target lines in ``path``."""
-    rows = generation.run(settings.events, settings.baseline_events, settings.repeats)
+    rows = generation.run(settings.events, settings.baseline_events, settings.generation_repeats)
     lines = generation_verdict_lines(rows)
     targets = {line[: line.index("**", 4) + 2]: line for line in lines}  # keyed by their titles
     new = generation_section(settings, rows, refreshed=True)
@@ -280,7 +283,7 @@ def main() -> None:
         return
 
     print("generation ...", file=sys.stderr)
-    rows = generation.run(settings.events, settings.baseline_events, settings.repeats)
+    rows = generation.run(settings.events, settings.baseline_events, settings.generation_repeats)
     print("formats ...", file=sys.stderr)
     format_rows = formats.run(settings.format_events, settings.repeats)
     print("time to first event ...", file=sys.stderr)
@@ -309,8 +312,9 @@ def main() -> None:
 Measured by `python -m bench{" --quick" if args.quick else ""}{" --soak" if args.soak else ""}` on \
 {datetime.now(UTC):%Y-%m-%d} ({machine()}).
 Every figure comes from the same run, baselines included, so ratios compare like with like on a
-shared, noisy machine. Rates are wall clock, the best of {settings.repeats}; CPU time is given beside
-them (the best of the same repetitions), as it is the steadier figure when the machine is shared.
+shared, noisy machine. Rates are wall clock, the best of {settings.repeats} repetitions (of
+{settings.generation_repeats} for generation); CPU time is given beside them (the best of the same
+repetitions), as it is the steadier figure when the machine is shared.
 {quick}
 ## Generation (targets: {RATE_TARGET:,} events/s on one core, {NAIVE_TARGET:.0f}x the naive producer, \
 {ANCHOR_TARGET:.0f}x the tuned anchor)
