@@ -420,14 +420,16 @@ impl City {
                 (self.near_place(zone, rng, &home), home)
             }
             (_, places) => {
-                let origin = match (kind, places) {
-                    (FROM_HOME, Some((home, _))) => home,
+                let (origin, from) = match (kind, places) {
+                    (FROM_HOME, Some((home, _))) => (home, home.zone as usize),
                     _ => {
                         let zone = self.origins[klass].draw(rng);
-                        self.place(zone, rng)
+                        (self.place(zone, rng), zone)
                     }
                 };
-                let zone = self.destinations[klass][origin.zone as usize].draw(rng);
+                // The origin's zone as drawn rather than read back from its address (the same
+                // number): the destination's draw need not wait for the address to load.
+                let zone = self.destinations[klass][from].draw(rng);
                 (origin, self.near_place(zone, rng, &origin))
             }
         }
