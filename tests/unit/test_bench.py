@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
-from bench import anchor, naive
+from bench import anchor, generation, naive
 
 #: The original producers' fields: top-level names, and the names inside nested objects.
 ORIGINAL_FIELDS: dict[str, dict[str, set[str] | None]] = {
@@ -121,23 +121,30 @@ def test_produce_counts_json_bytes(scenario: str) -> None:
     assert orjson.loads(orjson.dumps(anchor.maker(scenario)()))
 
 
-def test_targets_are_computed_from_the_figures() -> None:
-    from bench import __main__ as report
-    from bench import generation, memory, soak, startup
-
-    fast = generation.Measure(400_000.0, 2.0)
-    row = generation.Row(
-        "fraud",
-        core=fast,
-        pipeline=fast,
-        metrics=fast,
-        anchor=generation.Measure(100_000.0, 8.0),
-        naive=generation.Measure(5_000.0, 150.0),
+def generation_row(
+    scenario: str, streamsim: tuple[float, float], anchor: tuple[float, float], naive: tuple[float, float]
+) -> generation.Row:
+    """A generation row whose three streamsim runs measure ``streamsim`` (rate, CPU µs per event)."""
+    measure = generation.Measure(*streamsim)
+    return generation.Row(
+        scenario,
+        core=measure,
+        pipeline=measure,
+        metrics=measure,
+        anchor=generation.Measure(*anchor),
+        naive=generation.Measure(*naive),
         bytes_per_event=700,
         anchor_bytes=600,
         naive_bytes=650,
         engine="native",
     )
+
+
+def test_targets_are_computed_from_the_figures() -> None:
+    from bench import __main__ as report
+    from bench import memory, soak, startup
+
+    row = generation_row("fraud", (400_000.0, 2.0), anchor=(100_000.0, 8.0), naive=(5_000.0, 150.0))
     memory_rows = [
         memory.Row("import", 0, 30.0, 0),
         memory.Row("fraud", 1_000_000, 200.0, 400_000, 120.0, 200_000, 180.0),
@@ -207,19 +214,7 @@ def test_a_generation_refresh_replaces_only_the_generation_tables_and_their_targ
     from bench import __main__ as report
     from bench import generation
 
-    slow = generation.Measure(200_000.0, 5.0)
-    row = generation.Row(
-        "eta",
-        core=slow,
-        pipeline=slow,
-        metrics=slow,
-        anchor=generation.Measure(100_000.0, 10.0),
-        naive=generation.Measure(10_000.0, 100.0),
-        bytes_per_event=700,
-        anchor_bytes=600,
-        naive_bytes=650,
-        engine="native",
-    )
+    row = generation_row("eta", (200_000.0, 5.0), anchor=(100_000.0, 10.0), naive=(10_000.0, 100.0))
     monkeypatch.setattr(generation, "run", lambda events, baseline_events, repeats: [row])
     path = tmp_path / "BENCHMARKS.md"
     before = (
