@@ -56,9 +56,10 @@ const fn word(bytes: &[u8; 8]) -> u64 {
 pub struct TimeText {
     second: i64,
     day: i64,
-    /// "YYYY-MM-" and the "DD" that starts the second word.
-    date: [u64; 2],
-    /// The second's first three words, with zeros where the microseconds go.
+    /// The day's "DD", which starts the second word.
+    day_of_month: u64,
+    /// The second's first three words ("YYYY-MM-", then the day's and the clock's digits),
+    /// with zeros where the microseconds go.
     head: [u64; 3],
 }
 
@@ -67,7 +68,7 @@ impl Default for TimeText {
         TimeText {
             second: i64::MIN,
             day: i64::MIN,
-            date: [0; 2],
+            day_of_month: 0,
             head: [0; 3],
         }
     }
@@ -102,20 +103,16 @@ impl TimeText {
             let (y, m, d) = civil_from_days(day);
             let year = y.clamp(0, 9999) as u32;
             let date = ascii(digits8(year * 10_000 + m * 100 + d)); // "YYYYMMDD"
-            self.date = [
-                word(b"\0\0\0\0-\0\0-") | date & 0xFFFF_FFFF | pair(date, 4, 5),
-                pair(date, 6, 0),
-            ];
+            self.head[0] = word(b"\0\0\0\0-\0\0-") | date & 0xFFFF_FFFF | pair(date, 4, 5);
+            self.day_of_month = pair(date, 6, 0);
         }
         let rest = second.rem_euclid(86_400) as u32;
         let clock = ascii(digits8(
             rest / 3600 * 10_000 + rest % 3600 / 60 * 100 + rest % 60,
         ));
-        self.head = [
-            self.date[0],
-            word(b"\0\0T\0\0:\0\0") | self.date[1] | pair(clock, 2, 3) | pair(clock, 4, 6),
-            word(b":\0\0.\0\0\0\0") | pair(clock, 6, 1),
-        ];
+        self.head[1] =
+            word(b"\0\0T\0\0:\0\0") | self.day_of_month | pair(clock, 2, 3) | pair(clock, 4, 6);
+        self.head[2] = word(b":\0\0.\0\0\0\0") | pair(clock, 6, 1);
     }
 }
 

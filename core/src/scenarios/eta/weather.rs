@@ -18,7 +18,7 @@ use crate::record::Short;
 use crate::rng::Rng;
 use std::f64::consts::PI;
 
-pub const CONDITIONS: [&str; 6] = [
+const CONDITIONS: [&str; 6] = [
     "Clear",
     "Clouds",
     "Rain",
