@@ -6,7 +6,7 @@
 //! pass over its row with one copy of constant text per value.
 
 use crate::digits::{ascii, digit_count, digits8, fill_digits};
-use crate::record::{uuid_bits, Short, Value, SHORT_LEN};
+use crate::record::{uuid_bits, Decimal, Short, Value, SHORT_LEN};
 use crate::rng::fill_uuid;
 use crate::time::TimeText;
 
@@ -147,6 +147,7 @@ pub fn write_value(v: &Value, times: &mut TimeText, out: &mut Vec<u8>) {
             write_digits(i.unsigned_abs(), 1, out);
         }
         Value::Float(f) => write_float(*f, out),
+        Value::Decimal(d) => write_decimal(*d, out),
         Value::Static(s) => write_str(s, out),
         Value::Str(s) => write_str(s, out),
         // ISO-8601 and UUID text need no escape.
@@ -177,17 +178,17 @@ pub fn write_float(f: f64, out: &mut Vec<u8>) {
     }
 }
 
-/// The fast path's scale: simulated values are rounded to at most nine decimal places.
-const FEW_DECIMALS_SCALE: f64 = 1e9;
+/// The fast path's scale: values with at most eight decimal places take it.
+const FEW_DECIMALS_SCALE: f64 = 1e8;
 
 /// Writes `f` when it is exactly the double nearest some decimal with at most
-/// nine places (prices, coordinates, rounded measures), in the same text as ryu:
+/// eight places (prices, coordinates, rounded measures), in the same text as ryu:
 /// integer arithmetic instead of ryu's general search. Returns false, writing nothing, for any
 /// other value.
 ///
-/// Why the text is ryu's: below 4.5e6 the scaled value `m` stays under 2^52, so decimals
-/// 1e-9 apart are farther apart than one ulp of `f` and at most one of them rounds to `f`.
-/// `m / 1e9` is correctly rounded (both operands are exact), so equality proves that decimal
+/// Why the text is ryu's: below 4.5e6 the scaled value `m` stays under 2^49, so decimals
+/// 1e-8 apart are farther apart than one ulp of `f` and at most one of them rounds to `f`.
+/// `m / 1e8` is correctly rounded (both operands are exact), so equality proves that decimal
 /// parses back to `f`; any shorter round-trip text would be another such decimal, hence this
 /// one with its trailing zeros dropped. From 1e-4 up ryu writes plain decimals, as here.
 fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
@@ -202,35 +203,92 @@ fn write_few_decimals(f: f64, out: &mut Vec<u8>) -> bool {
     if m as f64 / FEW_DECIMALS_SCALE != a {
         return false;
     }
-    // 4.5e15 < 10^16: the whole part has at most 7 digits, the fraction exactly 9.
+    // 4.5e14 < 10^15: the whole part has at most 7 digits, the fraction 8.
     let m = m as u64;
-    let scale = FEW_DECIMALS_SCALE as u64;
-    let (whole, fraction) = ((m / scale) as u32, m % scale);
-    let first = (fraction / 100_000_000) as u8;
-    let rest = digits8((fraction % 100_000_000) as u32);
-    // The fraction's last significant digit ends the text; a whole number keeps one zero
-    // ("3.0"). The digits after the first are bytes of `rest`, in text order from its low end.
-    let places = if rest == 0 {
+    let (whole, fraction) = ((m / 100_000_000) as u32, (m % 100_000_000) as u32);
+    write_point(f < 0.0, digits8(whole), 8, digits8(fraction), out);
+    true
+}
+
+/// A [`Decimal`], in the text ryu gives its value, from the digits of its units: no search
+/// and no check. The value is the double nearest the decimal, so the argument of
+/// [`write_few_decimals`] shows the text is ryu's wherever that function's range holds.
+fn write_decimal(d: Decimal, out: &mut Vec<u8>) {
+    // One copy of the digit code per count of places, each with its divisions by constants.
+    match d.places() {
+        0 => write_units::<0>(d, out),
+        1 => write_units::<1>(d, out),
+        2 => write_units::<2>(d, out),
+        3 => write_units::<3>(d, out),
+        4 => write_units::<4>(d, out),
+        5 => write_units::<5>(d, out),
+        6 => write_units::<6>(d, out),
+        7 => write_units::<7>(d, out),
+        _ => write_units::<8>(d, out),
+    }
+}
+
+/// [`write_decimal`] of a decimal of `PLACES` places.
+#[inline(always)]
+fn write_units<const PLACES: u32>(d: Decimal, out: &mut Vec<u8>) {
+    let scale = 10u64.pow(PLACES);
+    let units = d.units().abs();
+    // The range of `write_few_decimals`, from 1e-4 up to 4.5e6, in units; anything else
+    // (zero, whose sign ryu writes, a huge or non-finite value) takes the general path.
+    let lowest = (scale as f64 * 1e-4).max(1.0);
+    if !(lowest..4.5e6 * scale as f64).contains(&units) {
+        write_float(d.value(), out);
+        return;
+    }
+    let n = units as u64;
+    let negative = d.units() < 0.0;
+    if n < 100_000_000 {
+        // All of the number in one word of digits: its last PLACES digits are the fraction.
+        let digits = digits8(n as u32);
+        let whole_len = 8 - PLACES as usize;
+        let fraction = if PLACES == 0 {
+            0
+        } else {
+            digits >> (8 * whole_len)
+        };
+        if whole_len == 0 {
+            write_point(negative, 0, 1, fraction, out);
+        } else {
+            let whole = digits & (u64::MAX >> (8 * (8 - whole_len)));
+            write_point(negative, whole, whole_len, fraction, out);
+        }
+    } else {
+        // Nine digits or more: PLACES is at least 2, and the whole part below 4.5e6.
+        let (whole, fraction) = ((n / scale) as u32, (n % scale) as u32);
+        let fraction = digits8(fraction) >> (8 * (8 - PLACES));
+        write_point(negative, digits8(whole), 8, fraction, out);
+    }
+}
+
+/// Writes a number from its digits: `whole` and `fraction` are digit values (0-9) a byte
+/// each, in text order from the low end (see [`digits8`]). The whole part's digits are the
+/// low `whole_len` bytes (1 to 8), written without their leading zeros but one; the
+/// fraction's are its nonzero-ended low bytes (trailing zeros are high zero bytes), written
+/// without trailing zeros but one, as ryu writes `3.0` and `0.25`.
+#[inline(always)]
+fn write_point(negative: bool, whole: u64, whole_len: usize, fraction: u64, out: &mut Vec<u8>) {
+    let skipped = (whole.trailing_zeros() as usize / 8).min(whole_len - 1);
+    let count = whole_len - skipped;
+    let places = if fraction == 0 {
         1
     } else {
-        2 + 7 - rest.leading_zeros() as usize / 8
+        8 - fraction.leading_zeros() as usize / 8
     };
-    // The whole part's digits without their leading zeros (one "0" for zero).
-    let whole_digits = digits8(whole);
-    let skipped = (whole_digits.trailing_zeros() as usize / 8).min(7);
-    let count = 8 - skipped;
     // Written over room appended to `out`, then cut to length.
     let start = out.len();
     let text = placeholder::<32>(b'0', out);
-    let sign = usize::from(f < 0.0);
+    let sign = usize::from(negative);
     text[0] = b'-'; // overwritten by the digits when there is no sign
     let point = sign + count;
-    text[sign..sign + 8].copy_from_slice(&ascii(whole_digits >> (8 * skipped)).to_le_bytes());
+    text[sign..sign + 8].copy_from_slice(&ascii(whole >> (8 * skipped)).to_le_bytes());
     text[point] = b'.';
-    text[point + 1] = b'0' + first;
-    text[point + 2..point + 10].copy_from_slice(&ascii(rest).to_le_bytes());
+    text[point + 1..point + 9].copy_from_slice(&ascii(fraction).to_le_bytes());
     out.truncate(start + point + 1 + places);
-    true
 }
 
 /// The decimal digits of `n`, zero-padded to at least `width` digits (at most 20).
@@ -497,7 +555,7 @@ mod tests {
             write_float(value, &mut out);
             assert_eq!(out, expected, "{value:e}");
         }
-        assert!(fast > 1_000_000, "the fast path took {fast} values");
+        assert!(fast > 800_000, "the fast path took {fast} values");
         for edge in [
             0.0,
             -0.0,
@@ -522,6 +580,61 @@ mod tests {
                 ryu::Buffer::new().format_finite(edge).as_bytes(),
                 "{edge:e}"
             );
+        }
+    }
+
+    /// A Decimal writes the text ryu gives its value, at every count of places, over values
+    /// small and large, negative, zero and not finite; and rounding its value again gives it
+    /// back.
+    #[test]
+    fn decimals_match_ryu() {
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+            1e-4,
+            4.5e6,
+        ];
+        values.extend([
+            99_999_999.0,
+            100_000_000.0,
+            4_499_999.999,
+            1e-9,
+            -1e-5,
+            1e300,
+        ]);
+        for _ in 0..300_000 {
+            let magnitude = 10f64.powi((next() % 16) as i32 - 8);
+            let x = (next() >> 11) as f64 / (1u64 << 53) as f64 * magnitude;
+            values.push(if next() % 3 == 0 { -x } else { x });
+        }
+        for x in values {
+            for places in 0..=crate::record::MAX_PLACES {
+                let d = Decimal::round(x, places);
+                let expected = if d.value().is_finite() {
+                    ryu::Buffer::new().format_finite(d.value()).to_string()
+                } else {
+                    "null".to_string()
+                };
+                let mut out = Vec::new();
+                write_value(&Value::Decimal(d), &mut TimeText::default(), &mut out);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    expected,
+                    "{x:e} at {places}"
+                );
+                let again = Decimal::round(d.value(), places);
+                assert_eq!(again.value().to_bits(), d.value().to_bits(), "{x:e}");
+            }
         }
     }
 

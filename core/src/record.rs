@@ -13,6 +13,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// A measure rounded to a few decimal places: written from its digits, where a float's
+    /// text needs a search for its shortest form.
+    Decimal(Decimal),
     Static(&'static str),
     Str(String),
     /// An event time (seconds since the epoch, UTC), a string of ISO-8601 text in the output
@@ -77,6 +80,11 @@ impl From<f64> for Value {
         Value::Float(v)
     }
 }
+impl From<Decimal> for Value {
+    fn from(v: Decimal) -> Self {
+        Value::Decimal(v)
+    }
+}
 impl From<&'static str> for Value {
     fn from(v: &'static str) -> Self {
         Value::Static(v)
@@ -95,6 +103,60 @@ impl From<Short> for Value {
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Most decimal places a [`Decimal`] keeps.
+pub const MAX_PLACES: u8 = 8;
+
+/// `10^places` for every count of places a [`Decimal`] keeps.
+const SCALES: [f64; MAX_PLACES as usize + 1] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/// A number rounded to a few decimal places (a price, a coordinate, a rounded measure), kept
+/// as its count of units: 36.01 at two places is 3601 units. Its value is exactly that of
+/// rounding in floating point, `(x * 10^places).round() / 10^places`, and the JSON writer
+/// prints the units' digits with a point, which is the same text as the value's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decimal {
+    /// A whole number held as a float, so that a value rounding to zero keeps its sign and a
+    /// NaN stays a NaN, as they do when rounding in floating point.
+    units: f64,
+    places: u8,
+}
+
+impl Decimal {
+    /// `x` rounded to `places` decimal places (at most [`MAX_PLACES`]). A number already so
+    /// rounded comes back as the same value: `x * 10^places` is within far less than half a
+    /// unit of its whole number.
+    #[inline]
+    pub fn round(x: f64, places: u8) -> Decimal {
+        Decimal {
+            units: (x * SCALES[usize::from(places)]).round(),
+            places,
+        }
+    }
+
+    /// `units` units of `10^-places` (`of_units(40730, 3)` is 40.73).
+    pub fn of_units(units: i64, places: u8) -> Decimal {
+        Decimal {
+            units: units as f64,
+            places,
+        }
+    }
+
+    /// The double nearest `units / 10^places`: the value rounded in floating point.
+    #[inline]
+    pub fn value(self) -> f64 {
+        self.units / SCALES[usize::from(self.places)]
+    }
+
+    /// The value in units of `10^-places`: a whole number, or NaN or an infinity.
+    pub fn units(self) -> f64 {
+        self.units
+    }
+
+    pub fn places(self) -> u8 {
+        self.places
     }
 }
 

@@ -192,6 +192,7 @@ fn is_null(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::Float(f) => !f.is_finite(),
+        Value::Decimal(d) => !d.units().is_finite(),
         _ => false,
     }
 }
@@ -213,6 +214,7 @@ fn as_i64(value: &Value) -> Result<i64, String> {
 fn as_f64(value: &Value) -> Result<f64, String> {
     match value {
         Value::Float(f) => Ok(*f),
+        Value::Decimal(d) => Ok(d.value()),
         Value::Int(i) => Ok(*i as f64),
         other => Err(format!("expected a number, got {other:?}")),
     }

@@ -6,7 +6,7 @@ use super::catalogue::{Catalogue, CATEGORIES, QUERY_MODIFIERS, SHOP};
 use super::customers::{profiles, Customer, Population};
 use super::funnel::*;
 use super::options::{Regime, CHANNELS, DEVICE_TYPES};
-use crate::record::{Event, Value};
+use crate::record::{Decimal, Event, Value};
 use crate::rng::{uuid4_bits, write_uuid, Rng, RngTree, Weighted};
 use std::sync::{Arc, OnceLock};
 
@@ -719,8 +719,8 @@ impl Shop {
         event.push(DEVICE_TYPES[profile.device_type as usize]);
         event.push(profile.browser);
         event.push(profile.os);
-        event.push(s.customer.lat as f64 / 1e3);
-        event.push(s.customer.lon as f64 / 1e3);
+        event.push(Decimal::of_units(s.customer.lat.into(), 3));
+        event.push(Decimal::of_units(s.customer.lon.into(), 3));
         event.push(dwell.round_ties_even() as i64);
         event.push(query);
         event.push(s.events as i64);

@@ -13,7 +13,7 @@ use super::world::{
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::EARTH_RADIUS_KM;
-use crate::record::{Event, Short, Value};
+use crate::record::{Decimal, Event, Short, Value};
 use crate::rng::{derive_seed, uuid4_bits, Rng, Shard};
 use crate::scenario::{Config, Scenario};
 use crate::time::WeeklyProfile;
@@ -88,7 +88,7 @@ fn residual_sigma(seconds: f64, traffic: f64) -> f64 {
 
 #[inline]
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    Decimal::round(x, 2).value()
 }
 
 /// Share of the week a driver is on shift: 5 days of 7, shifts of 5-11 hours.
@@ -297,10 +297,10 @@ impl EtaStream {
         event.push(Value::Time(t));
         event.push(Value::Time(c.requested));
         event.push(c.actual);
-        event.push(c.traffic);
-        event.push(c.weather);
+        event.push(Decimal::round(c.traffic, 2));
+        event.push(Decimal::round(c.weather, 2));
         event.push(c.incident_delay);
-        event.push(c.driver_factor);
+        event.push(Decimal::round(c.driver_factor, 2));
         event.push(c.incident_id);
         event.push(c.free_flow);
         event.push(c.corridor);
@@ -380,7 +380,7 @@ impl EtaStream {
         let incident_delay = incident.map_or(0, |i| i.delay);
         let incident_id = incident.map(|i| i.id());
         let rating = driver.rating;
-        let shown_rating = (rating * 10.0).round() / 10.0;
+        let shown_rating = Decimal::round(rating, 1).value();
         let driver_factor = round2(driver.speed * (1.0 - (shown_rating - 4.5) * 0.05));
         let weather_factor = self.weather.factor;
         let factors = free_flow * traffic * weather_factor * driver_factor * corridor_factor;
@@ -447,28 +447,28 @@ impl EtaStream {
             driver_id,
             Value::numbered(VEHICLE, FIRST_VEHICLE_NUMBER + number),
             Value::Time(t),
-            o.lat.into(),
-            o.lon.into(),
-            dst.lat.into(),
-            dst.lon.into(),
-            distance_km.into(),
+            Decimal::round(o.lat, 6).into(),
+            Decimal::round(o.lon, 6).into(),
+            Decimal::round(dst.lat, 6).into(),
+            Decimal::round(dst.lon, 6).into(),
+            Decimal::round(distance_km, 2).into(),
             self.weather.name().into(),
-            self.weather.temperature.into(),
+            Decimal::round(self.weather.temperature, 1).into(),
             (day_of_week as i64).into(),
             (hour_of_day as i64).into(),
-            shown_rating.into(),
+            Decimal::round(shown_rating, 1).into(),
             VEHICLE_TYPE_NAMES[driver.vehicle as usize].into(),
             initial.into(),
             actual.into(),
-            traffic.into(),
-            weather_factor.into(),
+            Decimal::round(traffic, 2).into(),
+            Decimal::round(weather_factor, 2).into(),
             incident_delay.into(),
-            driver_factor.into(),
+            Decimal::round(driver_factor, 2).into(),
             self.region.clone(),
             Value::numbered(RIDER, rider_number),
             self.zones[o.zone as usize].clone(),
             self.zones[dst.zone as usize].clone(),
-            road_km.into(),
+            Decimal::round(road_km, 2).into(),
             route_type.into(),
             KIND_TEXT[kind as usize].into(),
             self.weather.spell.into(),

@@ -15,7 +15,7 @@ use super::world::*;
 use crate::arrivals::PoissonArrivals;
 use crate::drift::Drift;
 use crate::geo::{haversine_km, WORLD_CITIES};
-use crate::record::{Event, Value};
+use crate::record::{Decimal, Event, Value};
 use crate::rng::{uuid4_bits, write_uuid, Rng, RngTree, Weighted};
 use crate::scenario::{Config, Scenario};
 use crate::time::{DAY, HOUR};
@@ -568,15 +568,15 @@ impl FraudStream {
         event.push(Value::uuid(tx.id));
         event.push(Value::uuid(tx.user));
         event.push(Value::Time(tx.t));
-        event.push(tx.amount);
+        event.push(Decimal::round(tx.amount, 2));
         event.push(tx.currency);
         let merchant = event.text_from(&m.ids[tx.merchant as usize]);
         event.push(merchant);
         event.push(PRODUCT_CATEGORIES[m.category[tx.merchant as usize] as usize]);
         event.push(TRANSACTION_TYPES[tx.transaction_type as usize]);
         event.push(PAYMENT_METHODS[tx.payment as usize]);
-        event.push((tx.lat * 1e6).round() / 1e6);
-        event.push((tx.lon * 1e6).round() / 1e6);
+        event.push(Decimal::round(tx.lat, 6));
+        event.push(Decimal::round(tx.lon, 6));
         if tx.online {
             let mut ip = event.text();
             write_ip(tx.ip_prefix, tx.ip_host, &mut ip);
@@ -606,7 +606,7 @@ impl FraudStream {
                 event.push(Value::Null);
             }
         }
-        event.push((tx.home_distance_km * 10.0).round() / 10.0);
+        event.push(Decimal::round(tx.home_distance_km, 1));
         event.push(tx.online && tx.new_device);
         let concept = self.main.drift.concept();
         let concept = if concept == crate::drift::BASE_CONCEPT {
