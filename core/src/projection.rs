@@ -3,52 +3,42 @@
 //! A stream declares its fields as dotted paths (`location.lat`) in emission order; a
 //! projection is the subset to emit. It compiles to segments, each the constant text up to a
 //! value (`,"location":{"lat":`) and that value's row index, so serializing an event is one
-//! pass over its row with one copy of constant text per value.
+//! pass over its row with one block copy of constant text per value.
 
 use crate::digits::{ascii, digit_count, digits8, fill_digits};
 use crate::record::{uuid_bits, Decimal, Short, Value, SHORT_LEN};
 use crate::rng::fill_uuid;
 use crate::time::TimeText;
 
-/// Constant text is stored and copied in chunks of this many bytes: a copy of known size is
-/// a few vector moves, where a copy of any length is a call to `memcpy`.
-const CHUNK: usize = 32;
+/// Constant text is copied as a block of this many bytes, then cut: a copy of known size is
+/// a few vector moves, where a copy of any length is a call to `memcpy`. Longer text is split
+/// over several segments.
+const TEXT_BLOCK: usize = 64;
 
-/// Constant JSON text, padded to whole chunks.
-#[derive(Debug, Clone, PartialEq)]
-struct Text {
-    chunks: Vec<[u8; CHUNK]>,
-    /// Bytes of padding after the text in the last chunk.
-    padding: usize,
-}
-
-impl Text {
-    fn new(bytes: &[u8]) -> Text {
-        let (whole, rest) = bytes.as_chunks::<CHUNK>();
-        let mut chunks = whole.to_vec();
-        let mut padding = 0;
-        if !rest.is_empty() {
-            let mut last = [0u8; CHUNK];
-            last[..rest.len()].copy_from_slice(rest);
-            chunks.push(last);
-            padding = CHUNK - rest.len();
-        }
-        Text { chunks, padding }
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
-        for chunk in &self.chunks {
-            out.extend_from_slice(chunk);
-        }
-        out.truncate(out.len() - self.padding);
-    }
-}
-
-/// The constant text before a value, and the value's index in the row (none: the closing text).
+/// Constant text (at most [`TEXT_BLOCK`] bytes), then the index in the row of the value
+/// that follows it (none: more text follows, or the object's end).
 #[derive(Debug, Clone, PartialEq)]
 struct Segment {
-    text: Text,
+    /// The text, padded to the block.
+    text: [u8; TEXT_BLOCK],
+    len: usize,
     value: Option<usize>,
+}
+
+impl Segment {
+    /// Segments of `text` followed by `value`.
+    fn push(segments: &mut Vec<Segment>, text: &[u8], value: Option<usize>) {
+        let pieces: Vec<&[u8]> = text.chunks(TEXT_BLOCK).collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut block = [0; TEXT_BLOCK];
+            block[..piece.len()].copy_from_slice(piece);
+            segments.push(Segment {
+                text: block,
+                len: piece.len(),
+                value: if i + 1 == pieces.len() { value } else { None },
+            });
+        }
+    }
 }
 
 /// The compiled selection of one stream's fields.
@@ -90,17 +80,11 @@ impl Projection {
                 first = true;
             }
             member_key(parts[parts.len() - 1], &mut first, &mut text);
-            segments.push(Segment {
-                text: Text::new(&text),
-                value: Some(index),
-            });
+            Segment::push(&mut segments, &text, Some(index));
             text.clear();
         }
         text.extend(std::iter::repeat_n(b'}', open.len() + 1));
-        segments.push(Segment {
-            text: Text::new(&text),
-            value: None,
-        });
+        Segment::push(&mut segments, &text, None);
         Ok(Projection {
             segments,
             times: TimeText::default(),
@@ -116,7 +100,9 @@ impl Projection {
     /// Appends the JSON object of `row` to `out`.
     pub fn write(&mut self, row: &[Value], out: &mut Vec<u8>) {
         for segment in &self.segments {
-            segment.text.write(out);
+            let start = out.len();
+            out.extend_from_slice(&segment.text);
+            out.truncate(start + segment.len);
             if let Some(index) = segment.value {
                 write_value(&row[index], &mut self.times, out);
             }
@@ -240,7 +226,8 @@ fn write_units<const PLACES: u32>(d: Decimal, out: &mut Vec<u8>) {
         write_float(d.value(), out);
         return;
     }
-    let n = units as u64;
+    // Through i64 (units < 2^49): one instruction, where u64 takes a branchy sequence.
+    let n = units as i64 as u64;
     let negative = d.units() < 0.0;
     if n < 100_000_000 {
         // All of the number in one word of digits: its last PLACES digits are the fraction.
@@ -494,14 +481,15 @@ mod tests {
         assert_eq!(json(some), r#"{"loc":{"lon":2.0},"secret":1}"#);
         assert!(Projection::new(PATHS, &["nope".into()]).is_err());
         assert_eq!(json(Projection::new(PATHS, &[]).unwrap()), "{}");
-        let long = ["a_field_name_longer_than_one_chunk_of_constant_text.x"];
-        let mut nested = Projection::all(&long);
-        let mut out = Vec::new();
-        nested.write(&[Value::Int(7)], &mut out);
-        assert_eq!(
-            out,
-            br#"{"a_field_name_longer_than_one_chunk_of_constant_text":{"x":7}}"#
-        );
+        // Constant text longer than a block, and than two, is split over segments.
+        for name in ["a_field_name_longer_than_one_block", &"long".repeat(40)] {
+            let path = format!("{name}.x");
+            let mut nested = Projection::all(&[&path, "y"]);
+            let mut out = Vec::new();
+            nested.write(&[Value::Int(7), Value::Int(8)], &mut out);
+            let expected = format!(r#"{{"{name}":{{"x":7}},"y":8}}"#);
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
     }
 
     /// Times and UUIDs, formatted in place, are the strings of their text.
