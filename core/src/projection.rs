@@ -514,16 +514,20 @@ mod tests {
         );
     }
 
-    /// The fast path writes exactly ryu's text, over values with few and many decimals.
-    #[test]
-    fn few_decimals_match_ryu() {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = || {
+    /// A stream of pseudo-random words for the number tests.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    /// The fast path writes exactly ryu's text, over values with few and many decimals.
+    #[test]
+    fn few_decimals_match_ryu() {
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut fast = 0;
         for i in 0..2_000_000u64 {
             let places = (i % 12) as i32;
@@ -576,13 +580,7 @@ mod tests {
     /// back.
     #[test]
     fn decimals_match_ryu() {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let mut values = vec![
             0.0,
             -0.0,
@@ -603,7 +601,7 @@ mod tests {
         for _ in 0..300_000 {
             let magnitude = 10f64.powi((next() % 16) as i32 - 8);
             let x = (next() >> 11) as f64 / (1u64 << 53) as f64 * magnitude;
-            values.push(if next() % 3 == 0 { -x } else { x });
+            values.push(if next().is_multiple_of(3) { -x } else { x });
         }
         for x in values {
             for places in 0..=crate::record::MAX_PLACES {
