@@ -581,22 +581,15 @@ mod tests {
     #[test]
     fn decimals_match_ryu() {
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
-        let mut values = vec![
-            0.0,
-            -0.0,
-            f64::NAN,
-            f64::INFINITY,
-            -f64::INFINITY,
-            1e-4,
-            4.5e6,
-        ];
+        let mut values = vec![0.0, -0.0, f64::NAN, f64::INFINITY, -f64::INFINITY, 1e300];
+        // The edges of the digit paths and of the range: 1e-4 up to 4.5e6, 10^8 units.
         values.extend([
+            1e-4,
+            9e-5,
+            4.5e6,
+            4_499_999.999,
             99_999_999.0,
             100_000_000.0,
-            4_499_999.999,
-            1e-9,
-            -1e-5,
-            1e300,
         ]);
         for _ in 0..300_000 {
             let magnitude = 10f64.powi((next() % 16) as i32 - 8);
