@@ -137,7 +137,8 @@ def generation_section(settings: Settings, rows: list[generation.Row], refreshed
     )
     return f"""Per scenario, in one process: {settings.events:,} main-stream events per streamsim measurement,
 {settings.baseline_events:,} per anchor measurement and {naive_events:,} per naive one,
-each after a warm-up; the best of {settings.generation_repeats} rounds, each running every one once.{refresh}
+each after a warm-up; the best of {settings.generation_repeats} rounds, each running every scenario's
+measurements once, so that a spell of load on the machine falls on all scenarios alike.{refresh}
 
 - *core only*: the scenario's source (the native core's stream, or `PythonSource` for a scenario
   written in Python, see *engine*) pulled in batches of {BATCH_RECORDS} records: simulation,

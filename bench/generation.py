@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bench import anchor, naive
 from bench.runs import START, open_source
@@ -21,6 +21,8 @@ from streamsim.registry import scenarios
 from streamsim.runner import BATCH_RECORDS
 from streamsim.sinks.null import NullSink
 from streamsim.source import PythonSource
+
+K = TypeVar("K", bound=Hashable)
 
 #: Events of the warm-up run before each measurement (imports, caches, pools).
 WARM_UP = 1000
@@ -67,7 +69,7 @@ class Row:
         return self.anchor.cpu_us / self.pipeline.cpu_us
 
 
-def timed(runs: dict[str, tuple[Callable[[int], int], int]], repeats: int) -> dict[str, Measure]:
+def timed(runs: dict[K, tuple[Callable[[int], int], int]], repeats: int) -> dict[K, Measure]:
     """Best wall rate and best CPU time per event of each run (a function making ``n`` events and
     returning how many it made, and that ``n``) over ``repeats`` rounds, after a warm-up. Each
     round runs every one once, in turn, so that all see the same machine conditions."""
@@ -135,30 +137,38 @@ def _counted(produce: Callable[[str, int], int], scenario: str) -> Callable[[int
     return run
 
 
-def measure(scenario: str, n: int, baseline_n: int, repeats: int) -> Row:
+def runs(scenario: str, n: int, baseline_n: int) -> dict[str, tuple[Callable[[int], int], int]]:
+    """The scenario's five measured runs, each with its count of events."""
     naive_n = max(baseline_n // 10, 1000)  # the naive producer is the slowest by far
-    found = timed(
-        {
-            "core": (lambda count: core(scenario, count), n),
-            "pipeline": (lambda count: pipeline(scenario, count), n),
-            "metrics": (lambda count: pipeline(scenario, count, metrics=True), n),
-            "anchor": (_counted(anchor.produce, scenario), baseline_n),
-            "naive": (_counted(naive.produce, scenario), naive_n),
-        },
-        repeats,
-    )
-    return Row(
-        scenario,
-        **found,
-        bytes_per_event=main_bytes(scenario),
-        anchor_bytes=anchor.produce(scenario, 2000) / 2000,
-        naive_bytes=naive.produce(scenario, 2000) / 2000,
-        engine=engine(scenario),
-    )
+    return {
+        "core": (lambda count: core(scenario, count), n),
+        "pipeline": (lambda count: pipeline(scenario, count), n),
+        "metrics": (lambda count: pipeline(scenario, count, metrics=True), n),
+        "anchor": (_counted(anchor.produce, scenario), baseline_n),
+        "naive": (_counted(naive.produce, scenario), naive_n),
+    }
 
 
 def run(n: int = 300_000, baseline_n: int = 200_000, repeats: int = 3) -> list[Row]:
-    return [measure(name, n, baseline_n, repeats) for name in scenarios()]
+    """Every scenario's runs, timed together: each round runs all of them, so a spell of load
+    on the shared machine falls on every scenario's rounds alike instead of on one scenario's
+    whole measurement."""
+    names = scenarios()
+    found = timed(
+        {(name, kind): job for name in names for kind, job in runs(name, n, baseline_n).items()},
+        repeats,
+    )
+    return [
+        Row(
+            name,
+            **{kind: found[(name, kind)] for kind in ("core", "pipeline", "metrics", "anchor", "naive")},
+            bytes_per_event=main_bytes(name),
+            anchor_bytes=anchor.produce(name, 2000) / 2000,
+            naive_bytes=naive.produce(name, 2000) / 2000,
+            engine=engine(name),
+        )
+        for name in names
+    ]
 
 
 def markdown(rows: list[Row]) -> str:

@@ -240,3 +240,33 @@ def test_a_generation_refresh_replaces_only_the_generation_tables_and_their_targ
     assert "- **At least 30x the naive Faker producer**: **not met**. eta 20.0x" in text
     assert "- **At least 2x the tuned pure-Python anchor**: **met**. eta 2.0x" in text
     assert text.endswith("- **Flat**: kept.\n")
+
+
+def test_generation_rounds_run_every_scenarios_measurements_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each round runs all scenarios' measurements once, so load on the machine falls on every
+    scenario alike; each row keeps its own scenario's best of the rounds."""
+    calls: list[tuple[str, str]] = []
+
+    def fake_runs(scenario: str, n: int, baseline_n: int) -> dict[str, tuple[Callable[[int], int], int]]:
+        def job(kind: str) -> Callable[[int], int]:
+            def made(count: int) -> int:
+                calls.append((scenario, kind))
+                return count
+
+            return made
+
+        kinds = ("core", "pipeline", "metrics", "anchor", "naive")
+        return {kind: (job(kind), 10 if scenario == "a" else 20) for kind in kinds}
+
+    monkeypatch.setattr(generation, "scenarios", lambda: ["a", "b"])
+    monkeypatch.setattr(generation, "runs", fake_runs)
+    monkeypatch.setattr(generation, "main_bytes", lambda name: 1.0)
+    monkeypatch.setattr(generation, "engine", lambda name: "native")
+    monkeypatch.setattr(anchor, "produce", lambda name, n: 2 * n)
+    monkeypatch.setattr(naive, "produce", lambda name, n: 3 * n)
+    rows = generation.run(repeats=3)
+    every = [(s, k) for s in ("a", "b") for k in ("core", "pipeline", "metrics", "anchor", "naive")]
+    assert calls == every * 4  # the warm-up, then three rounds in the same order
+    assert [r.scenario for r in rows] == ["a", "b"]
+    assert all(r.core.rate > 0 and r.naive.cpu_us >= 0 for r in rows)
+    assert (rows[0].anchor_bytes, rows[0].naive_bytes) == (2.0, 3.0)
