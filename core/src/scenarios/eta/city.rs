@@ -5,6 +5,7 @@
 
 use super::clock::{weekday_hour, RegionClock};
 use super::regions::{Kind, Region, KM_PER_DEGREE};
+use crate::record::Decimal;
 use crate::rng::{derive_seed, Rng};
 
 pub const ADDRESSES_PER_HOTSPOT: usize = 2000;
@@ -358,16 +359,17 @@ impl City {
     }
 
     /// (road km, highway share, free-flow seconds) of the planned route of a trip.
-    pub fn route(&self, distance_km: f64, rng: &mut Rng) -> (f64, f64, f64) {
+    pub fn route(&self, distance_km: f64, rng: &mut Rng) -> (Decimal, f64, f64) {
         let mut detour =
             self.detour * (1.0 + SHORT_TRIP_DETOUR * (-distance_km / SHORT_TRIP_KM).exp());
         detour *= 1.0 + DETOUR_NOISE * rng.gauss(0.0, 1.0);
-        let road_km = (distance_km * detour.max(1.02) * 100.0).round() / 100.0;
+        let road = Decimal::round(distance_km * detour.max(1.02), 2);
+        let road_km = road.value();
         let highway = (self.access * road_km / (road_km + HIGHWAY_HALF_KM)
             * (0.7 + 0.6 * rng.random()))
         .min(MAX_HIGHWAY_SHARE);
         let hours = road_km * (highway * self.highway_hours + (1.0 - highway) * self.city_hours);
-        (road_km, highway, hours * 3600.0)
+        (road, highway, hours * 3600.0)
     }
 
     /// A place around hotspot `zone` at least MIN_TRIP_KM from `other` (a few tries).

@@ -86,11 +86,6 @@ fn residual_sigma(seconds: f64, traffic: f64) -> f64 {
         * (1.0 + RESIDUAL_CONGESTION * (traffic - 1.0).max(0.0))
 }
 
-#[inline]
-fn round2(x: f64) -> f64 {
-    Decimal::round(x, 2).value()
-}
-
 /// Share of the week a driver is on shift: 5 days of 7, shifts of 5-11 hours.
 fn on_shift_share() -> f64 {
     5.0 / 7.0 * (SHIFT_HOURS.0 + SHIFT_HOURS.1) / 2.0 / 24.0
@@ -113,10 +108,10 @@ struct Completed {
     driver: u64,
     requested: f64,
     actual: i64,
-    traffic: f64,
-    weather: f64,
+    traffic: Decimal,
+    weather: Decimal,
     incident_delay: i64,
-    driver_factor: f64,
+    driver_factor: Decimal,
     incident_id: Option<String>,
     free_flow: i64,
     corridor: f64,
@@ -297,10 +292,10 @@ impl EtaStream {
         event.push(Value::Time(t));
         event.push(Value::Time(c.requested));
         event.push(c.actual);
-        event.push(Decimal::round(c.traffic, 2));
-        event.push(Decimal::round(c.weather, 2));
+        event.push(c.traffic);
+        event.push(c.weather);
         event.push(c.incident_delay);
-        event.push(Decimal::round(c.driver_factor, 2));
+        event.push(c.driver_factor);
         event.push(c.incident_id);
         event.push(c.free_flow);
         event.push(c.corridor);
@@ -352,9 +347,10 @@ impl EtaStream {
         let (p1, p2) = (o.lat.to_radians(), dst.lat.to_radians());
         let h = ((p2 - p1) / 2.0).sin().powi(2)
             + o.cos_lat * dst.cos_lat * ((dst.lon - o.lon).to_radians() / 2.0).sin().powi(2);
-        let distance_km = round2(2.0 * EARTH_RADIUS_KM * h.sqrt().asin()); // haversine
+        let distance = Decimal::round(2.0 * EARTH_RADIUS_KM * h.sqrt().asin(), 2); // haversine
+        let distance_km = distance.value();
 
-        let (road_km, highway, free_flow) = city.route(distance_km, r);
+        let (road, highway, free_flow) = city.route(distance_km, r);
         // Congestion of this quarter-hour of the week, felt more on highways, less on motorcycles.
         let quarter = (day_of_week * 96 + (seconds / 900.0) as usize).min(671);
         let level = regime.traffic[quarter];
@@ -363,7 +359,7 @@ impl EtaStream {
                 * (0.85 + 0.3 * highway)
                 * driver.congestion as f64
                 * (1.0 + TRAFFIC_NOISE * r.gauss(0.0, 1.0));
-        let traffic = round2(traffic.clamp(1.0, regime.cap));
+        let traffic = Decimal::round(traffic.clamp(1.0, regime.cap), 2);
         let (ox, oy) = city.xy(o.lat, o.lon);
         let (dx, dy) = city.xy(dst.lat, dst.lon);
         let corridor_factor = match &city.corridor {
@@ -380,11 +376,18 @@ impl EtaStream {
         let incident_delay = incident.map_or(0, |i| i.delay);
         let incident_id = incident.map(|i| i.id());
         let rating = driver.rating;
-        let shown_rating = Decimal::round(rating, 1).value();
-        let driver_factor = round2(driver.speed * (1.0 - (shown_rating - 4.5) * 0.05));
+        let shown_rating = Decimal::round(rating, 1);
+        let driver_factor = Decimal::round(
+            driver.speed * (1.0 - (shown_rating.value() - 4.5) * 0.05),
+            2,
+        );
         let weather_factor = self.weather.factor;
-        let factors = free_flow * traffic * weather_factor * driver_factor * corridor_factor;
-        let sigma = residual_sigma(factors, traffic);
+        let factors = free_flow
+            * traffic.value()
+            * weather_factor.value()
+            * driver_factor.value()
+            * corridor_factor;
+        let sigma = residual_sigma(factors, traffic.value());
         let mut actual = factors * (sigma * r.gauss(0.0, 1.0)).exp() + incident_delay as f64;
         let u = r.random();
         let delay_cause = if u < DETOUR_SHARE {
@@ -451,24 +454,24 @@ impl EtaStream {
             Decimal::round(o.lon, 6).into(),
             Decimal::round(dst.lat, 6).into(),
             Decimal::round(dst.lon, 6).into(),
-            Decimal::round(distance_km, 2).into(),
+            distance.into(),
             self.weather.name().into(),
-            Decimal::round(self.weather.temperature, 1).into(),
+            self.weather.temperature.into(),
             (day_of_week as i64).into(),
             (hour_of_day as i64).into(),
-            Decimal::round(shown_rating, 1).into(),
+            shown_rating.into(),
             VEHICLE_TYPE_NAMES[driver.vehicle as usize].into(),
             initial.into(),
             actual.into(),
-            Decimal::round(traffic, 2).into(),
-            Decimal::round(weather_factor, 2).into(),
+            traffic.into(),
+            weather_factor.into(),
             incident_delay.into(),
-            Decimal::round(driver_factor, 2).into(),
+            driver_factor.into(),
             self.region.clone(),
             Value::numbered(RIDER, rider_number),
             self.zones[o.zone as usize].clone(),
             self.zones[dst.zone as usize].clone(),
-            Decimal::round(road_km, 2).into(),
+            road.into(),
             route_type.into(),
             KIND_TEXT[kind as usize].into(),
             self.weather.spell.into(),

@@ -14,7 +14,7 @@
 
 use super::clock::{weekday_hour, RegionClock};
 use super::regions::Climate;
-use crate::record::Short;
+use crate::record::{Decimal, Short};
 use crate::rng::Rng;
 use std::f64::consts::PI;
 
@@ -261,9 +261,9 @@ pub struct Weather {
     phi: f64,
     pub next_step: f64,
     pub condition: usize,
-    pub factor: f64,
+    pub factor: Decimal,
     pub spell: i64,
-    pub temperature: f64,
+    pub temperature: Decimal,
     anomaly: f64,
     /// Whether the current local day is a rainy one, and which day it is.
     pub rainy_day: bool,
@@ -284,9 +284,9 @@ impl Weather {
             phi: (-STEP / (ANOMALY_HOURS * 3600.0)).exp(),
             next_step: f64::INFINITY,
             condition: CLEAR,
-            factor: 1.0,
+            factor: Decimal::round(1.0, 2),
             spell: 0,
-            temperature: 0.0,
+            temperature: Decimal::round(0.0, 1),
             anomaly: 0.0,
             rainy_day: false,
             day: 0,
@@ -364,8 +364,8 @@ impl Weather {
         self.condition = condition;
         self.spell = (step / STEP).floor() as i64;
         self.factor = match FACTORS[condition] {
-            None => 1.0,
-            Some((a, b)) => (self.rng.uniform(a, b) * 100.0).round() / 100.0,
+            None => Decimal::round(1.0, 2),
+            Some((a, b)) => Decimal::round(self.rng.uniform(a, b), 2),
         };
     }
 
@@ -383,7 +383,7 @@ impl Weather {
         let amplitude = (high - low) / 2.0 * if wet { 0.5 } else { 1.0 };
         let value =
             (high + low) / 2.0 + amplitude * cycle + self.anomaly - if wet { 1.5 } else { 0.0 };
-        self.temperature = (value * 10.0).round() / 10.0;
+        self.temperature = Decimal::round(value, 1);
     }
 
     pub fn name(&self) -> Short {
