@@ -161,7 +161,7 @@ def run(n: int = 300_000, baseline_n: int = 200_000, repeats: int = 3) -> list[R
     return [
         Row(
             name,
-            **{kind: found[(name, kind)] for kind in ("core", "pipeline", "metrics", "anchor", "naive")},
+            **{kind: measured for (scenario, kind), measured in found.items() if scenario == name},
             bytes_per_event=main_bytes(name),
             anchor_bytes=anchor.produce(name, 2000) / 2000,
             naive_bytes=naive.produce(name, 2000) / 2000,
